@@ -1,0 +1,3 @@
+//! Benchmarks (see docs/PERFORMANCE.md).
+
+fn main() {}

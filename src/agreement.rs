@@ -1,0 +1,101 @@
+//! Sharing agreements: who shares what with whom, how, for what, and for how long
+//! (QD05/2024 Đ14.5, Đ17.2.b; ND47/2020 Đ23).
+
+use chrono::{DateTime, FixedOffset};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgencyId, AgreementId, DatasetId, Purpose};
+
+/// A sharing agreement between a provider and a consumer, as the provider set it up on the
+/// system (QD05/2024 Đ14.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharingAgreement {
+    /// Its id.
+    pub id: AgreementId,
+    /// The providing agency: manager of every dataset covered.
+    pub provider: AgencyId,
+    /// The consuming party.
+    pub consumer: AgencyId,
+    /// The datasets it covers (QD05/2024 Đ17.2.b).
+    pub datasets: Vec<DatasetId>,
+    /// The purposes it permits (QD05/2024 Đ17.2.a, Đ17.2.b).
+    pub purposes: Vec<Purpose>,
+    /// The sharing methods it permits (ND47/2020 Đ23.1).
+    pub methods: Vec<SharingMethod>,
+    /// Its term (QD05/2024 Đ14.5, ND47/2020 Đ23.3).
+    pub term: Term,
+    /// Its status.
+    pub status: AgreementStatus,
+}
+
+/// The term of an agreement: from `start`, until `end` (exclusive) or without a fixed term
+/// (QD05/2024 Đ14.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Term {
+    /// When sharing starts.
+    pub start: DateTime<FixedOffset>,
+    /// When sharing ends (exclusive); `None` for an agreement without a fixed term.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<DateTime<FixedOffset>>,
+}
+
+impl Term {
+    /// Whether `at` lies inside the term (`start <= at < end`).
+    pub fn contains(&self, at: DateTime<FixedOffset>) -> bool {
+        self.start <= at && self.end.is_none_or(|end| at < end)
+    }
+}
+
+/// The sharing methods of ND47/2020 Đ23.1.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SharingMethod {
+    /// (a) Online connection between information systems: queries.
+    OnlineConnection,
+    /// (b) Online synchronisation of all or part of a database: subscriptions.
+    Synchronisation,
+    /// (c) Packaged data on storage media: downloads and exports.
+    Package,
+}
+
+impl SharingMethod {
+    /// The name used in the Cedar model (`Agreement.methods`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SharingMethod::OnlineConnection => "online_connection",
+            SharingMethod::Synchronisation => "synchronisation",
+            SharingMethod::Package => "package",
+        }
+    }
+}
+
+/// The status of an agreement. The transitions are returned as values by the lifecycle
+/// rules; the library never changes a world in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum AgreementStatus {
+    /// Sharing runs.
+    Active,
+    /// Sharing is suspended (QD05/2024 Đ16.2.h, ND47/2020 Đ43).
+    Suspended,
+    /// Sharing has ended (QD05/2024 Đ16.1.g).
+    Terminated,
+}
+
+impl AgreementStatus {
+    /// The name used in the Cedar model (`Agreement.status`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgreementStatus::Active => "active",
+            AgreementStatus::Suspended => "suspended",
+            AgreementStatus::Terminated => "terminated",
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Decisions: the outcome, every reason with its clause, the duties created, and advisories.
+
+use chrono::{DateTime, FixedOffset};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::clause::Clause;
+use crate::ids::{AccountId, AgencyId, AgreementId, DatasetId, PackId, PolicyId};
+use crate::request::Action;
+
+/// Allow or deny.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The request may proceed.
+    Allow,
+    /// The request must be refused.
+    Deny,
+}
+
+/// What kind of rule produced a reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ReasonKind {
+    /// A `permit` policy that matched: the basis of an allow.
+    Permit,
+    /// A `forbid` policy that matched: a ground of a deny.
+    Forbid,
+    /// No policy permitted the request ("no right established").
+    NothingPermitted,
+    /// The request names an account or dataset the world does not know.
+    UnknownReference,
+    /// No rule pack is in force for the territory at that time.
+    NoPackInForce,
+    /// A policy failed to evaluate; the engine fails closed.
+    EvaluationError,
+}
+
+/// One reason of a decision: a stable code, the clause it rests on, and the message in
+/// Vietnamese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Reason {
+    /// A stable machine code, e.g. `not_through_lgsp`.
+    pub code: String,
+    /// The clause the reason rests on, e.g. `QD05/2024 Đ13.1`.
+    pub clause: Clause,
+    /// Further clauses it leans on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub see: Vec<Clause>,
+    /// The message in Vietnamese.
+    pub vi: String,
+    /// The message in English.
+    pub en: String,
+    /// What produced it.
+    pub kind: ReasonKind,
+    /// The policy that produced it (its `@id`), if a policy did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyId>,
+    /// Details, e.g. the text of an evaluation error or the unknown id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// An obligation a decision creates. The library never performs it: the caller does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case", tag = "duty")]
+#[non_exhaustive]
+pub enum Duty {
+    /// Log the request and what was shared, and keep the log at least until `keep_until`
+    /// (QD05/2024 Đ16.1.a: at least three months).
+    LogRequest {
+        /// Who keeps the log: the provider.
+        provider: AgencyId,
+        /// Who asked.
+        consumer: AgencyId,
+        /// Through which account.
+        account: AccountId,
+        /// Which dataset.
+        dataset: DatasetId,
+        /// What was done.
+        action: Action,
+        /// When.
+        at: DateTime<FixedOffset>,
+        /// The earliest the log may be deleted: 24:00 local of the day three months after
+        /// the request (BLDS2015 Đ148.3).
+        keep_until: DateTime<FixedOffset>,
+        /// `QD05/2024 Đ16.1.a`.
+        clause: Clause,
+    },
+    /// The deny is a refusal of a sharing request: the provider must tell the requester the
+    /// reasons and notify the competent authority (QD05/2024 Đ16.1.đ, Đ18; ND47/2020 Đ48).
+    ReportRefusal {
+        /// The provider that refuses.
+        provider: AgencyId,
+        /// The party refused.
+        requester: AgencyId,
+        /// The authority to notify: the provincial focal point, which resolves technical and
+        /// regulatory problems (QD05/2024 Đ18.2), when the world records it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authority: Option<AgencyId>,
+        /// The reason codes the refusal must state.
+        reasons: Vec<String>,
+        /// `QD05/2024 Đ16.1.đ`.
+        clause: Clause,
+    },
+}
+
+/// A note attached to a decision: a change in the law above the pack, or a documented
+/// reading of an ambiguous clause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Advisory {
+    /// A stable code.
+    pub code: String,
+    /// The clause concerned.
+    pub clause: Clause,
+    /// The note in Vietnamese.
+    pub vi: String,
+    /// The note in English.
+    pub en: String,
+}
+
+/// The rule pack that decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PackRef {
+    /// Its id.
+    pub id: PackId,
+    /// Its version.
+    #[schemars(with = "String")]
+    pub version: semver::Version,
+}
+
+/// The answer to a request. Deciding never fails: a problem is a deny that says so.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Decision {
+    /// Allow or deny.
+    pub outcome: Outcome,
+    /// Why: for an allow, the permissions relied on; for a deny, every ground (never empty).
+    pub reasons: Vec<Reason>,
+    /// What the decision obliges someone to do.
+    #[serde(default)]
+    pub duties: Vec<Duty>,
+    /// Notes on the law's timeline and on readings of the text.
+    #[serde(default)]
+    pub advisories: Vec<Advisory>,
+    /// The pack that decided; `None` when no pack was in force.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pack: Option<PackRef>,
+    /// The agreement the decision rests on (for an allow) or that came closest (for a deny).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agreement: Option<AgreementId>,
+    /// The decision stays true until this instant if the world does not change: the
+    /// earliest time after the request at which a time it depends on is crossed (an
+    /// agreement's start or end, a publication, an evaluation's expiry, a pack's end, an
+    /// advisory's start). `None`: no such time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_until: Option<DateTime<FixedOffset>>,
+}
+
+impl Decision {
+    /// Whether the outcome is allow.
+    pub fn is_allowed(&self) -> bool {
+        self.outcome == Outcome::Allow
+    }
+
+    /// The reason codes, in order.
+    pub fn reason_codes(&self) -> impl Iterator<Item = &str> {
+        self.reasons.iter().map(|r| r.code.as_str())
+    }
+
+    /// Whether some reason has this code.
+    pub fn has_reason(&self, code: &str) -> bool {
+        self.reasons.iter().any(|r| r.code == code)
+    }
+}

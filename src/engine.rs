@@ -1,0 +1,621 @@
+//! The engine: picks the rule pack in force, hands Cedar the request's slice of the world,
+//! and turns Cedar's answer into a reasoned decision. Deciding never fails.
+
+use cedar_policy::{Authorizer, Context, PolicySet, Request, RestrictedExpression};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::agency::AgencyKind;
+use crate::clause::known;
+use crate::decision::{Advisory, Decision, Duty, Outcome, PackRef, Reason, ReasonKind};
+use crate::ids::{AgencyId, PolicyId, TerritoryId};
+use crate::model::{self, Model};
+use crate::pack::{PackError, RulePack};
+use crate::request::AccessRequest;
+use crate::world::World;
+
+/// Why packs could not be combined into an engine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum EngineError {
+    /// An engine needs at least one pack.
+    #[error("an engine needs at least one rule pack")]
+    NoPacks,
+    /// Two packs are in force for the same territory on the same day.
+    #[error("packs `{first}` and `{second}` are both in force in territory `{territory}` on {on}")]
+    OverlappingPacks {
+        /// One pack.
+        first: String,
+        /// The other.
+        second: String,
+        /// Their territory.
+        territory: TerritoryId,
+        /// The first day both are in force.
+        on: NaiveDate,
+    },
+    /// A pack failed to load.
+    #[error(transparent)]
+    Pack(#[from] PackError),
+}
+
+/// A policy engine over one or more rule packs. Build it once and share it: it is
+/// immutable and `Send + Sync`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::Engine;
+///
+/// let engine = Engine::builtin()?;
+/// assert_eq!(engine.packs().len(), 1);
+/// # Ok::<(), lgsp_policy::EngineError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Engine {
+    packs: Vec<RulePack>,
+    authorizer: Authorizer,
+}
+
+/// One evaluation of the pack against one candidate agreement.
+struct Evaluation {
+    allowed: bool,
+    /// Indexes of matched rules in the pack, sorted.
+    matched: Vec<usize>,
+    /// (policy, message) of evaluation errors.
+    errors: Vec<(Option<PolicyId>, String)>,
+    agreement: Option<usize>,
+}
+
+impl Evaluation {
+    fn weight(&self) -> usize {
+        self.matched.len() + self.errors.len()
+    }
+}
+
+impl Engine {
+    /// An engine on the built-in pack (QD05/2024, Phú Yên).
+    ///
+    /// # Errors
+    ///
+    /// Never in a released crate (a test checks it); see [`RulePack::builtin`].
+    pub fn builtin() -> Result<Engine, EngineError> {
+        Ok(Engine::new(RulePack::builtin()?))
+    }
+
+    /// An engine on one pack.
+    pub fn new(pack: RulePack) -> Engine {
+        Engine {
+            packs: vec![pack],
+            authorizer: Authorizer::new(),
+        }
+    }
+
+    /// An engine on several packs: for other territories, or for successive periods of the
+    /// same territory.
+    ///
+    /// # Errors
+    ///
+    /// [`EngineError::NoPacks`] for an empty list, [`EngineError::OverlappingPacks`] when two
+    /// packs would both be in force in one territory on one day.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Engine, EngineError, RulePack};
+    ///
+    /// let twice = Engine::with_packs(vec![RulePack::builtin()?, RulePack::builtin()?]);
+    /// assert!(matches!(twice, Err(EngineError::OverlappingPacks { .. })));
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
+    pub fn with_packs(mut packs: Vec<RulePack>) -> Result<Engine, EngineError> {
+        if packs.is_empty() {
+            return Err(EngineError::NoPacks);
+        }
+        packs.sort_by(|a, b| {
+            (&a.manifest.territory, a.manifest.effective_from)
+                .cmp(&(&b.manifest.territory, b.manifest.effective_from))
+        });
+        for pair in packs.windows(2) {
+            if let [a, b] = pair {
+                let (ma, mb) = (&a.manifest, &b.manifest);
+                if ma.territory == mb.territory
+                    && ma
+                        .effective_until
+                        .is_none_or(|until| mb.effective_from < until)
+                {
+                    return Err(EngineError::OverlappingPacks {
+                        first: ma.id.to_string(),
+                        second: mb.id.to_string(),
+                        territory: ma.territory.clone(),
+                        on: mb.effective_from,
+                    });
+                }
+            }
+        }
+        Ok(Engine {
+            packs,
+            authorizer: Authorizer::new(),
+        })
+    }
+
+    /// The packs, by territory and start date.
+    pub fn packs(&self) -> &[RulePack] {
+        &self.packs
+    }
+
+    /// The pack in force in a territory on a local date, if any.
+    pub fn pack_for(&self, territory: &TerritoryId, date: NaiveDate) -> Option<&RulePack> {
+        self.packs
+            .iter()
+            .find(|p| &p.manifest.territory == territory && p.in_force_on(date))
+    }
+
+    /// Decides an access request against a world. Never fails and never panics: an unknown
+    /// account or dataset, a time outside every pack, or a policy that fails to evaluate is
+    /// a deny whose reasons say so.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World, WorldData};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::new(WorldData::new("VN-57".parse()?))?;
+    /// let request = AccessRequest::new(
+    ///     "ghost".parse()?, Action::Query, "nothing".parse()?, Channel::Lgsp,
+    ///     "administrative-procedures".parse()?, "2024-06-03T09:00:00+07:00".parse()?,
+    /// );
+    /// let decision = engine.decide(&world, &request);
+    /// assert!(!decision.is_allowed());
+    /// assert!(decision.has_reason("unknown_account"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide(&self, world: &World, request: &AccessRequest) -> Decision {
+        let date = model::local_date(request.at);
+        let Some(pack) = self.pack_for(&world.territory, date) else {
+            return self.no_pack(world, date);
+        };
+        let mut reasons = Vec::new();
+        let account_idx = world.accounts.get_index_of(&request.account);
+        let dataset_idx = world.datasets.get_index_of(&request.dataset);
+        if account_idx.is_none() {
+            reasons.push(engine_reason(
+                pack,
+                "unknown_account",
+                ReasonKind::UnknownReference,
+                Some(format!("account `{}`", request.account)),
+            ));
+        }
+        if dataset_idx.is_none() {
+            reasons.push(engine_reason(
+                pack,
+                "unknown_dataset",
+                ReasonKind::UnknownReference,
+                Some(format!("dataset `{}`", request.dataset)),
+            ));
+        }
+        let (Some(account_idx), Some(dataset_idx)) = (account_idx, dataset_idx) else {
+            return finish(
+                pack,
+                Outcome::Deny,
+                reasons,
+                Vec::new(),
+                date,
+                None,
+                None,
+                None,
+            );
+        };
+        let (Some((_, account)), Some((_, dataset))) = (
+            world.accounts.get_index(account_idx),
+            world.datasets.get_index(dataset_idx),
+        ) else {
+            return finish(
+                pack,
+                Outcome::Deny,
+                reasons,
+                Vec::new(),
+                date,
+                None,
+                None,
+                None,
+            );
+        };
+        let holder = &account.holder;
+        let provider = world.databases.get(&dataset.database).map(|db| &db.manager);
+        let holder_kind = world.agencies.get(holder).map(|a| a.kind);
+        if !model::in_cedar_range(request.at) {
+            reasons.push(engine_reason(
+                pack,
+                "evaluation_error",
+                ReasonKind::EvaluationError,
+                Some("the request's time is outside the years 1900–9999".into()),
+            ));
+            return finish(
+                pack,
+                Outcome::Deny,
+                reasons,
+                Vec::new(),
+                date,
+                holder_kind,
+                None,
+                None,
+            );
+        }
+
+        let candidates: &[usize] = match provider {
+            Some(p) => world.agreement_indexes_between(holder, p),
+            None => &[],
+        };
+        let slice = pack.slices.get(request.action.as_str());
+        let mut best: Option<Evaluation> = None;
+        let options: Vec<Option<usize>> = if candidates.is_empty() {
+            vec![None]
+        } else {
+            candidates.iter().copied().map(Some).collect()
+        };
+        for candidate in options {
+            let eval = self.evaluate(
+                pack,
+                slice,
+                world,
+                request,
+                account_idx,
+                dataset_idx,
+                candidate,
+            );
+            let better = match &best {
+                None => true,
+                Some(b) => !b.allowed && (eval.allowed || eval.weight() < b.weight()),
+            };
+            if better {
+                let done = eval.allowed;
+                best = Some(eval);
+                if done {
+                    break;
+                }
+            }
+        }
+        let Some(eval) = best else {
+            reasons.push(engine_reason(
+                pack,
+                "evaluation_error",
+                ReasonKind::EvaluationError,
+                Some("no evaluation ran".into()),
+            ));
+            return finish(
+                pack,
+                Outcome::Deny,
+                reasons,
+                Vec::new(),
+                date,
+                holder_kind,
+                None,
+                None,
+            );
+        };
+
+        let outcome = if eval.allowed && eval.errors.is_empty() {
+            Outcome::Allow
+        } else {
+            Outcome::Deny
+        };
+        for &i in &eval.matched {
+            if let Some((_, rule)) = pack.rules.get_index(i) {
+                // On a deny, only forbids are grounds; on an allow, only permits.
+                if rule.permit == (outcome == Outcome::Allow) {
+                    reasons.push(Reason {
+                        code: rule.code.clone(),
+                        clause: rule.clause.clone(),
+                        see: rule.see.clone(),
+                        vi: rule.vi.clone(),
+                        en: rule.en.clone(),
+                        kind: if rule.permit {
+                            ReasonKind::Permit
+                        } else {
+                            ReasonKind::Forbid
+                        },
+                        policy: Some(rule.id.clone()),
+                        detail: None,
+                    });
+                }
+            }
+        }
+        for (policy, message) in &eval.errors {
+            let mut r = engine_reason(
+                pack,
+                "evaluation_error",
+                ReasonKind::EvaluationError,
+                Some(message.clone()),
+            );
+            r.policy = policy.clone();
+            reasons.push(r);
+        }
+        if outcome == Outcome::Deny && reasons.is_empty() {
+            reasons.push(engine_reason(
+                pack,
+                "no_right_established",
+                ReasonKind::NothingPermitted,
+                None,
+            ));
+        }
+
+        let agreement_id = eval
+            .agreement
+            .and_then(|i| world.agreements.get_index(i))
+            .map(|(id, _)| id.clone());
+        let mut duties = Vec::new();
+        match (outcome, provider) {
+            (Outcome::Allow, Some(provider)) => {
+                if let Some(keep_until) = model::end_of_day_months_after(date, 3) {
+                    duties.push(Duty::LogRequest {
+                        provider: provider.clone(),
+                        consumer: holder.clone(),
+                        account: account.id.clone(),
+                        dataset: dataset.id.clone(),
+                        action: request.action,
+                        at: request.at,
+                        keep_until,
+                        clause: known::QD05_16_1_A,
+                    });
+                }
+            }
+            (Outcome::Deny, Some(provider))
+                if holder_kind != Some(AgencyKind::Citizen) && holder != provider =>
+            {
+                duties.push(Duty::ReportRefusal {
+                    provider: provider.clone(),
+                    requester: holder.clone(),
+                    authority: world.focal_point.clone(),
+                    reasons: reasons.iter().map(|r| r.code.clone()).collect(),
+                    clause: known::QD05_16_1_DD,
+                });
+            }
+            _ => {}
+        }
+
+        // Validity: the earliest instant after `at` where a time the decision depends on is
+        // crossed.
+        let mut times: Vec<DateTime<FixedOffset>> = world
+            .cedar
+            .dataset_times
+            .get(dataset_idx)
+            .cloned()
+            .unwrap_or_default();
+        for &c in candidates {
+            if let Some((_, g)) = world.agreements.get_index(c) {
+                times.push(g.term.start);
+                times.extend(g.term.end);
+            }
+        }
+        let valid_until = valid_until(pack, request.at, times);
+        let mut decision = finish(
+            pack,
+            outcome,
+            reasons,
+            duties,
+            date,
+            holder_kind,
+            agreement_id,
+            valid_until,
+        );
+        if decision.outcome == Outcome::Deny && decision.reasons.is_empty() {
+            decision.reasons.push(engine_reason(
+                pack,
+                "no_right_established",
+                ReasonKind::NothingPermitted,
+                None,
+            ));
+        }
+        decision
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn evaluate(
+        &self,
+        pack: &RulePack,
+        slice: Option<&PolicySet>,
+        world: &World,
+        request: &AccessRequest,
+        account_idx: usize,
+        dataset_idx: usize,
+        agreement: Option<usize>,
+    ) -> Evaluation {
+        let fail = |message: String| Evaluation {
+            allowed: false,
+            matched: Vec::new(),
+            errors: vec![(None, message)],
+            agreement,
+        };
+        let Some(slice) = slice else {
+            return fail(format!(
+                "the pack has no policies for action `{}`",
+                request.action.as_str()
+            ));
+        };
+        let cedar = &world.cedar;
+        let (Some(principal), Some(resource)) = (
+            cedar.account_uids.get(account_idx),
+            cedar.dataset_uids.get(dataset_idx),
+        ) else {
+            return fail("internal: missing entity uid".into());
+        };
+        let mut pairs: Vec<(String, RestrictedExpression)> = vec![
+            ("now".into(), model::datetime_expr(request.at)),
+            ("channel".into(), model::string(request.channel.as_str())),
+            ("purpose".into(), model::string(request.purpose.as_str())),
+            (
+                "authenticated".into(),
+                RestrictedExpression::new_bool(request.authenticated),
+            ),
+            (
+                "subjectRequested".into(),
+                RestrictedExpression::new_bool(request.subject_requested),
+            ),
+        ];
+        if let Some(uid) = agreement.and_then(|i| cedar.agreement_uids.get(i)) {
+            pairs.push(("agreement".into(), model::entity_ref(uid)));
+        }
+        let context = match Context::from_pairs(pairs) {
+            Ok(c) => c,
+            Err(e) => return fail(e.to_string()),
+        };
+        let action = cedar.model.action_uid(request.action.as_str());
+        let cedar_request =
+            match Request::new(principal.clone(), action, resource.clone(), context, None) {
+                Ok(r) => r,
+                Err(e) => return fail(e.to_string()),
+            };
+        let response = self
+            .authorizer
+            .is_authorized(&cedar_request, slice, &cedar.entities);
+        let diagnostics = response.diagnostics();
+        let mut matched: Vec<usize> = diagnostics
+            .reason()
+            .filter_map(|id| pack.cedar_ids.get(id))
+            .filter_map(|id| pack.rules.get_index_of(id))
+            .collect();
+        matched.sort_unstable();
+        let errors = diagnostics
+            .errors()
+            .map(|e| {
+                let cedar_policy::AuthorizationError::PolicyEvaluationError(pe) = e;
+                (pack.cedar_ids.get(pe.policy_id()).cloned(), e.to_string())
+            })
+            .collect();
+        Evaluation {
+            allowed: response.decision() == cedar_policy::Decision::Allow,
+            matched,
+            errors,
+            agreement,
+        }
+    }
+
+    fn no_pack(&self, world: &World, date: NaiveDate) -> Decision {
+        // Cite the nearest pack of the same territory, else the first pack.
+        let pack = self
+            .packs
+            .iter()
+            .filter(|p| p.manifest.territory == world.territory)
+            .min_by_key(|p| (p.manifest.effective_from - date).num_days().abs())
+            .or_else(|| self.packs.first());
+        let mut reasons = Vec::new();
+        if let Some(pack) = pack {
+            let mut r = engine_reason(pack, "no_pack_in_force", ReasonKind::NoPackInForce, None);
+            r.detail = Some(format!("territory `{}` on {date}", world.territory));
+            reasons.push(r);
+        }
+        Decision {
+            outcome: Outcome::Deny,
+            reasons,
+            duties: Vec::new(),
+            advisories: Vec::new(),
+            pack: None,
+            agreement: None,
+            valid_until: None,
+        }
+    }
+}
+
+fn engine_reason(pack: &RulePack, code: &str, kind: ReasonKind, detail: Option<String>) -> Reason {
+    let entry = pack.manifest.reasons.get(code);
+    Reason {
+        code: code.to_owned(),
+        clause: entry.map_or(known::QD05_17_1, |e| e.clause.clone()),
+        see: Vec::new(),
+        vi: entry.map(|e| e.vi.clone()).unwrap_or_default(),
+        en: entry
+            .map(|e| e.en.clone())
+            .unwrap_or_else(|| code.replace('_', " ")),
+        kind,
+        policy: None,
+        detail,
+    }
+}
+
+fn valid_until(
+    pack: &RulePack,
+    at: DateTime<FixedOffset>,
+    mut times: Vec<DateTime<FixedOffset>>,
+) -> Option<DateTime<FixedOffset>> {
+    times.extend(
+        pack.manifest
+            .advisories
+            .iter()
+            .filter_map(|a| model::start_of_local_day(a.from)),
+    );
+    times.extend(
+        pack.manifest
+            .effective_until
+            .and_then(model::start_of_local_day),
+    );
+    times
+        .into_iter()
+        .filter(|t| *t > at)
+        .min()
+        .map(|t| t.with_timezone(&model::vn_offset()))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    pack: &RulePack,
+    outcome: Outcome,
+    reasons: Vec<Reason>,
+    duties: Vec<Duty>,
+    date: NaiveDate,
+    holder_kind: Option<AgencyKind>,
+    agreement: Option<crate::ids::AgreementId>,
+    valid_until: Option<DateTime<FixedOffset>>,
+) -> Decision {
+    let mut advisories: Vec<Advisory> = pack
+        .manifest
+        .advisories
+        .iter()
+        .filter(|a| a.from <= date)
+        .map(|a| Advisory {
+            code: a.code.clone(),
+            clause: a.clause.clone(),
+            vi: a.vi.clone(),
+            en: a.en.clone(),
+        })
+        .collect();
+    if let Some(kind) = holder_kind {
+        advisories.extend(
+            pack.manifest
+                .readings
+                .iter()
+                .filter(|r| r.holder_kinds.contains(&kind))
+                .map(|r| Advisory {
+                    code: r.code.clone(),
+                    clause: r.clause.clone(),
+                    vi: r.vi.clone(),
+                    en: r.en.clone(),
+                }),
+        );
+    }
+    Decision {
+        outcome,
+        reasons,
+        duties,
+        advisories,
+        pack: Some(PackRef {
+            id: pack.manifest.id.clone(),
+            version: pack.manifest.version.clone(),
+        }),
+        agreement,
+        valid_until,
+    }
+}
+
+/// The agency that must be told of refusals (the provincial focal point), for callers that
+/// draft refusals themselves.
+pub fn competent_authority(world: &World) -> Option<&AgencyId> {
+    world.focal_point.as_ref()
+}
+
+#[allow(dead_code)]
+fn assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Engine>();
+    is::<World>();
+    is::<Model>();
+}

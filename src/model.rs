@@ -1,0 +1,157 @@
+//! The Cedar entity model: the shipped schema, its version, and the conversions from our
+//! types to Cedar values. Everything Cedar-specific about the domain lives here.
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+
+use cedar_policy::{EntityId, EntityTypeName, EntityUid, RestrictedExpression, Schema};
+use chrono::{DateTime, FixedOffset, Months, NaiveDate, NaiveTime};
+use semver::Version;
+
+/// The Cedar schema of the entity model every rule pack is validated against.
+pub const MODEL_SCHEMA: &str = include_str!("../policies/model.cedarschema");
+
+/// The version of the entity model (`policies/model.cedarschema`). A pack declares the
+/// versions it targets with a `semver` requirement (`"model": "^0.1"` in its manifest).
+/// It follows semver: removing or retyping anything is a major change (a minor one while
+/// below 1.0), adding an optional attribute or a new action is a minor one (a patch below
+/// 1.0).
+pub const MODEL_VERSION: &str = "0.1.0";
+
+/// How many attribute hops from the principal, resource or context a policy may follow:
+/// `resource.database.manager` is two. Packs are validated at this level.
+pub const ENTITY_DEPTH: u32 = 2;
+
+/// The model version as a `semver::Version`.
+pub fn model_version() -> Version {
+    // MODEL_VERSION is a literal checked by a unit test; fall back to 0.0.0 rather than panic.
+    Version::parse(MODEL_VERSION).unwrap_or_else(|_| Version::new(0, 0, 0))
+}
+
+/// Vietnam's offset, UTC+7, all year (no daylight saving).
+pub(crate) fn vn_offset() -> FixedOffset {
+    crate::deadline::VIETNAM_OFFSET
+}
+
+/// The parsed schema, the entity type names and the action uids, built once.
+#[derive(Debug, Clone)]
+pub(crate) struct Model {
+    pub schema: Schema,
+    pub agency: EntityTypeName,
+    pub master_data: EntityTypeName,
+    pub database: EntityTypeName,
+    pub dataset: EntityTypeName,
+    pub account: EntityTypeName,
+    pub agreement: EntityTypeName,
+    pub violation: EntityTypeName,
+    pub action: EntityTypeName,
+}
+
+/// The model schema failed to load: a bug in the crate, reported rather than panicking.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the crate's entity model is broken (a bug in lgsp-policy): {0}")]
+pub struct ModelError(pub(crate) String);
+
+impl Model {
+    pub(crate) fn load() -> Result<Model, ModelError> {
+        let (schema, _warnings) =
+            Schema::from_cedarschema_str(MODEL_SCHEMA).map_err(|e| ModelError(e.to_string()))?;
+        let name = |n: &str| EntityTypeName::from_str(n).map_err(|e| ModelError(e.to_string()));
+        Ok(Model {
+            schema,
+            agency: name("Lgsp::Agency")?,
+            master_data: name("Lgsp::MasterData")?,
+            database: name("Lgsp::Database")?,
+            dataset: name("Lgsp::Dataset")?,
+            account: name("Lgsp::Account")?,
+            agreement: name("Lgsp::Agreement")?,
+            violation: name("Lgsp::Violation")?,
+            action: name("Lgsp::Action")?,
+        })
+    }
+
+    pub(crate) fn uid(ty: &EntityTypeName, id: &str) -> EntityUid {
+        EntityUid::from_type_name_and_id(ty.clone(), EntityId::new(id))
+    }
+
+    pub(crate) fn action_uid(&self, name: &str) -> EntityUid {
+        Model::uid(&self.action, name)
+    }
+}
+
+/// Cedar's datetime text for an instant: `2024-03-05T14:00:00.000+0700`. Cedar takes
+/// `+0700`, not `+07:00`.
+pub(crate) fn cedar_datetime_text(at: DateTime<FixedOffset>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string()
+}
+
+pub(crate) fn datetime_expr(at: DateTime<FixedOffset>) -> RestrictedExpression {
+    RestrictedExpression::new_datetime(cedar_datetime_text(at))
+}
+
+/// 00:00 local (UTC+7) at the start of `date`.
+pub(crate) fn start_of_local_day(date: NaiveDate) -> Option<DateTime<FixedOffset>> {
+    date.and_time(NaiveTime::MIN)
+        .and_local_timezone(vn_offset())
+        .single()
+}
+
+/// The local (UTC+7) date of an instant.
+pub(crate) fn local_date(at: DateTime<FixedOffset>) -> NaiveDate {
+    at.with_timezone(&vn_offset()).date_naive()
+}
+
+/// The end (24:00 local, BLDS2015 Đ148.6) of the day `months` months after `date`, on the
+/// same day-number or the month's last day (BLDS2015 Đ148.3, Đ148.4). Used for minimum
+/// periods (an evaluation's year, a log's three months), which are not moved by holidays.
+pub(crate) fn end_of_day_months_after(
+    date: NaiveDate,
+    months: u32,
+) -> Option<DateTime<FixedOffset>> {
+    let last = date.checked_add_months(Months::new(months))?;
+    start_of_local_day(last.succ_opt()?)
+}
+
+/// Cedar's datetime covers years 0000–9999 in the text form we emit; we accept 1900–9999.
+pub(crate) fn in_cedar_range(at: DateTime<FixedOffset>) -> bool {
+    use chrono::Datelike;
+    (1900..=9999).contains(&at.year())
+}
+
+pub(crate) type Attrs = HashMap<String, RestrictedExpression>;
+
+pub(crate) fn string(s: &str) -> RestrictedExpression {
+    RestrictedExpression::new_string(s.to_owned())
+}
+
+pub(crate) fn entity_ref(uid: &EntityUid) -> RestrictedExpression {
+    RestrictedExpression::new_entity_uid(uid.clone())
+}
+
+pub(crate) fn no_parents() -> HashSet<EntityUid> {
+    HashSet::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_loads_and_version_parses() {
+        assert!(Model::load().is_ok());
+        assert_eq!(model_version().to_string(), MODEL_VERSION);
+    }
+
+    #[test]
+    fn datetime_text_is_cedar_form() {
+        let at = DateTime::parse_from_rfc3339("2024-03-05T14:00:00+07:00").unwrap_or_default();
+        assert_eq!(cedar_datetime_text(at), "2024-03-05T14:00:00.000+0700");
+    }
+
+    #[test]
+    fn months_clamp_to_month_end() {
+        let d = NaiveDate::from_ymd_opt(2024, 2, 29).unwrap_or_default();
+        let end = end_of_day_months_after(d, 12).map(|e| e.to_rfc3339());
+        assert_eq!(end.as_deref(), Some("2025-03-01T00:00:00+07:00"));
+    }
+}

@@ -1,0 +1,864 @@
+//! Rule packs: a manifest (id, version, territory, effective dates, legal basis, clause
+//! list, engine reasons, advisories) and Cedar policy files, checked once when loaded.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use cedar_policy::{ActionConstraint, Effect, EntityUid, PolicySet, ValidationMode, Validator};
+use chrono::NaiveDate;
+use indexmap::IndexMap;
+use miette::Diagnostic as _;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::agency::AgencyKind;
+use crate::clause::Clause;
+use crate::ids::{PackId, PolicyId, TerritoryId};
+use crate::model::{self, Model};
+
+const BUILTIN_MANIFEST: &str = include_str!("../policies/qd05-2024-phu-yen/pack.json");
+const BUILTIN_FILES: &[(&str, &str)] = &[(
+    "access.cedar",
+    include_str!("../policies/qd05-2024-phu-yen/access.cedar"),
+)];
+
+/// A text in Vietnamese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bilingual {
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
+}
+
+/// A reason the engine itself gives (not a policy): its code is the map key in the
+/// manifest's `reasons`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EngineReason {
+    /// The clause it rests on.
+    pub clause: Clause,
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
+}
+
+/// A change in the law above the pack, reported on every decision dated on or after `from`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdvisoryEntry {
+    /// The first local date it applies to.
+    pub from: NaiveDate,
+    /// A stable code.
+    pub code: String,
+    /// The clause concerned.
+    pub clause: Clause,
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
+}
+
+/// A documented reading of an ambiguous clause, reported on decisions whose requester is
+/// of one of `holder_kinds`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingEntry {
+    /// A stable code.
+    pub code: String,
+    /// The clause read.
+    pub clause: Clause,
+    /// The requesters it concerns.
+    pub holder_kinds: Vec<AgencyKind>,
+    /// Vietnamese.
+    pub vi: String,
+    /// English.
+    pub en: String,
+}
+
+/// The reasons every manifest must define in `reasons`.
+pub const ENGINE_REASON_CODES: [&str; 5] = [
+    "no_right_established",
+    "unknown_account",
+    "unknown_dataset",
+    "evaluation_error",
+    "no_pack_in_force",
+];
+
+/// A pack's manifest (`pack.json`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PackManifest {
+    /// The pack's id.
+    pub id: PackId,
+    /// The pack's version.
+    #[schemars(with = "String")]
+    pub version: semver::Version,
+    /// The entity-model versions it targets, e.g. `^0.1` (see [`MODEL_VERSION`](crate::MODEL_VERSION)).
+    #[schemars(with = "String")]
+    pub model: semver::VersionReq,
+    /// Its title.
+    pub title: Bilingual,
+    /// The territory where it is law.
+    pub territory: TerritoryId,
+    /// The first local date it is in force.
+    pub effective_from: NaiveDate,
+    /// The first local date it is no longer in force, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_until: Option<NaiveDate>,
+    /// The instruments it rests on, e.g. `QD05/2024`.
+    pub legal_basis: Vec<String>,
+    /// The reasons the engine gives itself, by code (see [`ENGINE_REASON_CODES`]).
+    pub reasons: IndexMap<String, EngineReason>,
+    /// The policy files, in order.
+    pub policies: Vec<String>,
+    /// Changes in the law above the pack.
+    #[serde(default)]
+    pub advisories: Vec<AdvisoryEntry>,
+    /// Documented readings of ambiguous clauses.
+    #[serde(default)]
+    pub readings: Vec<ReadingEntry>,
+    /// Every clause the pack may cite, with its title.
+    pub clauses: IndexMap<Clause, Bilingual>,
+}
+
+/// How serious a pack diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The pack cannot load.
+    Error,
+    /// The pack loads, but something deserves a look.
+    Warning,
+}
+
+/// One problem in a pack, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct PackDiagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The file (`pack.json`, `access.cedar`, …).
+    pub file: String,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column (in characters), 0 when unknown.
+    pub column: usize,
+    /// The policy concerned (its `@id`, or Cedar's `policyN` before ids are known).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// What is wrong.
+    pub message: String,
+    /// The source line, when known.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub snippet: String,
+}
+
+impl fmt::Display for PackDiagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}:{}:{}: {sev}: ", self.file, self.line, self.column)?;
+        if let Some(p) = &self.policy {
+            write!(f, "[{p}] ")?;
+        }
+        write!(f, "{}", self.message)?;
+        if !self.snippet.is_empty() {
+            let gutter = self.line.to_string();
+            write!(f, "\n {gutter} | {}", self.snippet)?;
+            let pad = " ".repeat(gutter.len());
+            let caret = " ".repeat(self.column.saturating_sub(1));
+            write!(f, "\n {pad} | {caret}^")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why a pack could not load.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PackError {
+    /// The manifest is not valid JSON for a [`PackManifest`].
+    #[error("pack.json, line {line}, column {column}: {message}")]
+    Manifest {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
+    /// The pack targets another version of the entity model.
+    #[error(
+        "pack `{pack}` targets entity model `{requires}`, but this lgsp-policy provides model {provides}; update the pack or use a matching crate version"
+    )]
+    IncompatibleModel {
+        /// The pack.
+        pack: String,
+        /// What it requires.
+        requires: String,
+        /// What the crate provides.
+        provides: String,
+    },
+    /// Policy files failed to parse, validate or lint; every problem is listed.
+    #[error("{}", render(.0))]
+    Policies(Vec<PackDiagnostic>),
+    /// The crate's own model is broken.
+    #[error(transparent)]
+    Model(#[from] model::ModelError),
+}
+
+fn render(diags: &[PackDiagnostic]) -> String {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let mut out = format!("the pack has {errors} error(s):");
+    for d in diags {
+        out.push('\n');
+        out.push_str(&d.to_string());
+    }
+    out
+}
+
+impl PackError {
+    /// The diagnostics, for [`PackError::Policies`]; empty otherwise.
+    pub fn diagnostics(&self) -> &[PackDiagnostic] {
+        match self {
+            PackError::Policies(d) => d,
+            _ => &[],
+        }
+    }
+}
+
+/// What a policy says about itself through its annotations.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Rule {
+    /// Its `@id`.
+    pub id: PolicyId,
+    /// Permit or forbid.
+    pub permit: bool,
+    /// Its `@clause`.
+    pub clause: Clause,
+    /// Its `@see` clauses.
+    pub see: Vec<Clause>,
+    /// Its `@reason` code.
+    pub code: String,
+    /// Its `@vi` message.
+    pub vi: String,
+    /// Its `@en` message.
+    pub en: String,
+    /// The file it is in.
+    pub file: String,
+    /// The line it starts on.
+    pub line: usize,
+    /// The actions it applies to (`Lgsp::Action::"query"` → `query`).
+    pub actions: Vec<String>,
+}
+
+/// A loaded, checked rule pack. Build it with [`RulePack::builtin`] or
+/// [`RulePack::from_sources`]; hand it to [`Engine::new`](crate::Engine::new).
+#[derive(Debug, Clone)]
+pub struct RulePack {
+    pub(crate) manifest: PackManifest,
+    pub(crate) rules: IndexMap<PolicyId, Rule>,
+    /// Per concrete action id: the policies whose scope can match it.
+    pub(crate) slices: HashMap<String, PolicySet>,
+    pub(crate) cedar_ids: HashMap<cedar_policy::PolicyId, PolicyId>,
+    pub(crate) warnings: Vec<PackDiagnostic>,
+    pub(crate) sources: Vec<(String, String)>,
+}
+
+impl RulePack {
+    /// The built-in pack: Phú Yên's Decision 05/2024/QĐ-UBND, in force from 2024-03-05 in
+    /// territory `VN-57`.
+    ///
+    /// # Errors
+    ///
+    /// Never in a released crate (a test loads it); the `Result` keeps the promise of no
+    /// panic.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// assert_eq!(pack.manifest().id.as_str(), "qd05-2024-phu-yen");
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
+    pub fn builtin() -> Result<RulePack, PackError> {
+        RulePack::from_sources(BUILTIN_MANIFEST, BUILTIN_FILES.iter().copied())
+    }
+
+    /// The built-in pack's sources: the manifest and each policy file, by name. Useful to
+    /// start a pack of one's own from.
+    pub fn builtin_sources() -> (&'static str, &'static [(&'static str, &'static str)]) {
+        (BUILTIN_MANIFEST, BUILTIN_FILES)
+    }
+
+    /// Loads a pack from its manifest and policy files (name, text). Parses, validates
+    /// strictly against the entity model at depth [`ENTITY_DEPTH`](crate::ENTITY_DEPTH),
+    /// and checks every policy's annotations.
+    ///
+    /// # Errors
+    ///
+    /// [`PackError::Manifest`] for a bad manifest, [`PackError::IncompatibleModel`] when
+    /// the pack targets another model version, [`PackError::Policies`] listing every parse,
+    /// validation and annotation error with file, line, column and source line.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::RulePack;
+    ///
+    /// let (manifest, _) = RulePack::builtin_sources();
+    /// let broken = "@id(\"x\")\npermit (principal, action, resource) when { resource.nope };";
+    /// let err = RulePack::from_sources(manifest, [("access.cedar", broken)]).unwrap_err();
+    /// // Every problem is listed with its place: the missing annotations, and the
+    /// // attribute that does not exist, on line 2.
+    /// assert!(err.diagnostics().iter().any(|d| d.message.contains("@clause")));
+    /// assert!(err.diagnostics().iter().any(|d| d.line == 2 && d.message.contains("nope")));
+    /// ```
+    pub fn from_sources<N, T>(
+        manifest: &str,
+        files: impl IntoIterator<Item = (N, T)>,
+    ) -> Result<RulePack, PackError>
+    where
+        N: Into<String>,
+        T: Into<String>,
+    {
+        let manifest: PackManifest =
+            serde_json::from_str(manifest).map_err(|e| PackError::Manifest {
+                line: e.line(),
+                column: e.column(),
+                message: e.to_string(),
+            })?;
+        let provides = model::model_version();
+        if !manifest.model.matches(&provides) {
+            return Err(PackError::IncompatibleModel {
+                pack: manifest.id.to_string(),
+                requires: manifest.model.to_string(),
+                provides: provides.to_string(),
+            });
+        }
+        let sources: Vec<(String, String)> = files
+            .into_iter()
+            .map(|(n, t)| (n.into(), t.into()))
+            .collect();
+        let model = Model::load()?;
+        Loader::new(manifest, sources, model).load()
+    }
+
+    /// The manifest.
+    pub fn manifest(&self) -> &PackManifest {
+        &self.manifest
+    }
+
+    /// Every rule, by `@id`, in file order.
+    pub fn rules(&self) -> impl Iterator<Item = &Rule> {
+        self.rules.values()
+    }
+
+    /// A rule by `@id`.
+    pub fn rule(&self, id: &PolicyId) -> Option<&Rule> {
+        self.rules.get(id)
+    }
+
+    /// Warnings found while loading (the pack loaded anyway).
+    pub fn warnings(&self) -> &[PackDiagnostic] {
+        &self.warnings
+    }
+
+    /// The policy files, as loaded.
+    pub fn sources(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))
+    }
+
+    /// Whether the pack is in force on a local date.
+    pub fn in_force_on(&self, date: NaiveDate) -> bool {
+        self.manifest.effective_from <= date
+            && self
+                .manifest
+                .effective_until
+                .is_none_or(|until| date < until)
+    }
+}
+
+struct Loader {
+    manifest: PackManifest,
+    sources: Vec<(String, String)>,
+    model: Model,
+    diags: Vec<PackDiagnostic>,
+}
+
+/// Byte offsets where each top-level statement (policy) of a Cedar file starts, skipping
+/// comments and strings; statements end at `;` outside brackets.
+fn statement_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut depth: i64 = 0;
+    let mut expecting = true;
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
+                for (_, n) in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+            }
+            c if c.is_whitespace() => {}
+            _ => {
+                if expecting {
+                    starts.push(i);
+                    expecting = false;
+                }
+                match c {
+                    '"' => {
+                        let mut escaped = false;
+                        for (_, n) in chars.by_ref() {
+                            if escaped {
+                                escaped = false;
+                            } else if n == '\\' {
+                                escaped = true;
+                            } else if n == '"' {
+                                break;
+                            }
+                        }
+                    }
+                    '(' | '{' | '[' => depth += 1,
+                    ')' | '}' | ']' => depth -= 1,
+                    ';' if depth <= 0 => {
+                        expecting = true;
+                        depth = 0;
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    starts
+}
+
+/// 1-based line and column (in characters) of a byte offset, and the line's text.
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize, String) {
+    let offset = offset.min(text.len());
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = text
+        .get(line_start..offset)
+        .map_or(0, |s| s.chars().count())
+        + 1;
+    let line_text = text
+        .get(line_start..)
+        .unwrap_or_default()
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    (line, column, line_text)
+}
+
+fn first_label_offset(d: &dyn miette::Diagnostic) -> Option<usize> {
+    d.labels()
+        .and_then(|mut labels| labels.next())
+        .map(|l| l.offset())
+}
+
+impl Loader {
+    fn new(manifest: PackManifest, sources: Vec<(String, String)>, model: Model) -> Self {
+        Loader {
+            manifest,
+            sources,
+            model,
+            diags: Vec::new(),
+        }
+    }
+
+    fn error(
+        &mut self,
+        file: &str,
+        offset: Option<usize>,
+        policy: Option<String>,
+        message: String,
+    ) {
+        self.push(Severity::Error, file, offset, policy, message);
+    }
+
+    fn push(
+        &mut self,
+        severity: Severity,
+        file: &str,
+        offset: Option<usize>,
+        policy: Option<String>,
+        message: String,
+    ) {
+        let (line, column, snippet) = match (offset, self.sources.iter().find(|(n, _)| n == file)) {
+            (Some(o), Some((_, text))) => line_col(text, o),
+            _ => (0, 0, String::new()),
+        };
+        self.diags.push(PackDiagnostic {
+            severity,
+            file: file.to_owned(),
+            line,
+            column,
+            policy,
+            message,
+            snippet,
+        });
+    }
+
+    fn check_manifest(&mut self) {
+        let m = &self.manifest;
+        let mut problems = Vec::new();
+        for code in ENGINE_REASON_CODES {
+            if !m.reasons.contains_key(code) {
+                problems.push(format!("`reasons` lacks the engine reason `{code}`"));
+            }
+        }
+        for (code, r) in &m.reasons {
+            if !m.clauses.contains_key(&r.clause) {
+                problems.push(format!(
+                    "reason `{code}` cites `{}`, which is not in `clauses`",
+                    r.clause
+                ));
+            }
+        }
+        for a in &m.advisories {
+            if !m.clauses.contains_key(&a.clause) {
+                problems.push(format!(
+                    "advisory `{}` cites `{}`, which is not in `clauses`",
+                    a.code, a.clause
+                ));
+            }
+        }
+        for r in &m.readings {
+            if !m.clauses.contains_key(&r.clause) {
+                problems.push(format!(
+                    "reading `{}` cites `{}`, which is not in `clauses`",
+                    r.code, r.clause
+                ));
+            }
+        }
+        if let Some(until) = m.effective_until
+            && until <= m.effective_from
+        {
+            problems.push("`effective_until` is not after `effective_from`".to_owned());
+        }
+        for name in &m.policies {
+            if !self.sources.iter().any(|(n, _)| n == name) {
+                problems.push(format!(
+                    "policy file `{name}` is listed but was not supplied"
+                ));
+            }
+        }
+        let unlisted: Vec<String> = self
+            .sources
+            .iter()
+            .filter(|(n, _)| !m.policies.contains(n))
+            .map(|(n, _)| n.clone())
+            .collect();
+        for name in unlisted {
+            problems.push(format!(
+                "policy file `{name}` was supplied but is not listed in `policies`"
+            ));
+        }
+        for p in problems {
+            self.error("pack.json", None, None, p);
+        }
+    }
+
+    fn load(mut self) -> Result<RulePack, PackError> {
+        self.check_manifest();
+        let mut all = PolicySet::new();
+        let mut rules: IndexMap<PolicyId, Rule> = IndexMap::new();
+        let mut cedar_ids = HashMap::new();
+        let mut file_of: HashMap<cedar_policy::PolicyId, (String, usize)> = HashMap::new();
+        let sources = self.sources.clone();
+        for (file, text) in &sources {
+            let parsed = match PolicySet::from_str(text) {
+                Ok(set) => set,
+                Err(errors) => {
+                    for e in errors.iter() {
+                        self.error(file, first_label_offset(e), None, e.to_string());
+                    }
+                    continue;
+                }
+            };
+            if parsed.templates().next().is_some() {
+                self.error(file, None, None, "templates (policies with `?principal` or `?resource` slots) are not supported in rule packs".into());
+            }
+            let starts = statement_starts(text);
+            let mut policies: Vec<&cedar_policy::Policy> = parsed.policies().collect();
+            // Cedar numbers a file's policies policy0, policy1, … in source order.
+            policies.sort_by_key(|p| {
+                p.id()
+                    .to_string()
+                    .strip_prefix("policy")
+                    .and_then(|n| n.parse::<usize>().ok())
+                    .unwrap_or(usize::MAX)
+            });
+            for (n, policy) in policies.into_iter().enumerate() {
+                let offset = starts.get(n).copied();
+                let rule = self.read_rule(file, offset, policy);
+                if let Some(rule) = &rule
+                    && rules.contains_key(&rule.id)
+                {
+                    self.error(file, offset, Some(rule.id.to_string()), format!("duplicate @id `{}`", rule.id));
+                    continue;
+                }
+                // A policy whose annotations are broken is still validated, under a
+                // placeholder id, so its author sees every problem at once.
+                let cedar_id = cedar_policy::PolicyId::new(match &rule {
+                    Some(rule) => rule.id.to_string(),
+                    None => format!("{file}#{}", n + 1),
+                });
+                if let Err(e) = all.add(policy.new_id(cedar_id.clone())) {
+                    self.error(file, offset, rule.as_ref().map(|r| r.id.to_string()), e.to_string());
+                    continue;
+                }
+                file_of.insert(cedar_id.clone(), (file.clone(), offset.unwrap_or(0)));
+                if let Some(rule) = rule {
+                    cedar_ids.insert(cedar_id, rule.id.clone());
+                    rules.insert(rule.id.clone(), rule);
+                }
+            }
+        }
+
+        let validator = Validator::new(self.model.schema.clone());
+        let result =
+            validator.validate_with_level(&all, ValidationMode::Strict, model::ENTITY_DEPTH);
+        for e in result.validation_errors() {
+            let (file, fallback) = file_of.get(e.policy_id()).cloned().unwrap_or_default();
+            let policy = Some(cedar_ids.get(e.policy_id()).map_or_else(|| e.policy_id().to_string(), ToString::to_string));
+            let offset = first_label_offset(e).or(Some(fallback));
+            let message = match e.help() {
+                Some(help) => format!("{e} (help: {help})"),
+                None => e.to_string(),
+            };
+            self.error(&file, offset, policy, message);
+        }
+        let mut warnings = Vec::new();
+        for w in result.validation_warnings() {
+            let (file, fallback) = file_of.get(w.policy_id()).cloned().unwrap_or_default();
+            let policy = cedar_ids.get(w.policy_id()).map(ToString::to_string);
+            self.push(
+                Severity::Warning,
+                &file,
+                first_label_offset(w).or(Some(fallback)),
+                policy,
+                w.to_string(),
+            );
+        }
+        if self.diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err(PackError::Policies(self.diags));
+        }
+        warnings.append(&mut self.diags);
+
+        let slices = self.slice(&all, &mut rules);
+        Ok(RulePack {
+            manifest: self.manifest,
+            rules,
+            slices,
+            cedar_ids,
+            warnings,
+            sources,
+        })
+    }
+
+    fn read_rule(
+        &mut self,
+        file: &str,
+        offset: Option<usize>,
+        policy: &cedar_policy::Policy,
+    ) -> Option<Rule> {
+        let label = policy.annotation("id").map(str::to_owned);
+        let mut ok = true;
+        let mut need = |this: &mut Self, key: &str| -> Option<String> {
+            match policy.annotation(key) {
+                Some(v) if !v.trim().is_empty() => Some(v.to_owned()),
+                _ => {
+                    this.error(
+                        file,
+                        offset,
+                        label.clone(),
+                        format!("missing or empty @{key} annotation"),
+                    );
+                    ok = false;
+                    None
+                }
+            }
+        };
+        let id_text = need(self, "id");
+        let clause_text = need(self, "clause");
+        let code = need(self, "reason");
+        let vi = need(self, "vi");
+        let en = need(self, "en");
+        let id = match id_text.as_deref().map(PolicyId::new) {
+            Some(Ok(id)) => Some(id),
+            Some(Err(e)) => {
+                self.error(file, offset, label.clone(), e.to_string());
+                None
+            }
+            None => None,
+        };
+        let clause = match clause_text.as_deref().map(Clause::parse) {
+            Some(Ok(c)) => {
+                if !self.manifest.clauses.contains_key(&c) {
+                    self.error(
+                        file,
+                        offset,
+                        label.clone(),
+                        format!(
+                            "@clause `{c}` is not in the pack's clause list (pack.json `clauses`)"
+                        ),
+                    );
+                }
+                Some(c)
+            }
+            Some(Err(e)) => {
+                self.error(file, offset, label.clone(), format!("@clause: {e}"));
+                None
+            }
+            None => None,
+        };
+        let mut see = Vec::new();
+        if let Some(text) = policy.annotation("see") {
+            for part in text.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+                match Clause::parse(part) {
+                    Ok(c) if self.manifest.clauses.contains_key(&c) => see.push(c),
+                    Ok(c) => self.error(
+                        file,
+                        offset,
+                        label.clone(),
+                        format!(
+                            "@see `{c}` is not in the pack's clause list (pack.json `clauses`)"
+                        ),
+                    ),
+                    Err(e) => self.error(file, offset, label.clone(), format!("@see: {e}")),
+                }
+            }
+        }
+        if let Some(code) = &code
+            && (code.is_empty()
+                || !code
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'))
+        {
+            self.error(
+                file,
+                offset,
+                label.clone(),
+                format!("@reason `{code}` must be snake_case (a-z, 0-9, _)"),
+            );
+            ok = false;
+        }
+        if let Some(code) = &code
+            && ENGINE_REASON_CODES.contains(&code.as_str())
+        {
+            self.error(
+                file,
+                offset,
+                label.clone(),
+                format!("@reason `{code}` is reserved for the engine"),
+            );
+            ok = false;
+        }
+        for (key, _) in policy.annotations() {
+            if !["id", "clause", "see", "reason", "vi", "en"].contains(&key) {
+                self.push(
+                    Severity::Warning,
+                    file,
+                    offset,
+                    label.clone(),
+                    format!("unknown annotation @{key}"),
+                );
+            }
+        }
+        let line = match (offset, self.sources.iter().find(|(n, _)| n == file)) {
+            (Some(o), Some((_, t))) => line_col(t, o).0,
+            _ => 0,
+        };
+        let actions = match policy.action_constraint() {
+            ActionConstraint::Any => vec!["*".to_owned()],
+            ActionConstraint::Eq(a) => vec![a.id().unescaped().to_owned()],
+            ActionConstraint::In(list) => {
+                list.iter().map(|a| a.id().unescaped().to_owned()).collect()
+            }
+        };
+        match (ok, id, clause, code, vi, en) {
+            (true, Some(id), Some(clause), Some(code), Some(vi), Some(en)) => Some(Rule {
+                id,
+                permit: policy.effect() == Effect::Permit,
+                clause,
+                see,
+                code,
+                vi,
+                en,
+                file: file.to_owned(),
+                line,
+                actions,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Per concrete action of the model, the policies whose action scope can match it
+    /// (scope-based slicing is sound in Cedar: a policy whose scope cannot match is never
+    /// satisfied).
+    fn slice(
+        &self,
+        all: &PolicySet,
+        _rules: &mut IndexMap<PolicyId, Rule>,
+    ) -> HashMap<String, PolicySet> {
+        let action_entities = self.model.schema.action_entities().ok();
+        let concrete: Vec<EntityUid> = self.model.schema.actions().cloned().collect();
+        let mut slices = HashMap::new();
+        for action in concrete {
+            let mut ancestors: HashSet<EntityUid> = HashSet::from([action.clone()]);
+            if let Some(ents) = &action_entities
+                && let Some(iter) = ents.ancestors(&action)
+            {
+                ancestors.extend(iter.cloned());
+            }
+            let mut set = PolicySet::new();
+            for p in all.policies() {
+                let matches = match p.action_constraint() {
+                    ActionConstraint::Any => true,
+                    ActionConstraint::Eq(a) => ancestors.contains(&a) && a == action,
+                    ActionConstraint::In(list) => list.iter().any(|a| ancestors.contains(a)),
+                };
+                if matches {
+                    // Ids are unique in `all`, so adding to a fresh set cannot fail.
+                    let _ = set.add(p.clone());
+                }
+            }
+            slices.insert(action.id().unescaped().to_owned(), set);
+        }
+        slices
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statement_starts_skip_comments_and_strings() {
+        let text = "// a; comment\n@id(\"a;b\")\npermit(principal, action, resource);\n\nforbid (principal, action, resource) when { [1,2].contains(1) };";
+        let starts = statement_starts(text);
+        assert_eq!(starts.len(), 2);
+        assert_eq!(text.get(starts[0]..starts[0] + 3), Some("@id"));
+        assert_eq!(text.get(starts[1]..starts[1] + 6), Some("forbid"));
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        let (l, c, s) = line_col("ab\nđđx", 7);
+        assert_eq!((l, c, s.as_str()), (2, 3, "đđx"));
+    }
+}

@@ -1,0 +1,953 @@
+//! The world: every agency, database, dataset, account, agreement and violation of a
+//! province, checked once and indexed for decisions.
+
+use std::collections::{HashMap, HashSet};
+
+use cedar_policy::{Entities, Entity, EntityUid, RestrictedExpression};
+use chrono::{DateTime, FixedOffset};
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::account::Account;
+use crate::agency::Agency;
+use crate::agreement::SharingAgreement;
+use crate::data::{Database, Dataset, MasterData};
+use crate::ids::{
+    AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, MasterDataId, TerritoryId, ViolationId,
+};
+use crate::model::{self, Attrs, Model};
+use crate::violation::Violation;
+
+/// The plain data of a world, as it is written in JSON. Build a [`World`] from it with
+/// [`World::new`]; a `World` serialises back to this form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorldData {
+    /// The territory these records belong to (`VN-57` for Phú Yên). The engine picks the
+    /// rule pack in force for this territory.
+    pub territory: TerritoryId,
+    /// Agencies, organisations, enterprises and citizens.
+    #[serde(default)]
+    pub agencies: Vec<Agency>,
+    /// Master data.
+    #[serde(default)]
+    pub master_data: Vec<MasterData>,
+    /// Databases.
+    #[serde(default)]
+    pub databases: Vec<Database>,
+    /// Datasets.
+    #[serde(default)]
+    pub datasets: Vec<Dataset>,
+    /// Accounts.
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    /// Sharing agreements.
+    #[serde(default)]
+    pub agreements: Vec<SharingAgreement>,
+    /// Violations and suspicions.
+    #[serde(default)]
+    pub violations: Vec<Violation>,
+}
+
+impl WorldData {
+    /// An empty world for a territory.
+    pub fn new(territory: TerritoryId) -> Self {
+        WorldData {
+            territory,
+            agencies: Vec::new(),
+            master_data: Vec::new(),
+            databases: Vec::new(),
+            datasets: Vec::new(),
+            accounts: Vec::new(),
+            agreements: Vec::new(),
+            violations: Vec::new(),
+        }
+    }
+}
+
+/// Why a world could not be built. Every variant names the record and the field at fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum WorldError {
+    /// Two records of one kind share an id.
+    #[error("duplicate {kind} id `{id}`")]
+    DuplicateId {
+        /// `agency`, `database`, …
+        kind: &'static str,
+        /// The repeated id.
+        id: String,
+    },
+    /// A record refers to an id that does not exist.
+    #[error("{kind} `{id}`: field `{field}` refers to unknown {target_kind} `{target}`")]
+    DanglingReference {
+        /// The kind of the referring record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The field holding the reference.
+        field: &'static str,
+        /// The kind of record expected.
+        target_kind: &'static str,
+        /// The missing id.
+        target: String,
+    },
+    /// An agreement's term ends at or before it starts.
+    #[error(
+        "agreement `{agreement}`: field `term.end` ({end}) is not after `term.start` ({start})"
+    )]
+    TermEndsBeforeStart {
+        /// The agreement.
+        agreement: AgreementId,
+        /// Its start.
+        start: DateTime<FixedOffset>,
+        /// Its end.
+        end: DateTime<FixedOffset>,
+    },
+    /// An account's issuer provides no data and is not the provincial focal point
+    /// (QD05/2024 Đ16.2.e, ND47/2020 Đ40).
+    #[error(
+        "account `{account}`: field `issuer` names `{issuer}`, which manages no database and is not the provincial focal point (QD05/2024 Đ16.2.e)"
+    )]
+    IssuerNotProvider {
+        /// The account.
+        account: AccountId,
+        /// The issuer.
+        issuer: AgencyId,
+    },
+    /// An agreement covers a dataset its provider does not manage.
+    #[error(
+        "agreement `{agreement}`: field `datasets` lists `{dataset}`, which provider `{provider}` does not manage"
+    )]
+    DatasetNotFromProvider {
+        /// The agreement.
+        agreement: AgreementId,
+        /// The dataset.
+        dataset: DatasetId,
+        /// The agreement's provider.
+        provider: AgencyId,
+    },
+    /// An agreement whose provider is its consumer.
+    #[error("agreement `{agreement}`: fields `provider` and `consumer` are the same agency")]
+    AgreementWithItself {
+        /// The agreement.
+        agreement: AgreementId,
+    },
+    /// A list that must not be empty is.
+    #[error("{kind} `{id}`: field `{field}` is empty")]
+    Empty {
+        /// The kind of record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The empty field.
+        field: &'static str,
+    },
+    /// A violation linked to an agreement its violator is not a party to.
+    #[error("violation `{violation}`: field `violator` is not a party to agreement `{agreement}`")]
+    ViolatorNotParty {
+        /// The violation.
+        violation: ViolationId,
+        /// The agreement.
+        agreement: AgreementId,
+    },
+    /// A violation determined before it was recorded.
+    #[error("violation `{violation}`: field `determined_at` is before `recorded_at`")]
+    DeterminedBeforeRecorded {
+        /// The violation.
+        violation: ViolationId,
+    },
+    /// More than one agency is the provincial focal point (QD05/2024 Đ15.1.a).
+    #[error(
+        "agencies `{first}` and `{second}` are both the provincial focal point; there is one (QD05/2024 Đ15.1.a)"
+    )]
+    SecondFocalPoint {
+        /// The first.
+        first: AgencyId,
+        /// The second.
+        second: AgencyId,
+    },
+    /// A date outside the years 1900–9999.
+    #[error("{kind} `{id}`: field `{field}` is outside the years 1900–9999")]
+    DateOutOfRange {
+        /// The kind of record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The field.
+        field: &'static str,
+    },
+    /// The JSON text is not a world.
+    #[error("world JSON, line {line}, column {column}: {message}")]
+    Json {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+        /// What serde found.
+        message: String,
+    },
+    /// Converting the world to Cedar entities failed: a bug in this crate.
+    #[error("internal error converting the world to Cedar entities (a bug in lgsp-policy): {0}")]
+    Internal(String),
+}
+
+/// A checked, indexed world. Build it with [`World::new`] or [`World::from_json`]; it is
+/// immutable, so decisions taken against it are deterministic, and it is `Send + Sync`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{World, WorldData};
+///
+/// let world = World::new(WorldData::new("VN-57".parse()?))?;
+/// assert_eq!(world.agencies().count(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct World {
+    pub(crate) territory: TerritoryId,
+    pub(crate) agencies: IndexMap<AgencyId, Agency>,
+    pub(crate) master_data: IndexMap<MasterDataId, MasterData>,
+    pub(crate) databases: IndexMap<DatabaseId, Database>,
+    pub(crate) datasets: IndexMap<DatasetId, Dataset>,
+    pub(crate) accounts: IndexMap<AccountId, Account>,
+    pub(crate) agreements: IndexMap<AgreementId, SharingAgreement>,
+    pub(crate) violations: IndexMap<ViolationId, Violation>,
+    /// (consumer index, provider index) → agreement indexes, sorted by agreement id.
+    pub(crate) agreements_by_pair: HashMap<(usize, usize), Vec<usize>>,
+    /// The provincial focal point, if recorded.
+    pub(crate) focal_point: Option<AgencyId>,
+    pub(crate) cedar: CedarWorld,
+}
+
+/// The world as Cedar sees it: one entity store, and the uids of requests' parts.
+#[derive(Debug, Clone)]
+pub(crate) struct CedarWorld {
+    pub model: Model,
+    pub entities: Entities,
+    pub account_uids: Vec<EntityUid>,
+    pub dataset_uids: Vec<EntityUid>,
+    pub agreement_uids: Vec<EntityUid>,
+    #[allow(dead_code, reason = "lifecycle requests name violations")]
+    pub violation_uids: Vec<EntityUid>,
+    #[allow(
+        dead_code,
+        reason = "lifecycle and catalog requests name agencies as principals"
+    )]
+    pub agency_uids: Vec<EntityUid>,
+    #[allow(dead_code, reason = "catalog requests name databases as resources")]
+    pub database_uids: Vec<EntityUid>,
+    /// Per dataset: the instants its decisions depend on (publication, evaluation expiry).
+    pub dataset_times: Vec<Vec<DateTime<FixedOffset>>>,
+}
+
+fn index<K, V>(
+    kind: &'static str,
+    items: Vec<V>,
+    key: impl Fn(&V) -> &K,
+) -> Result<IndexMap<K, V>, WorldError>
+where
+    K: Clone + Eq + std::hash::Hash + AsRef<str>,
+{
+    let mut map = IndexMap::with_capacity(items.len());
+    for item in items {
+        let k = key(&item).clone();
+        if map.contains_key(&k) {
+            return Err(WorldError::DuplicateId {
+                kind,
+                id: k.as_ref().to_owned(),
+            });
+        }
+        map.insert(k, item);
+    }
+    Ok(map)
+}
+
+fn dangling(
+    kind: &'static str,
+    id: &str,
+    field: &'static str,
+    target_kind: &'static str,
+    target: &str,
+) -> WorldError {
+    WorldError::DanglingReference {
+        kind,
+        id: id.to_owned(),
+        field,
+        target_kind,
+        target: target.to_owned(),
+    }
+}
+
+fn check_date(
+    kind: &'static str,
+    id: &str,
+    field: &'static str,
+    at: DateTime<FixedOffset>,
+) -> Result<(), WorldError> {
+    if model::in_cedar_range(at) {
+        Ok(())
+    } else {
+        Err(WorldError::DateOutOfRange {
+            kind,
+            id: id.to_owned(),
+            field,
+        })
+    }
+}
+
+fn check_naive(
+    kind: &'static str,
+    id: &str,
+    field: &'static str,
+    date: chrono::NaiveDate,
+) -> Result<(), WorldError> {
+    use chrono::Datelike;
+    // One year of margin at the top, so the evaluation expiry stays in range.
+    if (1900..=9998).contains(&date.year()) {
+        Ok(())
+    } else {
+        Err(WorldError::DateOutOfRange {
+            kind,
+            id: id.to_owned(),
+            field,
+        })
+    }
+}
+
+impl World {
+    /// Checks and indexes a world.
+    ///
+    /// # Errors
+    ///
+    /// A [`WorldError`] naming the record and field at fault: duplicate ids, references to
+    /// unknown ids, an agreement whose term ends before it starts or that covers data its
+    /// provider does not manage, an account issued by an agency that provides no data, dates
+    /// outside 1900–9999, and so on. Nothing is half-built: on error there is no world.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Account, Authentication, World, WorldData, WorldError};
+    ///
+    /// let mut data = WorldData::new("VN-57".parse()?);
+    /// data.accounts.push(Account {
+    ///     id: "acc-1".parse()?,
+    ///     holder: "nobody".parse()?,
+    ///     issuer: "nobody".parse()?,
+    ///     authentication: Authentication::Password,
+    /// });
+    /// let err = World::new(data).unwrap_err();
+    /// assert!(matches!(err, WorldError::DanglingReference { field: "holder", .. }));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new(data: WorldData) -> Result<World, WorldError> {
+        let WorldData {
+            territory,
+            agencies,
+            master_data,
+            databases,
+            datasets,
+            accounts,
+            agreements,
+            violations,
+        } = data;
+        let agencies = index("agency", agencies, |a: &Agency| &a.id)?;
+        let master_data = index("master data", master_data, |m: &MasterData| &m.id)?;
+        let databases = index("database", databases, |d: &Database| &d.id)?;
+        let datasets = index("dataset", datasets, |d: &Dataset| &d.id)?;
+        let accounts = index("account", accounts, |a: &Account| &a.id)?;
+        let mut agreements = index("agreement", agreements, |a: &SharingAgreement| &a.id)?;
+        let violations = index("violation", violations, |v: &Violation| &v.id)?;
+
+        let mut focal_point: Option<AgencyId> = None;
+        for a in agencies.values() {
+            if a.kind.is_provincial_focal_point() {
+                if let Some(first) = &focal_point {
+                    return Err(WorldError::SecondFocalPoint {
+                        first: first.clone(),
+                        second: a.id.clone(),
+                    });
+                }
+                focal_point = Some(a.id.clone());
+            }
+        }
+        let mut providers: HashSet<&AgencyId> = HashSet::new();
+        for d in databases.values() {
+            if !agencies.contains_key(&d.manager) {
+                return Err(dangling(
+                    "database",
+                    d.id.as_str(),
+                    "manager",
+                    "agency",
+                    d.manager.as_str(),
+                ));
+            }
+            for m in &d.master_data {
+                if !master_data.contains_key(m) {
+                    return Err(dangling(
+                        "database",
+                        d.id.as_str(),
+                        "master_data",
+                        "master data",
+                        m.as_str(),
+                    ));
+                }
+            }
+            if let Some(date) = d.last_evaluated {
+                check_naive("database", d.id.as_str(), "last_evaluated", date)?;
+            }
+            providers.insert(&d.manager);
+        }
+        for s in datasets.values() {
+            if !databases.contains_key(&s.database) {
+                return Err(dangling(
+                    "dataset",
+                    s.id.as_str(),
+                    "database",
+                    "database",
+                    s.database.as_str(),
+                ));
+            }
+            if let Some(date) = s.published {
+                check_naive("dataset", s.id.as_str(), "published", date)?;
+            }
+        }
+        for a in accounts.values() {
+            if !agencies.contains_key(&a.holder) {
+                return Err(dangling(
+                    "account",
+                    a.id.as_str(),
+                    "holder",
+                    "agency",
+                    a.holder.as_str(),
+                ));
+            }
+            let issuer = agencies.get(&a.issuer).ok_or_else(|| {
+                dangling(
+                    "account",
+                    a.id.as_str(),
+                    "issuer",
+                    "agency",
+                    a.issuer.as_str(),
+                )
+            })?;
+            if !providers.contains(&a.issuer) && !issuer.kind.is_provincial_focal_point() {
+                return Err(WorldError::IssuerNotProvider {
+                    account: a.id.clone(),
+                    issuer: a.issuer.clone(),
+                });
+            }
+        }
+        for g in agreements.values_mut() {
+            let id = g.id.as_str();
+            for (field, party) in [("provider", &g.provider), ("consumer", &g.consumer)] {
+                if !agencies.contains_key(party) {
+                    return Err(dangling("agreement", id, field, "agency", party.as_str()));
+                }
+            }
+            if g.provider == g.consumer {
+                return Err(WorldError::AgreementWithItself {
+                    agreement: g.id.clone(),
+                });
+            }
+            for (field, empty) in [
+                ("datasets", g.datasets.is_empty()),
+                ("purposes", g.purposes.is_empty()),
+                ("methods", g.methods.is_empty()),
+            ] {
+                if empty {
+                    return Err(WorldError::Empty {
+                        kind: "agreement",
+                        id: id.to_owned(),
+                        field,
+                    });
+                }
+            }
+            for ds in &g.datasets {
+                let dataset = datasets
+                    .get(ds)
+                    .ok_or_else(|| dangling("agreement", id, "datasets", "dataset", ds.as_str()))?;
+                let manages = databases
+                    .get(&dataset.database)
+                    .is_some_and(|db| db.manager == g.provider);
+                if !manages {
+                    return Err(WorldError::DatasetNotFromProvider {
+                        agreement: g.id.clone(),
+                        dataset: ds.clone(),
+                        provider: g.provider.clone(),
+                    });
+                }
+            }
+            check_date("agreement", id, "term.start", g.term.start)?;
+            if let Some(end) = g.term.end {
+                check_date("agreement", id, "term.end", end)?;
+                if end <= g.term.start {
+                    return Err(WorldError::TermEndsBeforeStart {
+                        agreement: g.id.clone(),
+                        start: g.term.start,
+                        end,
+                    });
+                }
+            }
+            // Sets: order and repetition carry no meaning; keep one canonical form.
+            g.datasets.sort();
+            g.datasets.dedup();
+            g.purposes.sort();
+            g.purposes.dedup();
+            g.methods.sort();
+            g.methods.dedup();
+        }
+        for v in violations.values() {
+            let id = v.id.as_str();
+            if !agencies.contains_key(&v.violator) {
+                return Err(dangling(
+                    "violation",
+                    id,
+                    "violator",
+                    "agency",
+                    v.violator.as_str(),
+                ));
+            }
+            if let Some(agreement) = &v.agreement {
+                let g = agreements.get(agreement).ok_or_else(|| {
+                    dangling(
+                        "violation",
+                        id,
+                        "agreement",
+                        "agreement",
+                        agreement.as_str(),
+                    )
+                })?;
+                if g.consumer != v.violator && g.provider != v.violator {
+                    return Err(WorldError::ViolatorNotParty {
+                        violation: v.id.clone(),
+                        agreement: agreement.clone(),
+                    });
+                }
+            }
+            check_date("violation", id, "recorded_at", v.recorded_at)?;
+            if let Some(determined) = v.determined_at {
+                check_date("violation", id, "determined_at", determined)?;
+                if determined < v.recorded_at {
+                    return Err(WorldError::DeterminedBeforeRecorded {
+                        violation: v.id.clone(),
+                    });
+                }
+            }
+        }
+
+        // Indexes do not depend on the order records were given in.
+        agreements.sort_unstable_keys();
+        let mut agreements_by_pair: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        for (i, g) in agreements.values().enumerate() {
+            if let (Some(c), Some(p)) = (
+                agencies.get_index_of(&g.consumer),
+                agencies.get_index_of(&g.provider),
+            ) {
+                agreements_by_pair.entry((c, p)).or_default().push(i);
+            }
+        }
+
+        let mut world = World {
+            territory,
+            agencies,
+            master_data,
+            databases,
+            datasets,
+            accounts,
+            agreements,
+            violations,
+            agreements_by_pair,
+            focal_point,
+            cedar: CedarWorld::placeholder()?,
+        };
+        world.cedar = CedarWorld::build(&world)?;
+        Ok(world)
+    }
+
+    /// Parses a world from JSON (the [`WorldData`] form) and checks it.
+    ///
+    /// # Errors
+    ///
+    /// [`WorldError::Json`] with line and column when the text is not a world's JSON (wrong
+    /// types, unknown fields, malformed ids or dates), then any error of [`World::new`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let err = lgsp_policy::World::from_json(r#"{"territory": "VN-57", "agencies": 3}"#).unwrap_err();
+    /// assert!(err.to_string().contains("line 1"));
+    /// ```
+    pub fn from_json(json: &str) -> Result<World, WorldError> {
+        let data: WorldData = serde_json::from_str(json).map_err(|e| WorldError::Json {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+        World::new(data)
+    }
+
+    /// The world's plain data, in a canonical order (by id within each kind), whatever
+    /// order it was built from.
+    pub fn to_data(&self) -> WorldData {
+        fn sorted<K: Ord + Clone, V: Clone>(m: &IndexMap<K, V>) -> Vec<V> {
+            let mut pairs: Vec<(&K, &V)> = m.iter().collect();
+            pairs.sort_by(|a, b| a.0.cmp(b.0));
+            pairs.into_iter().map(|(_, v)| v.clone()).collect()
+        }
+        WorldData {
+            territory: self.territory.clone(),
+            agencies: sorted(&self.agencies),
+            master_data: sorted(&self.master_data),
+            databases: sorted(&self.databases),
+            datasets: sorted(&self.datasets),
+            accounts: sorted(&self.accounts),
+            agreements: sorted(&self.agreements),
+            violations: sorted(&self.violations),
+        }
+    }
+
+    /// The territory.
+    pub fn territory(&self) -> &TerritoryId {
+        &self.territory
+    }
+    /// An agency by id.
+    pub fn agency(&self, id: &AgencyId) -> Option<&Agency> {
+        self.agencies.get(id)
+    }
+    /// Every agency.
+    pub fn agencies(&self) -> impl Iterator<Item = &Agency> {
+        self.agencies.values()
+    }
+    /// A database by id.
+    pub fn database(&self, id: &DatabaseId) -> Option<&Database> {
+        self.databases.get(id)
+    }
+    /// Every database.
+    pub fn databases(&self) -> impl Iterator<Item = &Database> {
+        self.databases.values()
+    }
+    /// A dataset by id.
+    pub fn dataset(&self, id: &DatasetId) -> Option<&Dataset> {
+        self.datasets.get(id)
+    }
+    /// Every dataset.
+    pub fn datasets(&self) -> impl Iterator<Item = &Dataset> {
+        self.datasets.values()
+    }
+    /// A master data record by id.
+    pub fn master_data(&self, id: &MasterDataId) -> Option<&MasterData> {
+        self.master_data.get(id)
+    }
+    /// An account by id.
+    pub fn account(&self, id: &AccountId) -> Option<&Account> {
+        self.accounts.get(id)
+    }
+    /// Every account.
+    pub fn accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.values()
+    }
+    /// An agreement by id.
+    pub fn agreement(&self, id: &AgreementId) -> Option<&SharingAgreement> {
+        self.agreements.get(id)
+    }
+    /// Every agreement, by id.
+    pub fn agreements(&self) -> impl Iterator<Item = &SharingAgreement> {
+        self.agreements.values()
+    }
+    /// A violation by id.
+    pub fn violation(&self, id: &ViolationId) -> Option<&Violation> {
+        self.violations.get(id)
+    }
+    /// Every violation.
+    pub fn violations(&self) -> impl Iterator<Item = &Violation> {
+        self.violations.values()
+    }
+    /// The provincial focal point (QD05/2024 Đ15.1.a), if the world records it.
+    pub fn provincial_focal_point(&self) -> Option<&AgencyId> {
+        self.focal_point.as_ref()
+    }
+    /// The provider of a dataset: the manager of its database.
+    pub fn provider_of(&self, dataset: &DatasetId) -> Option<&AgencyId> {
+        let ds = self.datasets.get(dataset)?;
+        Some(&self.databases.get(&ds.database)?.manager)
+    }
+    /// The agreements in which `consumer` receives data from `provider`, by id.
+    pub fn agreements_between(
+        &self,
+        consumer: &AgencyId,
+        provider: &AgencyId,
+    ) -> impl Iterator<Item = &SharingAgreement> {
+        self.agreement_indexes_between(consumer, provider)
+            .iter()
+            .filter_map(|&i| self.agreements.get_index(i).map(|(_, g)| g))
+    }
+
+    pub(crate) fn agreement_indexes_between(
+        &self,
+        consumer: &AgencyId,
+        provider: &AgencyId,
+    ) -> &[usize] {
+        let key = self
+            .agencies
+            .get_index_of(consumer)
+            .zip(self.agencies.get_index_of(provider));
+        key.and_then(|k| self.agreements_by_pair.get(&k))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+}
+
+impl Serialize for World {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_data().serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for World {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let data = WorldData::deserialize(deserializer)?;
+        World::new(data).map_err(serde::de::Error::custom)
+    }
+}
+
+impl JsonSchema for World {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "World".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        WorldData::json_schema(generator)
+    }
+}
+
+fn internal(e: impl std::fmt::Display) -> WorldError {
+    WorldError::Internal(e.to_string())
+}
+
+impl CedarWorld {
+    fn placeholder() -> Result<CedarWorld, WorldError> {
+        Ok(CedarWorld {
+            model: Model::load().map_err(internal)?,
+            entities: Entities::empty(),
+            account_uids: Vec::new(),
+            dataset_uids: Vec::new(),
+            agreement_uids: Vec::new(),
+            violation_uids: Vec::new(),
+            agency_uids: Vec::new(),
+            database_uids: Vec::new(),
+            dataset_times: Vec::new(),
+        })
+    }
+
+    fn build(world: &World) -> Result<CedarWorld, WorldError> {
+        let model = world.cedar.model.clone();
+        let uid = |ty: &cedar_policy::EntityTypeName, id: &str| Model::uid(ty, id);
+        let agency_uid = |id: &AgencyId| uid(&model.agency, id.as_str());
+        let mut entities: Vec<Entity> = Vec::new();
+        let new_entity =
+            |u: EntityUid, attrs: Attrs, parents| Entity::new(u, attrs, parents).map_err(internal);
+
+        let mut agency_uids = Vec::with_capacity(world.agencies.len());
+        for a in world.agencies.values() {
+            let u = agency_uid(&a.id);
+            let attrs = Attrs::from([
+                ("kind".into(), model::string(a.kind.as_str())),
+                (
+                    "stateAdministrative".into(),
+                    RestrictedExpression::new_bool(a.kind.is_state_administrative()),
+                ),
+                (
+                    "inProvince".into(),
+                    RestrictedExpression::new_bool(a.kind.is_in_province()),
+                ),
+                (
+                    "provincialFocalPoint".into(),
+                    RestrictedExpression::new_bool(a.kind.is_provincial_focal_point()),
+                ),
+            ]);
+            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
+            agency_uids.push(u);
+        }
+        for m in world.master_data.values() {
+            let reference = match &m.reference {
+                crate::data::MasterDataReference::ProvincialPeoplesCommittee => {
+                    "provincial_peoples_committee"
+                }
+                crate::data::MasterDataReference::Ministry { .. } => "ministry",
+                crate::data::MasterDataReference::None => "none",
+            };
+            let attrs = Attrs::from([("reference".into(), model::string(reference))]);
+            entities.push(new_entity(
+                uid(&model.master_data, m.id.as_str()),
+                attrs,
+                model::no_parents(),
+            )?);
+        }
+        let mut database_uids = Vec::with_capacity(world.databases.len());
+        let mut evaluated_until: HashMap<&DatabaseId, DateTime<FixedOffset>> = HashMap::new();
+        for d in world.databases.values() {
+            let u = uid(&model.database, d.id.as_str());
+            let mut attrs = Attrs::from([
+                ("manager".into(), model::entity_ref(&agency_uid(&d.manager))),
+                ("catalog".into(), model::string(d.catalog.as_str())),
+                (
+                    "atDataCentre".into(),
+                    RestrictedExpression::new_bool(
+                        d.hosting == crate::data::Hosting::ProvincialDataCentre,
+                    ),
+                ),
+                (
+                    "masterData".into(),
+                    RestrictedExpression::new_set(
+                        d.master_data
+                            .iter()
+                            .map(|m| model::entity_ref(&uid(&model.master_data, m.as_str()))),
+                    ),
+                ),
+            ]);
+            if let Some(date) = d.last_evaluated {
+                let until = model::end_of_day_months_after(date, 12).ok_or_else(|| {
+                    WorldError::DateOutOfRange {
+                        kind: "database",
+                        id: d.id.to_string(),
+                        field: "last_evaluated",
+                    }
+                })?;
+                attrs.insert("evaluatedUntil".into(), model::datetime_expr(until));
+                evaluated_until.insert(&d.id, until);
+            }
+            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
+            database_uids.push(u);
+        }
+        let mut dataset_uids = Vec::with_capacity(world.datasets.len());
+        let mut dataset_times = Vec::with_capacity(world.datasets.len());
+        for s in world.datasets.values() {
+            let u = uid(&model.dataset, s.id.as_str());
+            let db_uid = uid(&model.database, s.database.as_str());
+            let provider = world
+                .databases
+                .get(&s.database)
+                .map(|db| agency_uid(&db.manager))
+                .ok_or_else(|| internal("dataset without database after checks"))?;
+            let mut attrs = Attrs::from([
+                ("database".into(), model::entity_ref(&db_uid)),
+                ("provider".into(), model::entity_ref(&provider)),
+                ("class".into(), model::string(s.class.as_str())),
+                (
+                    "personalData".into(),
+                    RestrictedExpression::new_bool(s.personal_data),
+                ),
+            ]);
+            let mut times = Vec::new();
+            if let Some(date) = s.published {
+                let at =
+                    model::start_of_local_day(date).ok_or_else(|| WorldError::DateOutOfRange {
+                        kind: "dataset",
+                        id: s.id.to_string(),
+                        field: "published",
+                    })?;
+                attrs.insert("publishedAt".into(), model::datetime_expr(at));
+                times.push(at);
+            }
+            if let Some(until) = evaluated_until.get(&s.database) {
+                times.push(*until);
+            }
+            entities.push(new_entity(u.clone(), attrs, HashSet::from([db_uid]))?);
+            dataset_uids.push(u);
+            dataset_times.push(times);
+        }
+        let mut account_uids = Vec::with_capacity(world.accounts.len());
+        for a in world.accounts.values() {
+            let u = uid(&model.account, a.id.as_str());
+            let attrs = Attrs::from([
+                ("holder".into(), model::entity_ref(&agency_uid(&a.holder))),
+                ("issuer".into(), model::entity_ref(&agency_uid(&a.issuer))),
+                (
+                    "authentication".into(),
+                    model::string(a.authentication.as_str()),
+                ),
+            ]);
+            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
+            account_uids.push(u);
+        }
+        let mut agreement_uids = Vec::with_capacity(world.agreements.len());
+        for g in world.agreements.values() {
+            let u = uid(&model.agreement, g.id.as_str());
+            let mut attrs = Attrs::from([
+                (
+                    "provider".into(),
+                    model::entity_ref(&agency_uid(&g.provider)),
+                ),
+                (
+                    "consumer".into(),
+                    model::entity_ref(&agency_uid(&g.consumer)),
+                ),
+                (
+                    "datasets".into(),
+                    RestrictedExpression::new_set(
+                        g.datasets
+                            .iter()
+                            .map(|d| model::entity_ref(&uid(&model.dataset, d.as_str()))),
+                    ),
+                ),
+                (
+                    "purposes".into(),
+                    RestrictedExpression::new_set(
+                        g.purposes.iter().map(|p| model::string(p.as_str())),
+                    ),
+                ),
+                (
+                    "methods".into(),
+                    RestrictedExpression::new_set(
+                        g.methods.iter().map(|m| model::string(m.as_str())),
+                    ),
+                ),
+                ("status".into(), model::string(g.status.as_str())),
+                ("start".into(), model::datetime_expr(g.term.start)),
+            ]);
+            if let Some(end) = g.term.end {
+                attrs.insert("end".into(), model::datetime_expr(end));
+            }
+            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
+            agreement_uids.push(u);
+        }
+        let mut violation_uids = Vec::with_capacity(world.violations.len());
+        for v in world.violations.values() {
+            let u = uid(&model.violation, v.id.as_str());
+            let mut attrs = Attrs::from([
+                (
+                    "violator".into(),
+                    model::entity_ref(&agency_uid(&v.violator)),
+                ),
+                ("kind".into(), model::string(v.kind.as_str())),
+                ("recordedAt".into(), model::datetime_expr(v.recorded_at)),
+            ]);
+            if let Some(at) = v.determined_at {
+                attrs.insert("determinedAt".into(), model::datetime_expr(at));
+            }
+            if let Some(g) = &v.agreement {
+                attrs.insert(
+                    "agreement".into(),
+                    model::entity_ref(&uid(&model.agreement, g.as_str())),
+                );
+            }
+            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
+            violation_uids.push(u);
+        }
+
+        let entities = Entities::from_entities(entities, Some(&model.schema)).map_err(internal)?;
+        Ok(CedarWorld {
+            model,
+            entities,
+            account_uids,
+            dataset_uids,
+            agreement_uids,
+            violation_uids,
+            agency_uids,
+            database_uids,
+            dataset_times,
+        })
+    }
+}

@@ -1,0 +1,26 @@
+//! Shared fixtures: the example province and its access cases, shipped with the built-in pack.
+
+#![allow(dead_code)]
+
+use lgsp_policy::{Engine, World};
+
+pub const WORLD_JSON: &str =
+    include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json");
+pub const ACCESS_CASES: &str =
+    include_str!("../../policies/qd05-2024-phu-yen/tests/access.cases.json");
+
+#[expect(
+    clippy::expect_used,
+    reason = "fixtures are shipped data; a broken one must fail the test run loudly"
+)]
+pub fn world() -> World {
+    World::from_json(WORLD_JSON).expect("the example province loads")
+}
+
+#[expect(
+    clippy::expect_used,
+    reason = "the built-in pack must load; a test checks it separately too"
+)]
+pub fn engine() -> Engine {
+    Engine::builtin().expect("the built-in pack loads")
+}
