@@ -55,7 +55,10 @@ fn run() -> Result<(), Box<dyn Error>> {
         .first()
         .map(|p| p.manifest())
         .ok_or("no pack")?;
-    println!("Rule pack {} v{} — {}", pack.id, pack.version, pack.title.en);
+    println!(
+        "Rule pack {} v{} — {}",
+        pack.id, pack.version, pack.title.en
+    );
     println!(
         "Territory {} · in force from {} · {} agencies, {} datasets, {} agreements\n",
         pack.territory,
@@ -75,7 +78,10 @@ fn run() -> Result<(), Box<dyn Error>> {
         }
         print_case(n + 1, &case.name, &case.request, &world, &decision);
     }
-    println!("{} requests: {allowed} allowed, {denied} denied.", suite.cases.len());
+    println!(
+        "{} requests: {allowed} allowed, {denied} denied.",
+        suite.cases.len()
+    );
     Ok(())
 }
 
@@ -93,12 +99,19 @@ fn print_case(n: usize, name: &str, r: &AccessRequest, world: &World, d: &Decisi
         r.channel,
         r.purpose,
         r.at.format("%Y-%m-%d %H:%M %:z"),
-        if r.subject_requested { " · at the data subject's request" } else { "" }
+        if r.subject_requested {
+            " · at the data subject's request"
+        } else {
+            ""
+        }
     );
     let verdict = if d.is_allowed() { "ALLOW" } else { "DENY " };
     for (i, reason) in d.reasons.iter().enumerate() {
         let lead = if i == 0 { verdict } else { "     " };
-        println!("    {lead} [{}] {} — {}", reason.clause, reason.code, reason.en);
+        println!(
+            "    {lead} [{}] {} — {}",
+            reason.clause, reason.code, reason.en
+        );
         println!("          {}", reason.vi);
         if let Some(detail) = &reason.detail {
             println!("          ({detail})");
@@ -106,13 +119,26 @@ fn print_case(n: usize, name: &str, r: &AccessRequest, world: &World, d: &Decisi
     }
     for duty in &d.duties {
         match duty {
-            Duty::LogRequest { provider, keep_until, clause, .. } => println!(
+            Duty::LogRequest {
+                provider,
+                keep_until,
+                clause,
+                ..
+            } => println!(
                 "    duty  [{clause}] {provider} logs this request and what it shared, kept until at least {}",
                 keep_until.format("%Y-%m-%d %H:%M %:z")
             ),
-            Duty::ReportRefusal { provider, requester, authority, clause, .. } => println!(
+            Duty::ReportRefusal {
+                provider,
+                requester,
+                authority,
+                clause,
+                ..
+            } => println!(
                 "    duty  [{clause}] {provider} states the reasons to {requester} and notifies {}",
-                authority.as_ref().map_or("the competent authority", |a| a.as_str())
+                authority
+                    .as_ref()
+                    .map_or("the competent authority", |a| a.as_str())
             ),
             other => println!("    duty  {other:?}"),
         }

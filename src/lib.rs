@@ -14,6 +14,7 @@ mod ids;
 mod model;
 mod pack;
 mod request;
+mod schemas;
 mod violation;
 mod world;
 
@@ -41,5 +42,6 @@ pub use pack::{
     PackManifest, ReadingEntry, Rule, RulePack, Severity,
 };
 pub use request::{AccessRequest, Action, Channel, RequestError};
+pub use schemas::json_schemas;
 pub use violation::{Violation, ViolationKind};
 pub use world::{World, WorldData, WorldError};

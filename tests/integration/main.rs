@@ -10,4 +10,8 @@
 
 mod access;
 mod deadline;
+mod decisions;
+mod packs;
+mod schemas;
 mod support;
+mod world;

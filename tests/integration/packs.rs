@@ -1,0 +1,136 @@
+//! Rule packs: the shipped pack validates strictly against the shipped schema; broken packs
+//! are refused with every problem and its place; packs are chosen by territory and date.
+
+use lgsp_policy::{Engine, EngineError, PackError, RulePack, Severity};
+
+fn builtin_manifest() -> &'static str {
+    RulePack::builtin_sources().0
+}
+
+fn access_cedar() -> &'static str {
+    RulePack::builtin_sources()
+        .1
+        .iter()
+        .find(|(n, _)| *n == "access.cedar")
+        .map(|(_, t)| *t)
+        .unwrap()
+}
+
+#[test]
+fn the_shipped_pack_validates_strictly_against_the_shipped_schema() {
+    let pack = RulePack::builtin().unwrap();
+    assert!(pack.warnings().is_empty(), "{:?}", pack.warnings());
+    assert!(pack.rules().count() >= 20);
+    // Every rule cites a clause of the pack's list, and ids are unique.
+    for rule in pack.rules() {
+        assert!(
+            pack.manifest().clauses.contains_key(&rule.clause),
+            "{}",
+            rule.id
+        );
+    }
+    // The schema the crate embeds is the shipped file.
+    assert_eq!(
+        lgsp_policy::MODEL_SCHEMA,
+        include_str!("../../policies/model.cedarschema")
+    );
+}
+
+#[test]
+fn a_parse_error_has_file_line_column_and_snippet() {
+    let text = access_cedar().replacen("forbid (principal, action in Lgsp::Action::\"access\", resource)\nwhen { context.channel == \"direct\" };", "forbid (principal, action, resource\nwhen { context.channel == \"direct\" };", 1);
+    let err = RulePack::from_sources(builtin_manifest(), [("access.cedar", text)]).unwrap_err();
+    let d = err.diagnostics().first().unwrap();
+    assert_eq!(d.file, "access.cedar");
+    assert!(d.line > 1 && d.column >= 1, "{d}");
+    assert!(!d.snippet.is_empty());
+    assert!(err.to_string().contains("access.cedar:"), "{err}");
+}
+
+#[test]
+fn a_type_error_is_caught_by_strict_validation() {
+    let text = access_cedar().replacen("context.channel == \"direct\"", "context.channel == 3", 1);
+    let err = RulePack::from_sources(builtin_manifest(), [("access.cedar", text)]).unwrap_err();
+    let d = err
+        .diagnostics()
+        .iter()
+        .find(|d| d.severity == Severity::Error)
+        .unwrap();
+    assert_eq!(d.policy.as_deref(), Some("access.direct-connection"));
+    assert!(d.snippet.contains("context.channel"), "{d}");
+}
+
+#[test]
+fn a_policy_reaching_beyond_the_supplied_depth_is_refused() {
+    let text = format!(
+        "{}\n@id(\"deep\")\n@clause(\"QD05/2024 Đ13.1\")\n@reason(\"deep\")\n@vi(\"x\")\n@en(\"x\")\nforbid (principal, action in Lgsp::Action::\"access\", resource)\nwhen {{ resource.database.manager.inProvince }};\n",
+        access_cedar()
+    );
+    let err = RulePack::from_sources(builtin_manifest(), [("access.cedar", text)]).unwrap_err();
+    assert!(
+        err.diagnostics()
+            .iter()
+            .any(|d| d.policy.as_deref() == Some("deep")),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_annotations_and_unknown_clauses_are_listed_together() {
+    let text = format!(
+        "{}\n@id(\"access.direct-connection\")\n@clause(\"QD05/2024 Đ99.1\")\n@reason(\"Bad Code\")\npermit (principal, action in Lgsp::Action::\"access\", resource);\n",
+        access_cedar()
+    );
+    let err = RulePack::from_sources(builtin_manifest(), [("access.cedar", text)]).unwrap_err();
+    let messages: Vec<String> = err
+        .diagnostics()
+        .iter()
+        .map(|d| d.message.clone())
+        .collect();
+    for needle in ["@vi", "@en", "QD05/2024 Đ99.1", "snake_case"] {
+        assert!(
+            messages.iter().any(|m| m.contains(needle)),
+            "no `{needle}` in {messages:#?}"
+        );
+    }
+}
+
+#[test]
+fn a_bad_manifest_and_an_incompatible_model_are_refused() {
+    assert!(matches!(
+        RulePack::from_sources("{", [("access.cedar", access_cedar())]),
+        Err(PackError::Manifest { .. })
+    ));
+    let future = builtin_manifest().replacen("\"model\": \"^0.", "\"model\": \"^9.", 1);
+    let err = RulePack::from_sources(&future, [("access.cedar", access_cedar())]).unwrap_err();
+    assert!(matches!(err, PackError::IncompatibleModel { .. }), "{err}");
+    assert!(err.to_string().contains("^9."));
+}
+
+#[test]
+fn listed_files_must_be_supplied() {
+    let err =
+        RulePack::from_sources(builtin_manifest(), Vec::<(String, String)>::new()).unwrap_err();
+    assert!(err.to_string().contains("access.cedar"), "{err}");
+}
+
+#[test]
+fn packs_for_one_territory_must_not_overlap() {
+    let err = Engine::with_packs(vec![
+        RulePack::builtin().unwrap(),
+        RulePack::builtin().unwrap(),
+    ])
+    .unwrap_err();
+    assert!(matches!(err, EngineError::OverlappingPacks { .. }));
+    assert!(matches!(
+        Engine::with_packs(Vec::new()),
+        Err(EngineError::NoPacks)
+    ));
+}
+
+#[test]
+fn engine_is_send_and_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Engine>();
+    is::<lgsp_policy::World>();
+}
