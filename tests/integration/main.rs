@@ -10,4 +10,5 @@
 
 mod access;
 mod deadline;
+mod lifecycle;
 mod support;
