@@ -5,7 +5,10 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::clause::Clause;
-use crate::ids::{AccountId, AgencyId, AgreementId, DatasetId, PackId, PolicyId};
+use crate::deadline::Deadline;
+use crate::ids::{
+    AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, PackId, PolicyId, ViolationId,
+};
 use crate::request::Action;
 
 /// Allow or deny.
@@ -35,6 +38,9 @@ pub enum ReasonKind {
     NoPackInForce,
     /// A policy failed to evaluate; the engine fails closed.
     EvaluationError,
+    /// A check of something a party did (a notice, a refusal) found it falls short of a
+    /// clause: a finding against that party.
+    Finding,
 }
 
 /// One reason of a decision: a stable code, the clause it rests on, and the message in
@@ -104,6 +110,76 @@ pub enum Duty {
         /// `QD05/2024 Đ16.1.đ`.
         clause: Clause,
     },
+    /// Notify the suspended consumer of the violation, the handling plan and what it must
+    /// do to keep or restore the connection, by `due` (QD05/2024 Đ16.2.h: no later than one
+    /// day from the moment the violation was determined).
+    NotifyConsumer {
+        /// The provider that suspends.
+        provider: AgencyId,
+        /// The consumer to notify.
+        consumer: AgencyId,
+        /// The agreement suspended.
+        agreement: AgreementId,
+        /// The violation (or unsafe connection) the suspension rests on.
+        violation: ViolationId,
+        /// When the notice is due, counted from the violation's determination, and why.
+        due: Deadline,
+        /// What the notice must contain.
+        must_include: Vec<NoticePart>,
+        /// `QD05/2024 Đ16.2.h`.
+        clause: Clause,
+    },
+    /// Announce a suspension of every consumer of a database: publicly, on the provider's
+    /// portal, by `due` for maintenance (ND47/2020 Đ43.3: at least 7 working days ahead),
+    /// or by appropriate means, with no time fixed, for force majeure (ND47/2020 Đ43.4).
+    PublicNotice {
+        /// The provider that suspends.
+        provider: AgencyId,
+        /// The database concerned.
+        database: DatabaseId,
+        /// The consumers whose agreements are suspended.
+        consumers: Vec<AgencyId>,
+        /// When the suspension starts.
+        starts_at: DateTime<FixedOffset>,
+        /// The latest instant the notice may be published; `None` when the law fixes none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        due: Option<DateTime<FixedOffset>>,
+        /// What the notice must contain.
+        must_include: Vec<NoticePart>,
+        /// `ND47/2020 Đ43.3` or `ND47/2020 Đ43.4`.
+        clause: Clause,
+    },
+    /// Report to the provider how the shared data is used (QD05/2024 Đ16.1.e): the
+    /// consumer's duty, created when a provider lawfully requires it.
+    ReportUsage {
+        /// Who reports: the consumer.
+        consumer: AgencyId,
+        /// To whom: the provider.
+        provider: AgencyId,
+        /// The agreement under which the data was shared.
+        agreement: AgreementId,
+        /// The recorded sign of unlawful use.
+        violation: ViolationId,
+        /// `QD05/2024 Đ16.1.e`.
+        clause: Clause,
+    },
+}
+
+/// A part a notice must contain.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum NoticePart {
+    /// What the violation of the regulation is (QD05/2024 Đ16.2.h).
+    Violation,
+    /// The plan for handling it (QD05/2024 Đ16.2.h).
+    HandlingPlan,
+    /// What the consumer must do to keep or restore the connection (QD05/2024 Đ16.2.h).
+    RestorationRequirements,
+    /// The expected time of restoration (ND47/2020 Đ43.3).
+    ExpectedRestorationTime,
 }
 
 /// A note attached to a decision: a change in the law above the pack, or a documented

@@ -56,13 +56,13 @@ pub struct Engine {
 }
 
 /// One evaluation of the pack against one candidate agreement.
-struct Evaluation {
-    allowed: bool,
+pub(crate) struct Evaluation {
+    pub(crate) allowed: bool,
     /// Indexes of matched rules in the pack, sorted.
-    matched: Vec<usize>,
+    pub(crate) matched: Vec<usize>,
     /// (policy, message) of evaluation errors.
-    errors: Vec<(Option<PolicyId>, String)>,
-    agreement: Option<usize>,
+    pub(crate) errors: Vec<(Option<PolicyId>, String)>,
+    pub(crate) agreement: Option<usize>,
 }
 
 impl Evaluation {
@@ -294,42 +294,8 @@ impl Engine {
             );
         };
 
-        let outcome = if eval.allowed && eval.errors.is_empty() {
-            Outcome::Allow
-        } else {
-            Outcome::Deny
-        };
-        for &i in &eval.matched {
-            if let Some((_, rule)) = pack.rules.get_index(i) {
-                // On a deny, only forbids are grounds; on an allow, only permits.
-                if rule.permit == (outcome == Outcome::Allow) {
-                    reasons.push(Reason {
-                        code: rule.code.clone(),
-                        clause: rule.clause.clone(),
-                        see: rule.see.clone(),
-                        vi: rule.vi.clone(),
-                        en: rule.en.clone(),
-                        kind: if rule.permit {
-                            ReasonKind::Permit
-                        } else {
-                            ReasonKind::Forbid
-                        },
-                        policy: Some(rule.id.clone()),
-                        detail: None,
-                    });
-                }
-            }
-        }
-        for (policy, message) in &eval.errors {
-            let mut r = engine_reason(
-                pack,
-                "evaluation_error",
-                ReasonKind::EvaluationError,
-                Some(message.clone()),
-            );
-            r.policy = policy.clone();
-            reasons.push(r);
-        }
+        let outcome = eval.outcome();
+        push_reasons(pack, &eval, outcome, &mut reasons);
         if outcome == Outcome::Deny && reasons.is_empty() {
             reasons.push(engine_reason(
                 pack,
@@ -455,11 +421,44 @@ impl Engine {
         if let Some(uid) = agreement.and_then(|i| cedar.agreement_uids.get(i)) {
             pairs.push(("agreement".into(), model::entity_ref(uid)));
         }
+        let mut eval = self.authorize(
+            pack,
+            slice,
+            world,
+            request.action.as_str(),
+            principal,
+            resource,
+            pairs,
+        );
+        eval.agreement = agreement;
+        eval
+    }
+
+    /// Asks Cedar one question against the world's entities and maps the answer to the
+    /// pack's rules. Never fails: a problem is an evaluation error in the result.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn authorize(
+        &self,
+        pack: &RulePack,
+        slice: &PolicySet,
+        world: &World,
+        action: &str,
+        principal: &cedar_policy::EntityUid,
+        resource: &cedar_policy::EntityUid,
+        pairs: Vec<(String, RestrictedExpression)>,
+    ) -> Evaluation {
+        let fail = |message: String| Evaluation {
+            allowed: false,
+            matched: Vec::new(),
+            errors: vec![(None, message)],
+            agreement: None,
+        };
+        let cedar = &world.cedar;
         let context = match Context::from_pairs(pairs) {
             Ok(c) => c,
             Err(e) => return fail(e.to_string()),
         };
-        let action = cedar.model.action_uid(request.action.as_str());
+        let action = cedar.model.action_uid(action);
         let cedar_request =
             match Request::new(principal.clone(), action, resource.clone(), context, None) {
                 Ok(r) => r,
@@ -486,11 +485,11 @@ impl Engine {
             allowed: response.decision() == cedar_policy::Decision::Allow,
             matched,
             errors,
-            agreement,
+            agreement: None,
         }
     }
 
-    fn no_pack(&self, world: &World, date: NaiveDate) -> Decision {
+    pub(crate) fn no_pack(&self, world: &World, date: NaiveDate) -> Decision {
         // Cite the nearest pack of the same territory, else the first pack.
         let pack = self
             .packs
@@ -516,7 +515,65 @@ impl Engine {
     }
 }
 
-fn engine_reason(pack: &RulePack, code: &str, kind: ReasonKind, detail: Option<String>) -> Reason {
+impl Evaluation {
+    /// Allow only when Cedar allowed and nothing failed to evaluate (fail closed).
+    pub(crate) fn outcome(&self) -> Outcome {
+        if self.allowed && self.errors.is_empty() {
+            Outcome::Allow
+        } else {
+            Outcome::Deny
+        }
+    }
+}
+
+/// Appends the reasons of an evaluation: on a deny the matched forbids and every
+/// evaluation error, on an allow the matched permits; "no right established" when a deny
+/// has no reason at all.
+pub(crate) fn push_reasons(
+    pack: &RulePack,
+    eval: &Evaluation,
+    outcome: Outcome,
+    reasons: &mut Vec<Reason>,
+) {
+    for &i in &eval.matched {
+        if let Some((_, rule)) = pack.rules.get_index(i) {
+            // On a deny, only forbids are grounds; on an allow, only permits.
+            if rule.permit == (outcome == Outcome::Allow) {
+                reasons.push(Reason {
+                    code: rule.code.clone(),
+                    clause: rule.clause.clone(),
+                    see: rule.see.clone(),
+                    vi: rule.vi.clone(),
+                    en: rule.en.clone(),
+                    kind: if rule.permit {
+                        ReasonKind::Permit
+                    } else {
+                        ReasonKind::Forbid
+                    },
+                    policy: Some(rule.id.clone()),
+                    detail: None,
+                });
+            }
+        }
+    }
+    for (policy, message) in &eval.errors {
+        let mut r = engine_reason(
+            pack,
+            "evaluation_error",
+            ReasonKind::EvaluationError,
+            Some(message.clone()),
+        );
+        r.policy = policy.clone();
+        reasons.push(r);
+    }
+}
+
+pub(crate) fn engine_reason(
+    pack: &RulePack,
+    code: &str,
+    kind: ReasonKind,
+    detail: Option<String>,
+) -> Reason {
     let entry = pack.manifest.reasons.get(code);
     Reason {
         code: code.to_owned(),
@@ -556,7 +613,7 @@ fn valid_until(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn finish(
+pub(crate) fn finish(
     pack: &RulePack,
     outcome: Outcome,
     reasons: Vec<Reason>,

@@ -181,3 +181,11 @@ id_type!(
     /// after 2025-07-01 the former Phú Yên part of Đắk Lắk).
     TerritoryId, "territory", "VN-57"
 );
+id_type!(
+    /// Identifies a suspension record (QD05/2024 Đ16.2.h, ND47/2020 Đ43).
+    SuspensionId, "suspension", "ts-2024-001"
+);
+id_type!(
+    /// Identifies a refusal record (QD05/2024 Đ16.1.đ).
+    RefusalId, "refusal", "tc-2024-001"
+);

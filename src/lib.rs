@@ -11,10 +11,13 @@ mod deadline;
 mod decision;
 mod engine;
 mod ids;
+mod lifecycle;
 mod model;
 mod pack;
+mod refusal;
 mod request;
 mod schemas;
+mod suspension;
 mod violation;
 mod world;
 
@@ -30,18 +33,26 @@ pub use deadline::{
     DayReading, Deadline, DeadlineError, Period, VIETNAM_OFFSET, deadline, latest_notice_before,
     vietnam_offset,
 };
-pub use decision::{Advisory, Decision, Duty, Outcome, PackRef, Reason, ReasonKind};
+pub use decision::{Advisory, Decision, Duty, NoticePart, Outcome, PackRef, Reason, ReasonKind};
 pub use engine::{Engine, EngineError, competent_authority};
 pub use ids::{
     AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, IdError, MAX_ID_LEN, MasterDataId,
-    PackId, PolicyId, Purpose, TerritoryId, ViolationId,
+    PackId, PolicyId, Purpose, RefusalId, SuspensionId, TerritoryId, ViolationId,
+};
+pub use lifecycle::{
+    LifecycleDecision, NoticeCheck, RefusalCheck, RestorationRequest, SuspendAllRequest,
+    SuspensionRequest, TerminationRequest, Transition, UsageReportRequest,
 };
 pub use model::{ENTITY_DEPTH, MODEL_SCHEMA, MODEL_VERSION, ModelError, model_version};
 pub use pack::{
     AdvisoryEntry, Bilingual, ENGINE_REASON_CODES, EngineReason, PackDiagnostic, PackError,
     PackManifest, ReadingEntry, Rule, RulePack, Severity,
 };
+pub use refusal::{Refusal, RefusalGround};
 pub use request::{AccessRequest, Action, Channel, RequestError};
 pub use schemas::json_schemas;
+pub use suspension::{
+    AllConsumersGrounds, ConsumerNotice, DatabaseSuspension, PublicNotice, Suspension,
+};
 pub use violation::{Violation, ViolationKind};
 pub use world::{World, WorldData, WorldError};

@@ -16,7 +16,7 @@ pub const MODEL_SCHEMA: &str = include_str!("../policies/model.cedarschema");
 /// It follows semver: removing or retyping anything is a major change (a minor one while
 /// below 1.0), adding an optional attribute or a new action is a minor one (a patch below
 /// 1.0).
-pub const MODEL_VERSION: &str = "0.1.0";
+pub const MODEL_VERSION: &str = "0.1.1";
 
 /// How many attribute hops from the principal, resource or context a policy may follow:
 /// `resource.database.manager` is two. Packs are validated at this level.

@@ -18,10 +18,16 @@ use crate::ids::{PackId, PolicyId, TerritoryId};
 use crate::model::{self, Model};
 
 const BUILTIN_MANIFEST: &str = include_str!("../policies/qd05-2024-phu-yen/pack.json");
-const BUILTIN_FILES: &[(&str, &str)] = &[(
-    "access.cedar",
-    include_str!("../policies/qd05-2024-phu-yen/access.cedar"),
-)];
+const BUILTIN_FILES: &[(&str, &str)] = &[
+    (
+        "access.cedar",
+        include_str!("../policies/qd05-2024-phu-yen/access.cedar"),
+    ),
+    (
+        "lifecycle.cedar",
+        include_str!("../policies/qd05-2024-phu-yen/lifecycle.cedar"),
+    ),
+];
 
 /// A text in Vietnamese and English.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -14,9 +14,12 @@ use crate::agency::Agency;
 use crate::agreement::SharingAgreement;
 use crate::data::{Database, Dataset, MasterData};
 use crate::ids::{
-    AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, MasterDataId, TerritoryId, ViolationId,
+    AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, MasterDataId, RefusalId, SuspensionId,
+    TerritoryId, ViolationId,
 };
 use crate::model::{self, Attrs, Model};
+use crate::refusal::Refusal;
+use crate::suspension::{DatabaseSuspension, Suspension};
 use crate::violation::Violation;
 
 /// The plain data of a world, as it is written in JSON. Build a [`World`] from it with
@@ -48,6 +51,16 @@ pub struct WorldData {
     /// Violations and suspicions.
     #[serde(default)]
     pub violations: Vec<Violation>,
+    /// Suspensions of one consumer, with their notices (QD05/2024 Đ16.2.h).
+    #[serde(default)]
+    pub suspensions: Vec<Suspension>,
+    /// Suspensions of every consumer of a database, with their public notices (ND47/2020
+    /// Đ43.1).
+    #[serde(default)]
+    pub database_suspensions: Vec<DatabaseSuspension>,
+    /// Refusals of sharing requests (QD05/2024 Đ16.1.đ).
+    #[serde(default)]
+    pub refusals: Vec<Refusal>,
 }
 
 impl WorldData {
@@ -62,6 +75,9 @@ impl WorldData {
             accounts: Vec::new(),
             agreements: Vec::new(),
             violations: Vec::new(),
+            suspensions: Vec::new(),
+            database_suspensions: Vec::new(),
+            refusals: Vec::new(),
         }
     }
 }
@@ -177,6 +193,14 @@ pub enum WorldError {
         /// The field.
         field: &'static str,
     },
+    /// A record says something was restored before it was suspended.
+    #[error("{kind} `{id}`: field `restored_at` is before the suspension started")]
+    RestoredBeforeSuspended {
+        /// `suspension` or `database suspension`.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+    },
     /// The JSON text is not a world.
     #[error("world JSON, line {line}, column {column}: {message}")]
     Json {
@@ -214,6 +238,9 @@ pub struct World {
     pub(crate) accounts: IndexMap<AccountId, Account>,
     pub(crate) agreements: IndexMap<AgreementId, SharingAgreement>,
     pub(crate) violations: IndexMap<ViolationId, Violation>,
+    pub(crate) suspensions: IndexMap<SuspensionId, Suspension>,
+    pub(crate) database_suspensions: IndexMap<SuspensionId, DatabaseSuspension>,
+    pub(crate) refusals: IndexMap<RefusalId, Refusal>,
     /// (consumer index, provider index) → agreement indexes, sorted by agreement id.
     pub(crate) agreements_by_pair: HashMap<(usize, usize), Vec<usize>>,
     /// The provincial focal point, if recorded.
@@ -352,6 +379,9 @@ impl World {
             accounts,
             agreements,
             violations,
+            suspensions,
+            database_suspensions,
+            refusals,
         } = data;
         let agencies = index("agency", agencies, |a: &Agency| &a.id)?;
         let master_data = index("master data", master_data, |m: &MasterData| &m.id)?;
@@ -360,6 +390,13 @@ impl World {
         let accounts = index("account", accounts, |a: &Account| &a.id)?;
         let mut agreements = index("agreement", agreements, |a: &SharingAgreement| &a.id)?;
         let violations = index("violation", violations, |v: &Violation| &v.id)?;
+        let suspensions = index("suspension", suspensions, |s: &Suspension| &s.id)?;
+        let database_suspensions = index(
+            "database suspension",
+            database_suspensions,
+            |s: &DatabaseSuspension| &s.id,
+        )?;
+        let refusals = index("refusal", refusals, |r: &Refusal| &r.id)?;
 
         let mut focal_point: Option<AgencyId> = None;
         for a in agencies.values() {
@@ -538,6 +575,19 @@ impl World {
             }
         }
 
+        check_lifecycle_records(
+            &Known {
+                agencies: &agencies,
+                databases: &databases,
+                datasets: &datasets,
+                agreements: &agreements,
+                violations: &violations,
+            },
+            &suspensions,
+            &database_suspensions,
+            &refusals,
+        )?;
+
         // Indexes do not depend on the order records were given in.
         agreements.sort_unstable_keys();
         let mut agreements_by_pair: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
@@ -559,6 +609,9 @@ impl World {
             accounts,
             agreements,
             violations,
+            suspensions,
+            database_suspensions,
+            refusals,
             agreements_by_pair,
             focal_point,
             cedar: CedarWorld::placeholder()?,
@@ -606,6 +659,9 @@ impl World {
             accounts: sorted(&self.accounts),
             agreements: sorted(&self.agreements),
             violations: sorted(&self.violations),
+            suspensions: sorted(&self.suspensions),
+            database_suspensions: sorted(&self.database_suspensions),
+            refusals: sorted(&self.refusals),
         }
     }
 
@@ -664,6 +720,30 @@ impl World {
     /// Every violation.
     pub fn violations(&self) -> impl Iterator<Item = &Violation> {
         self.violations.values()
+    }
+    /// A suspension of one consumer by id (QD05/2024 Đ16.2.h).
+    pub fn suspension(&self, id: &SuspensionId) -> Option<&Suspension> {
+        self.suspensions.get(id)
+    }
+    /// Every suspension of one consumer.
+    pub fn suspensions(&self) -> impl Iterator<Item = &Suspension> {
+        self.suspensions.values()
+    }
+    /// A suspension of every consumer of a database by id (ND47/2020 Đ43.1).
+    pub fn database_suspension(&self, id: &SuspensionId) -> Option<&DatabaseSuspension> {
+        self.database_suspensions.get(id)
+    }
+    /// Every suspension of every consumer of a database.
+    pub fn database_suspensions(&self) -> impl Iterator<Item = &DatabaseSuspension> {
+        self.database_suspensions.values()
+    }
+    /// A refusal by id (QD05/2024 Đ16.1.đ).
+    pub fn refusal(&self, id: &RefusalId) -> Option<&Refusal> {
+        self.refusals.get(id)
+    }
+    /// Every refusal.
+    pub fn refusals(&self) -> impl Iterator<Item = &Refusal> {
+        self.refusals.values()
     }
     /// The provincial focal point (QD05/2024 Đ15.1.a), if the world records it.
     pub fn provincial_focal_point(&self) -> Option<&AgencyId> {
@@ -950,4 +1030,111 @@ impl CedarWorld {
             dataset_times,
         })
     }
+}
+
+/// The records lifecycle records may refer to.
+struct Known<'a> {
+    agencies: &'a IndexMap<AgencyId, Agency>,
+    databases: &'a IndexMap<DatabaseId, Database>,
+    datasets: &'a IndexMap<DatasetId, Dataset>,
+    agreements: &'a IndexMap<AgreementId, SharingAgreement>,
+    violations: &'a IndexMap<ViolationId, Violation>,
+}
+
+/// Checks suspension and refusal records: their references and their dates. Whether
+/// they comply with the law is not checked here; the engine's checks report that.
+fn check_lifecycle_records(
+    known: &Known<'_>,
+    suspensions: &IndexMap<SuspensionId, Suspension>,
+    database_suspensions: &IndexMap<SuspensionId, DatabaseSuspension>,
+    refusals: &IndexMap<RefusalId, Refusal>,
+) -> Result<(), WorldError> {
+    let agency = |kind, id: &str, field, a: &AgencyId| {
+        if known.agencies.contains_key(a) {
+            Ok(())
+        } else {
+            Err(dangling(kind, id, field, "agency", a.as_str()))
+        }
+    };
+    for s in suspensions.values() {
+        let (kind, id) = ("suspension", s.id.as_str());
+        if !known.agreements.contains_key(&s.agreement) {
+            return Err(dangling(
+                kind,
+                id,
+                "agreement",
+                "agreement",
+                s.agreement.as_str(),
+            ));
+        }
+        if !known.violations.contains_key(&s.violation) {
+            return Err(dangling(
+                kind,
+                id,
+                "violation",
+                "violation",
+                s.violation.as_str(),
+            ));
+        }
+        check_date(kind, id, "suspended_at", s.suspended_at)?;
+        if let Some(n) = &s.notice {
+            agency(kind, id, "notice.to", &n.to)?;
+            check_date(kind, id, "notice.sent_at", n.sent_at)?;
+        }
+        if let Some(at) = s.restored_at {
+            check_date(kind, id, "restored_at", at)?;
+            if at < s.suspended_at {
+                return Err(WorldError::RestoredBeforeSuspended {
+                    kind,
+                    id: id.to_owned(),
+                });
+            }
+        }
+    }
+    for s in database_suspensions.values() {
+        let (kind, id) = ("database suspension", s.id.as_str());
+        if !known.databases.contains_key(&s.database) {
+            return Err(dangling(
+                kind,
+                id,
+                "database",
+                "database",
+                s.database.as_str(),
+            ));
+        }
+        check_date(kind, id, "starts_at", s.starts_at)?;
+        if let Some(n) = &s.notice {
+            check_date(kind, id, "notice.published_at", n.published_at)?;
+            if let Some(at) = n.expected_restoration {
+                check_date(kind, id, "notice.expected_restoration", at)?;
+            }
+        }
+        if let Some(at) = s.restored_at {
+            check_date(kind, id, "restored_at", at)?;
+            if at < s.starts_at {
+                return Err(WorldError::RestoredBeforeSuspended {
+                    kind,
+                    id: id.to_owned(),
+                });
+            }
+        }
+    }
+    for r in refusals.values() {
+        let (kind, id) = ("refusal", r.id.as_str());
+        agency(kind, id, "provider", &r.provider)?;
+        agency(kind, id, "requester", &r.requester)?;
+        if let Some(a) = &r.authority {
+            agency(kind, id, "authority", a)?;
+        }
+        if let Some(d) = &r.dataset
+            && !known.datasets.contains_key(d)
+        {
+            return Err(dangling(kind, id, "dataset", "dataset", d.as_str()));
+        }
+        check_date(kind, id, "at", r.at)?;
+        if let Some(at) = r.notified_at {
+            check_date(kind, id, "notified_at", at)?;
+        }
+    }
+    Ok(())
 }

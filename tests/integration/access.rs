@@ -40,7 +40,10 @@ fn shipped_access_cases_decide_as_expected() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-#[allow(clippy::too_many_arguments, reason = "one flat line per case reads best in a rule table")]
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one flat line per case reads best in a rule table"
+)]
 /// Decides one request on the example province and checks the outcome and the exact set of
 /// reason codes.
 fn check(

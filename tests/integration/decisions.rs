@@ -276,9 +276,13 @@ fn qd05_17_1_when_nothing_permits_the_deny_still_names_a_reason() {
         .unwrap();
     let start = access.find("@id(\"access.direct-connection\")").unwrap();
     let end = start + access[start..].find("};").unwrap() + 2;
-    let pack =
-        lgsp_policy::RulePack::from_sources(manifest, [("access.cedar", &access[start..end])])
-            .unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_str(manifest).unwrap();
+    manifest["policies"] = serde_json::json!(["access.cedar"]);
+    let pack = lgsp_policy::RulePack::from_sources(
+        &manifest.to_string(),
+        [("access.cedar", &access[start..end])],
+    )
+    .unwrap();
     let engine = lgsp_policy::Engine::new(pack);
     let d = engine.decide(
         &support::world(),

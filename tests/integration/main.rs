@@ -11,6 +11,7 @@
 mod access;
 mod deadline;
 mod decisions;
+mod lifecycle;
 mod packs;
 mod schemas;
 mod support;

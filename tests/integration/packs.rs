@@ -7,6 +7,24 @@ fn builtin_manifest() -> &'static str {
     RulePack::builtin_sources().0
 }
 
+/// The built-in pack's files, with `access.cedar` replaced by `text`.
+fn files_with_access(text: String) -> Vec<(String, String)> {
+    RulePack::builtin_sources()
+        .1
+        .iter()
+        .map(|(n, t)| {
+            (
+                n.to_string(),
+                if *n == "access.cedar" {
+                    text.clone()
+                } else {
+                    t.to_string()
+                },
+            )
+        })
+        .collect()
+}
+
 fn access_cedar() -> &'static str {
     RulePack::builtin_sources()
         .1
@@ -39,7 +57,7 @@ fn the_shipped_pack_validates_strictly_against_the_shipped_schema() {
 #[test]
 fn a_parse_error_has_file_line_column_and_snippet() {
     let text = access_cedar().replacen("forbid (principal, action in Lgsp::Action::\"access\", resource)\nwhen { context.channel == \"direct\" };", "forbid (principal, action, resource\nwhen { context.channel == \"direct\" };", 1);
-    let err = RulePack::from_sources(builtin_manifest(), [("access.cedar", text)]).unwrap_err();
+    let err = RulePack::from_sources(builtin_manifest(), files_with_access(text)).unwrap_err();
     let d = err.diagnostics().first().unwrap();
     assert_eq!(d.file, "access.cedar");
     assert!(d.line > 1 && d.column >= 1, "{d}");
@@ -50,7 +68,7 @@ fn a_parse_error_has_file_line_column_and_snippet() {
 #[test]
 fn a_type_error_is_caught_by_strict_validation() {
     let text = access_cedar().replacen("context.channel == \"direct\"", "context.channel == 3", 1);
-    let err = RulePack::from_sources(builtin_manifest(), [("access.cedar", text)]).unwrap_err();
+    let err = RulePack::from_sources(builtin_manifest(), files_with_access(text)).unwrap_err();
     let d = err
         .diagnostics()
         .iter()
@@ -66,7 +84,7 @@ fn a_policy_reaching_beyond_the_supplied_depth_is_refused() {
         "{}\n@id(\"deep\")\n@clause(\"QD05/2024 Đ13.1\")\n@reason(\"deep\")\n@vi(\"x\")\n@en(\"x\")\nforbid (principal, action in Lgsp::Action::\"access\", resource)\nwhen {{ resource.database.manager.inProvince }};\n",
         access_cedar()
     );
-    let err = RulePack::from_sources(builtin_manifest(), [("access.cedar", text)]).unwrap_err();
+    let err = RulePack::from_sources(builtin_manifest(), files_with_access(text)).unwrap_err();
     assert!(
         err.diagnostics()
             .iter()
@@ -81,7 +99,7 @@ fn missing_annotations_and_unknown_clauses_are_listed_together() {
         "{}\n@id(\"access.direct-connection\")\n@clause(\"QD05/2024 Đ99.1\")\n@reason(\"Bad Code\")\npermit (principal, action in Lgsp::Action::\"access\", resource);\n",
         access_cedar()
     );
-    let err = RulePack::from_sources(builtin_manifest(), [("access.cedar", text)]).unwrap_err();
+    let err = RulePack::from_sources(builtin_manifest(), files_with_access(text)).unwrap_err();
     let messages: Vec<String> = err
         .diagnostics()
         .iter()
@@ -98,11 +116,12 @@ fn missing_annotations_and_unknown_clauses_are_listed_together() {
 #[test]
 fn a_bad_manifest_and_an_incompatible_model_are_refused() {
     assert!(matches!(
-        RulePack::from_sources("{", [("access.cedar", access_cedar())]),
+        RulePack::from_sources("{", files_with_access(access_cedar().to_owned())),
         Err(PackError::Manifest { .. })
     ));
     let future = builtin_manifest().replacen("\"model\": \"^0.", "\"model\": \"^9.", 1);
-    let err = RulePack::from_sources(&future, [("access.cedar", access_cedar())]).unwrap_err();
+    let err =
+        RulePack::from_sources(&future, files_with_access(access_cedar().to_owned())).unwrap_err();
     assert!(matches!(err, PackError::IncompatibleModel { .. }), "{err}");
     assert!(err.to_string().contains("^9."));
 }

@@ -1,0 +1,1459 @@
+//! The lifecycle of a sharing agreement: suspending one consumer for a violation or an
+//! unsafe connection (QD05/2024 Đ16.2.h, ND47/2020 Đ43.2), suspending every consumer of a
+//! database (ND47/2020 Đ43.1), restoring and terminating (QD05/2024 Đ16.1.g), requiring a
+//! usage report (Đ16.1.e); and the checks of what providers owe: the one-day notice
+//! (Đ16.2.h), the public maintenance notice (ND47/2020 Đ43.3) and refusals (Đ16.1.đ, Đ18).
+//!
+//! The grounds are Cedar rules (`lifecycle.cedar`); this module builds their context —
+//! computing with the caller's [`Calendar`] every instant the rules compare — and turns
+//! an allowed act into its duties and its state transitions, as values. Nothing here
+//! changes a world: the caller applies a [`Transition`] to its own data.
+//!
+//! The reason codes this module gives itself (unknown references, findings of checks,
+//! advisories) are listed in `docs/LIFECYCLE.md` and are stable.
+
+use cedar_policy::{EntityUid, RestrictedExpression};
+use chrono::{DateTime, FixedOffset};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::agreement::AgreementStatus;
+use crate::calendar::Calendar;
+use crate::clause::Clause;
+use crate::deadline::{DayReading, Deadline, Period, deadline, latest_notice_before};
+use crate::decision::{Advisory, Decision, Duty, NoticePart, Outcome, Reason, ReasonKind};
+use crate::engine::{Engine, engine_reason, finish, push_reasons};
+use crate::ids::{AgencyId, AgreementId, DatabaseId, RefusalId, ViolationId};
+use crate::model;
+use crate::refusal::{Refusal, RefusalGround};
+use crate::request::AccessRequest;
+use crate::suspension::{AllConsumersGrounds, DatabaseSuspension, PublicNotice, Suspension};
+use crate::world::World;
+
+/// The working days of public notice a maintenance suspension needs (ND47/2020 Đ43.3).
+const MAINTENANCE_NOTICE_WORKING_DAYS: u32 = 7;
+
+// ------------------------------------------------------------------------------ requests
+
+/// A provider asks to suspend provision to one consumer (QD05/2024 Đ16.2.h, ND47/2020
+/// Đ43.2), on the grounds of a recorded violation or unsafe-connection finding.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{DayReading, SuspensionRequest};
+/// let r = SuspensionRequest::new(
+///     "so-tp".parse()?, "agr.tp.so-tnmt".parse()?, Some("vp.2024.001".parse()?),
+///     "2024-05-17T17:00:00+07:00".parse()?,
+/// );
+/// assert_eq!(r.reading, DayReading::CivilCode);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspensionRequest {
+    /// The provider asking.
+    pub provider: AgencyId,
+    /// The agreement to suspend.
+    pub agreement: AgreementId,
+    /// The violation (or unsafe-connection finding) relied on; `None` states no grounds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub violation: Option<ViolationId>,
+    /// When the suspension is decided.
+    pub at: DateTime<FixedOffset>,
+    /// How the one-day notice period is read (default: the Civil Code).
+    #[serde(default)]
+    pub reading: DayReading,
+}
+
+impl SuspensionRequest {
+    /// A request read by the Civil Code.
+    pub fn new(
+        provider: AgencyId,
+        agreement: AgreementId,
+        violation: Option<ViolationId>,
+        at: DateTime<FixedOffset>,
+    ) -> Self {
+        SuspensionRequest {
+            provider,
+            agreement,
+            violation,
+            at,
+            reading: DayReading::CivilCode,
+        }
+    }
+}
+
+/// A provider asks to restore a suspended agreement, stating whether what the suspension
+/// required (the notice's requirements, or the end of the maintenance or force majeure)
+/// is done.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RestorationRequest {
+    /// The provider asking.
+    pub provider: AgencyId,
+    /// The agreement to restore.
+    pub agreement: AgreementId,
+    /// The provider states that the requirements for restoration are met.
+    pub requirements_met: bool,
+    /// When.
+    pub at: DateTime<FixedOffset>,
+}
+
+/// A provider asks to terminate an agreement (QD05/2024 Đ16.1.g).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TerminationRequest {
+    /// The provider asking.
+    pub provider: AgencyId,
+    /// The agreement to terminate.
+    pub agreement: AgreementId,
+    /// When.
+    pub at: DateTime<FixedOffset>,
+}
+
+/// A provider asks to require a consumer to report how it uses shared data (QD05/2024
+/// Đ16.1.e), naming the recorded sign of unlawful use it relies on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageReportRequest {
+    /// The provider asking.
+    pub provider: AgencyId,
+    /// The agreement under which data was shared.
+    pub agreement: AgreementId,
+    /// The violation or suspicion relied on; `None` states no sign.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub violation: Option<ViolationId>,
+    /// When.
+    pub at: DateTime<FixedOffset>,
+}
+
+/// A provider asks to suspend every consumer of a database (ND47/2020 Đ43.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SuspendAllRequest {
+    /// The provider asking: the database's manager.
+    pub provider: AgencyId,
+    /// The database.
+    pub database: DatabaseId,
+    /// Why.
+    pub grounds: AllConsumersGrounds,
+    /// When the suspension starts.
+    pub starts_at: DateTime<FixedOffset>,
+    /// The public notice, if already published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<PublicNotice>,
+    /// When the request is decided.
+    pub at: DateTime<FixedOffset>,
+}
+
+// ------------------------------------------------------------------------------ answers
+
+/// A change of an agreement's status, returned as a value: the library never changes a
+/// world; the caller applies it to its own data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct Transition {
+    /// The agreement.
+    pub agreement: AgreementId,
+    /// Its status before.
+    pub from: AgreementStatus,
+    /// Its status after.
+    pub to: AgreementStatus,
+    /// When the change takes effect.
+    pub at: DateTime<FixedOffset>,
+}
+
+/// The answer to a lifecycle request: the decision (reasons, duties, advisories, as for
+/// access) and, when allowed, the transitions it makes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct LifecycleDecision {
+    /// The decision.
+    pub decision: Decision,
+    /// The status changes it makes; empty when denied.
+    #[serde(default)]
+    pub transitions: Vec<Transition>,
+}
+
+impl LifecycleDecision {
+    /// Whether the act is allowed.
+    pub fn is_allowed(&self) -> bool {
+        self.decision.is_allowed()
+    }
+}
+
+/// The result of checking a notice a provider owes: when it is due, the findings against
+/// the provider (empty when it complied), and what it still owes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NoticeCheck {
+    /// When the notice is due; `None` when the law fixes no time (force majeure).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<FixedOffset>>,
+    /// How `due` was counted, for a period counted forward (the one-day notice).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deadline: Option<Deadline>,
+    /// Findings against the provider, each citing its clause.
+    pub findings: Vec<Reason>,
+    /// Notices still owed and not yet late.
+    #[serde(default)]
+    pub pending: Vec<Duty>,
+    /// Readings applied.
+    #[serde(default)]
+    pub advisories: Vec<Advisory>,
+}
+
+impl NoticeCheck {
+    /// Whether nothing was found against the provider.
+    pub fn is_compliant(&self) -> bool {
+        self.findings.is_empty()
+    }
+    /// Whether some finding has this code.
+    pub fn has_finding(&self, code: &str) -> bool {
+        self.findings.iter().any(|r| r.code == code)
+    }
+}
+
+/// The result of checking a refusal (QD05/2024 Đ16.1.đ).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct RefusalCheck {
+    /// Findings against the provider, each citing its clause; empty when valid.
+    pub findings: Vec<Reason>,
+    /// Readings applied.
+    #[serde(default)]
+    pub advisories: Vec<Advisory>,
+}
+
+impl RefusalCheck {
+    /// Whether the refusal is valid.
+    pub fn is_valid(&self) -> bool {
+        self.findings.is_empty()
+    }
+    /// Whether some finding has this code.
+    pub fn has_finding(&self, code: &str) -> bool {
+        self.findings.iter().any(|r| r.code == code)
+    }
+}
+
+// ------------------------------------------------------------------------------ texts
+
+/// A reason or advisory this module gives itself. The codes are stable.
+struct Text {
+    code: &'static str,
+    clause: Clause,
+    vi: &'static str,
+    en: &'static str,
+}
+
+const fn text(
+    code: &'static str,
+    clause: &'static str,
+    vi: &'static str,
+    en: &'static str,
+) -> Text {
+    Text {
+        code,
+        clause: Clause::from_static(clause),
+        vi,
+        en,
+    }
+}
+
+const TEXTS: &[Text] = &[
+    // Unknown references and engine reasons.
+    text(
+        "unknown_agency",
+        "QD05/2024 Đ16.1.g",
+        "Cơ quan đề nghị không có trong hệ thống.",
+        "The requesting agency is unknown to the system.",
+    ),
+    text(
+        "unknown_agreement",
+        "QD05/2024 Đ14.5",
+        "Thỏa thuận chia sẻ dữ liệu không có trong hệ thống.",
+        "The sharing agreement is unknown to the system.",
+    ),
+    text(
+        "unknown_violation",
+        "QD05/2024 Đ16.2.h",
+        "Vi phạm được nêu không có trong hồ sơ.",
+        "The violation named is not on record.",
+    ),
+    text(
+        "unknown_database",
+        "ND47/2020 Đ43.1",
+        "Cơ sở dữ liệu không có trong hệ thống.",
+        "The database is unknown to the system.",
+    ),
+    text(
+        "no_rule_permits_act",
+        "QD05/2024 Đ16.1.g",
+        "Không có quy định nào cho phép thực hiện việc này.",
+        "No provision permits this act.",
+    ),
+    text(
+        "calendar_not_covered",
+        "ND47/2020 Đ43.3",
+        "Lịch ngày làm việc không bao gồm các ngày cần tính; không xác định được hạn thông báo.",
+        "The working-day calendar does not cover the days to count; the notice deadline cannot be established.",
+    ),
+    text(
+        "deadline_not_computable",
+        "QD05/2024 Đ16.2.h",
+        "Không tính được hạn thông báo 01 ngày; việc tạm ngừng bị từ chối để bảo đảm an toàn.",
+        "The one-day notice deadline cannot be computed; the suspension is refused to fail safe.",
+    ),
+    // Findings on the one-day notice (Đ16.2.h).
+    text(
+        "notice_not_sent",
+        "QD05/2024 Đ16.2.h",
+        "Chưa thông báo cho cơ quan khai thác dù đã quá 01 ngày kể từ thời điểm xác định vi phạm.",
+        "The consumer has not been notified, and one day from the determination of the violation has passed.",
+    ),
+    text(
+        "notice_late",
+        "QD05/2024 Đ16.2.h",
+        "Thông báo cho cơ quan khai thác được gửi muộn hơn 01 ngày kể từ thời điểm xác định vi phạm.",
+        "The notice reached the consumer later than one day from the determination of the violation.",
+    ),
+    text(
+        "notice_wrong_addressee",
+        "QD05/2024 Đ16.2.h",
+        "Thông báo không được gửi cho cơ quan khai thác bị tạm ngừng.",
+        "The notice was not addressed to the suspended consumer.",
+    ),
+    text(
+        "notice_missing_violation",
+        "QD05/2024 Đ16.2.h",
+        "Thông báo thiếu nội dung vi phạm quy chế.",
+        "The notice does not state the violation.",
+    ),
+    text(
+        "notice_missing_handling_plan",
+        "QD05/2024 Đ16.2.h",
+        "Thông báo thiếu phương án xử lý vi phạm.",
+        "The notice does not state the handling plan.",
+    ),
+    text(
+        "notice_missing_restoration_requirements",
+        "QD05/2024 Đ16.2.h",
+        "Thông báo thiếu những yêu cầu cần thực hiện để duy trì hoặc khôi phục kết nối.",
+        "The notice does not state what must be done to keep or restore the connection.",
+    ),
+    text(
+        "violation_not_determined",
+        "QD05/2024 Đ16.2.h",
+        "Vi phạm chưa được xác định; việc tạm ngừng thiếu căn cứ.",
+        "The violation has not been determined; the suspension lacks grounds.",
+    ),
+    // Findings on refusals (Đ16.1.đ).
+    text(
+        "refusal_without_reasons",
+        "QD05/2024 Đ16.1.đ",
+        "Văn bản từ chối không nêu lý do từ chối.",
+        "The refusal states no reason.",
+    ),
+    text(
+        "refusal_reason_not_grounded",
+        "QD05/2024 Đ16.1.đ",
+        "Lý do từ chối không dẫn chiếu quy định nào của Quy chế hoặc của pháp luật mà đề nghị không phù hợp.",
+        "A reason of the refusal cites no provision of the regulation or the law that the request fails.",
+    ),
+    text(
+        "refusal_reason_not_stated",
+        "QD05/2024 Đ16.1.đ",
+        "Lý do từ chối không được nêu rõ.",
+        "A reason of the refusal is not stated.",
+    ),
+    text(
+        "refusal_authority_not_notified",
+        "QD05/2024 Đ16.1.đ",
+        "Việc từ chối chưa được thông báo cho cơ quan có thẩm quyền tiếp nhận, giải quyết vướng mắc.",
+        "The competent authority that resolves problems has not been notified of the refusal.",
+    ),
+    text(
+        "refusal_wrong_authority",
+        "QD05/2024 Đ16.1.đ",
+        "Cơ quan được thông báo không phải cơ quan có thẩm quyền tiếp nhận, giải quyết vướng mắc (đầu mối cấp tỉnh).",
+        "The agency notified is not the competent authority that resolves problems (the provincial focal point).",
+    ),
+];
+
+const ADVISORIES: &[Text] = &[
+    text(
+        "reading_one_day_notice",
+        "QD05/2024 Đ16.2.h",
+        "Cách hiểu đã chọn: thời hạn 01 ngày tính theo Bộ luật Dân sự 2015 — không tính ngày xác định vi phạm, hết hạn vào 24 giờ ngày kế tiếp; nếu ngày đó là ngày nghỉ thì hết hạn vào cuối ngày làm việc tiếp theo (Điều 147, 148).",
+        "Reading chosen: the one-day period is counted by the Civil Code 2015 — the day the violation is determined is not counted; the notice is due by 24:00 of the next day, or of the next working day when that day is off (Đ147, Đ148).",
+    ),
+    text(
+        "reading_one_day_notice_24h",
+        "QD05/2024 Đ16.2.h",
+        "Cách hiểu đã chọn: thời hạn 01 ngày là 24 giờ kể từ thời điểm xác định vi phạm, không kéo dài qua ngày nghỉ.",
+        "Reading chosen: the one-day period is 24 hours from the moment the violation is determined, never extended over days off.",
+    ),
+    text(
+        "calendar_not_covered_24h",
+        "QD05/2024 Đ16.2.h",
+        "Lịch ngày làm việc không bao gồm ngày cuối của thời hạn; hạn thông báo được tính là 24 giờ, không muộn hơn cách tính theo Bộ luật Dân sự.",
+        "The working-day calendar does not cover the period's last day; the notice is due 24 hours after the determination, never later than the Civil Code reading.",
+    ),
+    text(
+        "violation_under_other_agreement",
+        "QD05/2024 Đ16.2.h",
+        "Cách hiểu đã chọn: Điều 16.2.h cho phép tạm ngừng khi cơ quan khai thác vi phạm Quy chế, không đòi hỏi vi phạm xảy ra theo chính thỏa thuận bị tạm ngừng.",
+        "Reading chosen: Đ16.2.h allows suspension when the consumer violates the regulation; the violation need not have happened under the agreement suspended.",
+    ),
+    text(
+        "reading_termination_grounds",
+        "QD05/2024 Đ16.1.g",
+        "Căn cứ chấm dứt kết nối theo Điều 44 Nghị định 47/2020 không được mã hóa trong bộ quy tắc này; chỉ kiểm tra chủ thể và tình trạng thỏa thuận.",
+        "The grounds for termination in ND47/2020 Đ44 are not encoded in this pack; only who terminates and the agreement's state are checked.",
+    ),
+    text(
+        "competent_authority_unknown",
+        "QD05/2024 Đ16.1.đ",
+        "Hồ sơ không ghi nhận đầu mối cấp tỉnh; không kiểm tra được cơ quan được thông báo có đúng thẩm quyền hay không.",
+        "The records name no provincial focal point; whether the agency notified is the competent one cannot be checked.",
+    ),
+];
+
+fn lookup(table: &'static [Text], code: &str) -> Option<&'static Text> {
+    table.iter().find(|t| t.code == code)
+}
+
+/// A reason from this module's table.
+fn reason(code: &str, kind: ReasonKind, detail: Option<String>) -> Reason {
+    let t = lookup(TEXTS, code);
+    Reason {
+        code: code.to_owned(),
+        clause: t.map_or(crate::clause::known::QD05_16_1_G, |t| t.clause.clone()),
+        see: Vec::new(),
+        vi: t.map(|t| t.vi.to_owned()).unwrap_or_default(),
+        en: t.map_or_else(|| code.replace('_', " "), |t| t.en.to_owned()),
+        kind,
+        policy: None,
+        detail,
+    }
+}
+
+fn finding(code: &str, detail: Option<String>) -> Reason {
+    reason(code, ReasonKind::Finding, detail)
+}
+
+fn advisory(code: &str) -> Advisory {
+    let t = lookup(ADVISORIES, code);
+    Advisory {
+        code: code.to_owned(),
+        clause: t.map_or(crate::clause::known::QD05_16_1_G, |t| t.clause.clone()),
+        vi: t.map(|t| t.vi.to_owned()).unwrap_or_default(),
+        en: t.map_or_else(|| code.replace('_', " "), |t| t.en.to_owned()),
+    }
+}
+
+fn reading_advisory(reading: DayReading) -> Advisory {
+    match reading {
+        DayReading::CivilCode => advisory("reading_one_day_notice"),
+        DayReading::TwentyFourHours => advisory("reading_one_day_notice_24h"),
+    }
+}
+
+/// The one-day notice deadline from the determination of a violation (QD05/2024
+/// Đ16.2.h). When the calendar does not cover the days the Civil Code reading needs, the
+/// 24-hour reading — never later, and needing no calendar — is used and said.
+fn one_day_notice(
+    determined: DateTime<FixedOffset>,
+    calendar: &Calendar,
+    reading: DayReading,
+) -> (Option<Deadline>, Vec<Advisory>) {
+    match deadline(determined, Period::Days(1), calendar, reading) {
+        Ok(d) => (Some(d), vec![reading_advisory(reading)]),
+        Err(_) => match deadline(
+            determined,
+            Period::Days(1),
+            calendar,
+            DayReading::TwentyFourHours,
+        ) {
+            Ok(d) => (
+                Some(d),
+                vec![
+                    reading_advisory(reading),
+                    advisory("calendar_not_covered_24h"),
+                ],
+            ),
+            Err(_) => (None, vec![reading_advisory(reading)]),
+        },
+    }
+}
+
+fn describe_delay(by: chrono::Duration) -> String {
+    let minutes = by.num_minutes();
+    format!("{} h {:02} min", minutes / 60, minutes % 60)
+}
+
+const CONSUMER_NOTICE_PARTS: [NoticePart; 3] = [
+    NoticePart::Violation,
+    NoticePart::HandlingPlan,
+    NoticePart::RestorationRequirements,
+];
+
+// ------------------------------------------------------------------------------ the engine
+
+/// What a lifecycle act is about.
+enum Target<'a> {
+    Agreement(&'a AgreementId),
+    Database(&'a DatabaseId),
+}
+
+/// One lifecycle act, as the shared evaluation needs it.
+struct Act<'a> {
+    action: &'static str,
+    provider: &'a AgencyId,
+    target: Target<'a>,
+    at: DateTime<FixedOffset>,
+    grounds: &'static str,
+    violation: Option<&'a ViolationId>,
+    requirements_met: bool,
+    restoration_announced: bool,
+    /// Further context attributes (instants computed with the calendar).
+    extra: Vec<(String, RestrictedExpression)>,
+    /// Problems found before asking Cedar; any makes the act a deny.
+    problems: Vec<Reason>,
+}
+
+impl<'a> Act<'a> {
+    fn new(
+        action: &'static str,
+        provider: &'a AgencyId,
+        target: Target<'a>,
+        at: DateTime<FixedOffset>,
+    ) -> Self {
+        Act {
+            action,
+            provider,
+            target,
+            at,
+            grounds: "none",
+            violation: None,
+            requirements_met: false,
+            restoration_announced: false,
+            extra: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+}
+
+impl Engine {
+    /// Asks the pack in force whether a lifecycle act is allowed. Never fails: unknown
+    /// references, a missing pack and evaluation errors are denies that say so.
+    fn decide_act(&self, world: &World, act: Act<'_>) -> Decision {
+        let date = model::local_date(act.at);
+        let Some(pack) = self.pack_for(&world.territory, date) else {
+            return self.no_pack(world, date);
+        };
+        let cedar = &world.cedar;
+        let mut reasons = act.problems;
+        let principal: Option<&EntityUid> = world
+            .agencies
+            .get_index_of(act.provider)
+            .and_then(|i| cedar.agency_uids.get(i));
+        if principal.is_none() {
+            reasons.push(reason(
+                "unknown_agency",
+                ReasonKind::UnknownReference,
+                Some(format!("agency `{}`", act.provider)),
+            ));
+        }
+        let (resource, agreement) = match act.target {
+            Target::Agreement(id) => {
+                let uid = world
+                    .agreements
+                    .get_index_of(id)
+                    .and_then(|i| cedar.agreement_uids.get(i));
+                if uid.is_none() {
+                    reasons.push(reason(
+                        "unknown_agreement",
+                        ReasonKind::UnknownReference,
+                        Some(format!("agreement `{id}`")),
+                    ));
+                }
+                (uid, Some(id.clone()))
+            }
+            Target::Database(id) => {
+                let uid = world
+                    .databases
+                    .get_index_of(id)
+                    .and_then(|i| cedar.database_uids.get(i));
+                if uid.is_none() {
+                    reasons.push(reason(
+                        "unknown_database",
+                        ReasonKind::UnknownReference,
+                        Some(format!("database `{id}`")),
+                    ));
+                }
+                (uid, None)
+            }
+        };
+        let mut pairs: Vec<(String, RestrictedExpression)> = vec![
+            ("now".into(), model::datetime_expr(act.at)),
+            ("grounds".into(), model::string(act.grounds)),
+            (
+                "requirementsMet".into(),
+                RestrictedExpression::new_bool(act.requirements_met),
+            ),
+            (
+                "restorationAnnounced".into(),
+                RestrictedExpression::new_bool(act.restoration_announced),
+            ),
+        ];
+        if let Some(v) = act.violation {
+            match world
+                .violations
+                .get_index_of(v)
+                .and_then(|i| cedar.violation_uids.get(i))
+            {
+                Some(uid) => pairs.push(("violation".into(), model::entity_ref(uid))),
+                None => reasons.push(reason(
+                    "unknown_violation",
+                    ReasonKind::UnknownReference,
+                    Some(format!("violation `{v}`")),
+                )),
+            }
+        }
+        pairs.extend(act.extra);
+        if !model::in_cedar_range(act.at) {
+            reasons.push(engine_reason(
+                pack,
+                "evaluation_error",
+                ReasonKind::EvaluationError,
+                Some("the request's time is outside the years 1900–9999".into()),
+            ));
+        }
+        let deny = |reasons| {
+            finish(
+                pack,
+                Outcome::Deny,
+                reasons,
+                Vec::new(),
+                date,
+                None,
+                agreement.clone(),
+                None,
+            )
+        };
+        let (Some(principal), Some(resource), true) = (principal, resource, reasons.is_empty())
+        else {
+            return deny(reasons);
+        };
+        let Some(slice) = pack.slices.get(act.action) else {
+            reasons.push(engine_reason(
+                pack,
+                "evaluation_error",
+                ReasonKind::EvaluationError,
+                Some(format!(
+                    "the pack has no policies for action `{}`",
+                    act.action
+                )),
+            ));
+            return deny(reasons);
+        };
+        let eval = self.authorize(pack, slice, world, act.action, principal, resource, pairs);
+        let outcome = eval.outcome();
+        push_reasons(pack, &eval, outcome, &mut reasons);
+        if outcome == Outcome::Deny && reasons.is_empty() {
+            reasons.push(reason(
+                "no_rule_permits_act",
+                ReasonKind::NothingPermitted,
+                None,
+            ));
+        }
+        finish(
+            pack,
+            outcome,
+            reasons,
+            Vec::new(),
+            date,
+            None,
+            agreement,
+            None,
+        )
+    }
+
+    /// Decides whether a provider may suspend provision to one consumer (QD05/2024
+    /// Đ16.2.h, ND47/2020 Đ43.2): only for a violation of the regulation by that consumer,
+    /// or its connection found unsafe, determined by the time of the request, and only
+    /// while the agreement is active. An allowed suspension returns the transition
+    /// Active → Suspended and the duty to notify the consumer — the violation, the handling
+    /// plan and what it must do to keep or restore the connection — by the deadline
+    /// counted from the moment the violation was determined with `calendar` and
+    /// `request.reading` (by default the Civil Code: 24:00 of the next day, moved to the
+    /// next working day's end when that day is off).
+    ///
+    /// # Errors
+    ///
+    /// None: a problem is a deny whose reasons say so.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AgreementStatus, Calendar, Duty, Engine, SuspensionRequest, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let engine = Engine::builtin()?;
+    /// // Violation vp.2024.001 was determined on Friday 17 May 2024 at 16:30.
+    /// let request = SuspensionRequest::new(
+    ///     "so-tp".parse()?, "agr.tp.so-tnmt".parse()?, Some("vp.2024.001".parse()?),
+    ///     "2024-05-17T17:00:00+07:00".parse()?,
+    /// );
+    /// let answer = engine.decide_suspension(&world, &request, &Calendar::vietnam_public_sector());
+    /// assert!(answer.is_allowed());
+    /// assert_eq!(answer.transitions[0].to, AgreementStatus::Suspended);
+    /// // Saturday is a day off: the notice is due by 24:00 on Monday 20 May.
+    /// let Some(Duty::NotifyConsumer { due, .. }) = answer.decision.duties.first() else {
+    ///     panic!("a suspension obliges a notice")
+    /// };
+    /// assert_eq!(due.due().to_rfc3339(), "2024-05-21T00:00:00+07:00");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_suspension(
+        &self,
+        world: &World,
+        request: &SuspensionRequest,
+        calendar: &Calendar,
+    ) -> LifecycleDecision {
+        let mut act = Act::new(
+            "suspend",
+            &request.provider,
+            Target::Agreement(&request.agreement),
+            request.at,
+        );
+        if request.violation.is_some() {
+            act.grounds = "violation";
+        }
+        act.violation = request.violation.as_ref();
+        let mut decision = self.decide_act(world, act);
+        let mut transitions = Vec::new();
+        let agreement = world.agreement(&request.agreement);
+        let violation = request.violation.as_ref().and_then(|v| world.violation(v));
+        if let (true, Some(g), Some(v)) = (decision.is_allowed(), agreement, violation) {
+            let determined = v.determined_at.unwrap_or(request.at);
+            let (due, advisories) = one_day_notice(determined, calendar, request.reading);
+            decision.advisories.extend(advisories);
+            if v.agreement.as_ref() != Some(&g.id) {
+                decision
+                    .advisories
+                    .push(advisory("violation_under_other_agreement"));
+            }
+            match due {
+                Some(due) => {
+                    decision.duties.push(Duty::NotifyConsumer {
+                        provider: g.provider.clone(),
+                        consumer: g.consumer.clone(),
+                        agreement: g.id.clone(),
+                        violation: v.id.clone(),
+                        due,
+                        must_include: CONSUMER_NOTICE_PARTS.to_vec(),
+                        clause: crate::clause::known::QD05_16_2_H,
+                    });
+                    transitions.push(Transition {
+                        agreement: g.id.clone(),
+                        from: g.status,
+                        to: AgreementStatus::Suspended,
+                        at: request.at,
+                    });
+                }
+                None => {
+                    decision.outcome = Outcome::Deny;
+                    decision.reasons = vec![reason(
+                        "deadline_not_computable",
+                        ReasonKind::EvaluationError,
+                        Some(format!("one day from {determined}")),
+                    )];
+                }
+            }
+        }
+        LifecycleDecision {
+            decision,
+            transitions,
+        }
+    }
+
+    /// Decides whether a provider may restore a suspended agreement: only its provider,
+    /// only while it is suspended, and only once what the suspension required is done
+    /// (QD05/2024 Đ16.2.h, Đ16.1.g). An allowed restoration returns the transition
+    /// Suspended → Active.
+    ///
+    /// # Errors
+    ///
+    /// None: a problem is a deny whose reasons say so.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Engine, RestorationRequest, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = RestorationRequest {
+    ///     provider: "so-tp".parse()?, agreement: "agr.tp.so-tnmt".parse()?,
+    ///     requirements_met: true, at: "2024-05-24T09:00:00+07:00".parse()?,
+    /// };
+    /// let answer = Engine::builtin()?.decide_restoration(&world, &request);
+    /// assert!(answer.decision.has_reason("agreement_not_suspended")); // it is active
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_restoration(
+        &self,
+        world: &World,
+        request: &RestorationRequest,
+    ) -> LifecycleDecision {
+        let mut act = Act::new(
+            "restore",
+            &request.provider,
+            Target::Agreement(&request.agreement),
+            request.at,
+        );
+        act.requirements_met = request.requirements_met;
+        let decision = self.decide_act(world, act);
+        let transitions = match (decision.is_allowed(), world.agreement(&request.agreement)) {
+            (true, Some(g)) => vec![Transition {
+                agreement: g.id.clone(),
+                from: g.status,
+                to: AgreementStatus::Active,
+                at: request.at,
+            }],
+            _ => Vec::new(),
+        };
+        LifecycleDecision {
+            decision,
+            transitions,
+        }
+    }
+
+    /// Decides whether a provider may terminate an agreement (QD05/2024 Đ16.1.g): its
+    /// provider may, from Active or Suspended. The grounds of ND47/2020 Đ44 are not
+    /// encoded (the article was not available); every answer says so in an advisory.
+    ///
+    /// # Errors
+    ///
+    /// None: a problem is a deny whose reasons say so.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AgreementStatus, Engine, TerminationRequest, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = TerminationRequest {
+    ///     provider: "so-tp".parse()?, agreement: "agr.tp.so-tnmt".parse()?,
+    ///     at: "2024-06-03T09:00:00+07:00".parse()?,
+    /// };
+    /// let answer = Engine::builtin()?.decide_termination(&world, &request);
+    /// assert_eq!(answer.transitions[0].to, AgreementStatus::Terminated);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_termination(
+        &self,
+        world: &World,
+        request: &TerminationRequest,
+    ) -> LifecycleDecision {
+        let act = Act::new(
+            "terminate",
+            &request.provider,
+            Target::Agreement(&request.agreement),
+            request.at,
+        );
+        let mut decision = self.decide_act(world, act);
+        decision
+            .advisories
+            .push(advisory("reading_termination_grounds"));
+        let transitions = match (decision.is_allowed(), world.agreement(&request.agreement)) {
+            (true, Some(g)) => vec![Transition {
+                agreement: g.id.clone(),
+                from: g.status,
+                to: AgreementStatus::Terminated,
+                at: request.at,
+            }],
+            _ => Vec::new(),
+        };
+        LifecycleDecision {
+            decision,
+            transitions,
+        }
+    }
+
+    /// Decides whether a provider may require a consumer to report how it uses the shared
+    /// data (QD05/2024 Đ16.1.e): only when a sign of unlawful use by that consumer — a
+    /// recorded suspicion or violation — is named. An allowed request returns the
+    /// consumer's duty to report; it changes no status.
+    ///
+    /// # Errors
+    ///
+    /// None: a problem is a deny whose reasons say so.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Engine, UsageReportRequest, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = UsageReportRequest {
+    ///     provider: "so-tp".parse()?, agreement: "agr.tp.tuy-hoa".parse()?,
+    ///     violation: None, at: "2024-06-03T09:00:00+07:00".parse()?,
+    /// };
+    /// let answer = Engine::builtin()?.decide_usage_report(&world, &request);
+    /// assert!(answer.decision.has_reason("no_signs_of_unlawful_use"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_usage_report(
+        &self,
+        world: &World,
+        request: &UsageReportRequest,
+    ) -> LifecycleDecision {
+        let mut act = Act::new(
+            "requireUsageReport",
+            &request.provider,
+            Target::Agreement(&request.agreement),
+            request.at,
+        );
+        if request.violation.is_some() {
+            act.grounds = "violation";
+        }
+        act.violation = request.violation.as_ref();
+        let mut decision = self.decide_act(world, act);
+        let agreement = world.agreement(&request.agreement);
+        if let (true, Some(g), Some(v)) = (decision.is_allowed(), agreement, &request.violation) {
+            decision.duties.push(Duty::ReportUsage {
+                consumer: g.consumer.clone(),
+                provider: g.provider.clone(),
+                agreement: g.id.clone(),
+                violation: v.clone(),
+                clause: crate::clause::known::QD05_16_1_E,
+            });
+        }
+        LifecycleDecision {
+            decision,
+            transitions: Vec::new(),
+        }
+    }
+
+    /// Decides whether a provider may suspend every consumer of a database (ND47/2020
+    /// Đ43.1): for maintenance (Đ43.1.a) only with a public notice published at least 7
+    /// working days before the start — counted back with `calendar` — stating the expected
+    /// restoration time (Đ43.3), or, while that notice is not yet out, only while it can
+    /// still be published in time; for force majeure (Đ43.1.b) at once, with notice by
+    /// appropriate means (Đ43.4). An allowed suspension returns the transition Active →
+    /// Suspended of every active agreement covering the database's data and, while the
+    /// notice is not yet published, the duty to publish it.
+    ///
+    /// # Errors
+    ///
+    /// None: a problem is a deny whose reasons say so — including a calendar that does
+    /// not cover the working days to count (`calendar_not_covered`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AllConsumersGrounds, Calendar, Engine, SuspendAllRequest, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// // Maintenance from Thursday 2 May 2024: the notice had to be out by 24:00 on 16 April.
+    /// let request = SuspendAllRequest {
+    ///     provider: "so-tp".parse()?, database: "csdl-dan-cu".parse()?,
+    ///     grounds: AllConsumersGrounds::Maintenance,
+    ///     starts_at: "2024-05-02T08:00:00+07:00".parse()?, notice: None,
+    ///     at: "2024-04-22T09:00:00+07:00".parse()?,
+    /// };
+    /// let answer = Engine::builtin()?
+    ///     .decide_suspend_all(&world, &request, &Calendar::vietnam_public_sector());
+    /// assert!(answer.decision.has_reason("maintenance_notice_too_late"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_suspend_all(
+        &self,
+        world: &World,
+        request: &SuspendAllRequest,
+        calendar: &Calendar,
+    ) -> LifecycleDecision {
+        let mut act = Act::new(
+            "suspendAll",
+            &request.provider,
+            Target::Database(&request.database),
+            request.at,
+        );
+        act.grounds = request.grounds.as_str();
+        act.restoration_announced = request
+            .notice
+            .as_ref()
+            .is_some_and(|n| n.expected_restoration.is_some());
+        let mut latest = None;
+        if model::in_cedar_range(request.starts_at) {
+            act.extra
+                .push(("startsAt".into(), model::datetime_expr(request.starts_at)));
+        }
+        if let Some(n) = &request.notice
+            && model::in_cedar_range(n.published_at)
+        {
+            act.extra.push((
+                "noticePublishedAt".into(),
+                model::datetime_expr(n.published_at),
+            ));
+        }
+        if request.grounds == AllConsumersGrounds::Maintenance {
+            match latest_notice_before(request.starts_at, MAINTENANCE_NOTICE_WORKING_DAYS, calendar)
+            {
+                Ok(at) if model::in_cedar_range(at) => {
+                    act.extra
+                        .push(("noticeLatest".into(), model::datetime_expr(at)));
+                    latest = Some(at);
+                }
+                Ok(_) | Err(_) => act.problems.push(reason(
+                    "calendar_not_covered",
+                    ReasonKind::EvaluationError,
+                    Some(format!(
+                        "counting {MAINTENANCE_NOTICE_WORKING_DAYS} working days back from {}",
+                        request.starts_at
+                    )),
+                )),
+            }
+        }
+        let mut decision = self.decide_act(world, act);
+        let mut transitions = Vec::new();
+        if let (true, Some(db)) = (decision.is_allowed(), world.database(&request.database)) {
+            let mut consumers = Vec::new();
+            for g in world.agreements() {
+                let covers = g.provider == db.manager
+                    && g.datasets.iter().any(|d| {
+                        world
+                            .dataset(d)
+                            .is_some_and(|s| s.database == request.database)
+                    });
+                if covers && g.status == AgreementStatus::Active {
+                    consumers.push(g.consumer.clone());
+                    transitions.push(Transition {
+                        agreement: g.id.clone(),
+                        from: g.status,
+                        to: AgreementStatus::Suspended,
+                        at: request.starts_at,
+                    });
+                }
+            }
+            consumers.sort();
+            consumers.dedup();
+            let (due, must_include, clause) = match request.grounds {
+                AllConsumersGrounds::Maintenance => (
+                    latest,
+                    vec![NoticePart::ExpectedRestorationTime],
+                    crate::clause::known::ND47_43_3,
+                ),
+                _ => (None, Vec::new(), crate::clause::known::ND47_43_4),
+            };
+            if request.notice.is_none() {
+                decision.duties.push(Duty::PublicNotice {
+                    provider: db.manager.clone(),
+                    database: db.id.clone(),
+                    consumers,
+                    starts_at: request.starts_at,
+                    due,
+                    must_include,
+                    clause,
+                });
+            }
+        }
+        LifecycleDecision {
+            decision,
+            transitions,
+        }
+    }
+
+    /// Checks the notice owed for a suspension of one consumer (QD05/2024 Đ16.2.h) as of
+    /// `now`: sent by the deadline counted from the violation's determination with
+    /// `calendar` and `reading`, to that consumer, with its three parts — the violation,
+    /// the handling plan, what must be done to keep or restore the connection. Each
+    /// shortfall is a finding against the provider citing Đ16.2.h; a notice not yet sent
+    /// and not yet late is returned as pending.
+    ///
+    /// # Errors
+    ///
+    /// None: the findings say what is wrong, including unknown references.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Calendar, ConsumerNotice, DayReading, Engine, Suspension, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let suspension = Suspension {
+    ///     id: "ts-1".parse()?, agreement: "agr.tp.so-tnmt".parse()?,
+    ///     violation: "vp.2024.001".parse()?, suspended_at: "2024-05-17T17:00:00+07:00".parse()?,
+    ///     notice: Some(ConsumerNotice {
+    ///         to: "so-tnmt".parse()?, sent_at: "2024-05-21T09:00:00+07:00".parse()?,
+    ///         violation: "Dùng dữ liệu nhân khẩu để tiếp thị.".into(),
+    ///         handling_plan: "Tạm ngừng, kiểm tra nhật ký.".into(),
+    ///         restoration_requirements: "Xóa danh sách, báo cáo bằng văn bản.".into(),
+    ///     }),
+    ///     restored_at: None,
+    /// };
+    /// let check = Engine::builtin()?.check_notice(&world, &suspension,
+    ///     "2024-05-22T09:00:00+07:00".parse()?, &Calendar::vietnam_public_sector(),
+    ///     DayReading::CivilCode);
+    /// assert!(check.has_finding("notice_late")); // due by 24:00 on Monday 20 May
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_notice(
+        &self,
+        world: &World,
+        suspension: &Suspension,
+        now: DateTime<FixedOffset>,
+        calendar: &Calendar,
+        reading: DayReading,
+    ) -> NoticeCheck {
+        let mut check = NoticeCheck {
+            due: None,
+            deadline: None,
+            findings: Vec::new(),
+            pending: Vec::new(),
+            advisories: Vec::new(),
+        };
+        let agreement = world.agreement(&suspension.agreement);
+        let violation = world.violation(&suspension.violation);
+        if agreement.is_none() {
+            check.findings.push(reason(
+                "unknown_agreement",
+                ReasonKind::UnknownReference,
+                Some(format!("agreement `{}`", suspension.agreement)),
+            ));
+        }
+        if violation.is_none() {
+            check.findings.push(reason(
+                "unknown_violation",
+                ReasonKind::UnknownReference,
+                Some(format!("violation `{}`", suspension.violation)),
+            ));
+        }
+        let (Some(g), Some(v)) = (agreement, violation) else {
+            return check;
+        };
+        let determined = match v.determined_at {
+            Some(at) if at <= suspension.suspended_at => at,
+            _ => {
+                check.findings.push(finding(
+                    "violation_not_determined",
+                    Some(format!(
+                        "violation `{}` was not determined when provision was suspended; the notice is counted from the suspension",
+                        v.id
+                    )),
+                ));
+                suspension.suspended_at
+            }
+        };
+        let (deadline, advisories) = one_day_notice(determined, calendar, reading);
+        check.advisories = advisories;
+        let due = deadline.as_ref().map(Deadline::due);
+        check.due = due;
+        check.deadline = deadline.clone();
+        match (&suspension.notice, due) {
+            (None, Some(due)) if now > due => check.findings.push(finding(
+                "notice_not_sent",
+                Some(format!(
+                    "due {}, {} overdue",
+                    due.to_rfc3339(),
+                    describe_delay(now.signed_duration_since(due))
+                )),
+            )),
+            (None, _) => {
+                if let Some(deadline) = deadline {
+                    check.pending.push(Duty::NotifyConsumer {
+                        provider: g.provider.clone(),
+                        consumer: g.consumer.clone(),
+                        agreement: g.id.clone(),
+                        violation: v.id.clone(),
+                        due: deadline,
+                        must_include: CONSUMER_NOTICE_PARTS.to_vec(),
+                        clause: crate::clause::known::QD05_16_2_H,
+                    });
+                }
+            }
+            (Some(n), due) => {
+                if let Some(due) = due
+                    && n.sent_at > due
+                {
+                    check.findings.push(finding(
+                        "notice_late",
+                        Some(format!(
+                            "sent {}, due {}, {} late",
+                            n.sent_at.to_rfc3339(),
+                            due.to_rfc3339(),
+                            describe_delay(n.sent_at.signed_duration_since(due))
+                        )),
+                    ));
+                }
+                if n.to != g.consumer {
+                    check.findings.push(finding(
+                        "notice_wrong_addressee",
+                        Some(format!(
+                            "sent to `{}`, the consumer is `{}`",
+                            n.to, g.consumer
+                        )),
+                    ));
+                }
+                for (text, code) in [
+                    (&n.violation, "notice_missing_violation"),
+                    (&n.handling_plan, "notice_missing_handling_plan"),
+                    (
+                        &n.restoration_requirements,
+                        "notice_missing_restoration_requirements",
+                    ),
+                ] {
+                    if text.trim().is_empty() {
+                        check.findings.push(finding(code, None));
+                    }
+                }
+            }
+        }
+        check
+    }
+
+    /// Checks the public notice of a suspension of every consumer of a database as of
+    /// `now` — the same rules as [`Engine::decide_suspend_all`], applied to the record:
+    /// for maintenance, published at least 7 working days ahead with the expected
+    /// restoration time (ND47/2020 Đ43.3); for force majeure, no advance notice (Đ43.4).
+    /// Each rule the record fails is a finding against the provider; a notice not yet
+    /// published and not yet late is returned as pending.
+    ///
+    /// # Errors
+    ///
+    /// None: the findings say what is wrong.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AllConsumersGrounds, Calendar, DatabaseSuspension, Engine, PublicNotice, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let record = DatabaseSuspension {
+    ///     id: "bt-1".parse()?, database: "csdl-dan-cu".parse()?,
+    ///     grounds: AllConsumersGrounds::Maintenance,
+    ///     starts_at: "2024-05-02T08:00:00+07:00".parse()?,
+    ///     notice: Some(PublicNotice {
+    ///         published_at: "2024-04-16T10:00:00+07:00".parse()?,
+    ///         expected_restoration: Some("2024-05-02T17:00:00+07:00".parse()?),
+    ///         text: String::new(),
+    ///     }),
+    ///     restored_at: None,
+    /// };
+    /// let check = Engine::builtin()?.check_public_notice(&world, &record,
+    ///     "2024-05-02T08:00:00+07:00".parse()?, &Calendar::vietnam_public_sector());
+    /// assert!(check.is_compliant());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_public_notice(
+        &self,
+        world: &World,
+        record: &DatabaseSuspension,
+        now: DateTime<FixedOffset>,
+        calendar: &Calendar,
+    ) -> NoticeCheck {
+        let Some(db) = world.database(&record.database) else {
+            return NoticeCheck {
+                due: None,
+                deadline: None,
+                findings: vec![reason(
+                    "unknown_database",
+                    ReasonKind::UnknownReference,
+                    Some(format!("database `{}`", record.database)),
+                )],
+                pending: Vec::new(),
+                advisories: Vec::new(),
+            };
+        };
+        let request = SuspendAllRequest {
+            provider: db.manager.clone(),
+            database: record.database.clone(),
+            grounds: record.grounds,
+            starts_at: record.starts_at,
+            notice: record.notice.clone(),
+            at: now,
+        };
+        let answer = self.decide_suspend_all(world, &request, calendar);
+        let due = match record.grounds {
+            AllConsumersGrounds::Maintenance => {
+                latest_notice_before(record.starts_at, MAINTENANCE_NOTICE_WORKING_DAYS, calendar)
+                    .ok()
+            }
+            _ => None,
+        };
+        let Decision {
+            outcome,
+            reasons,
+            duties,
+            advisories,
+            ..
+        } = answer.decision;
+        let findings = match outcome {
+            Outcome::Allow => Vec::new(),
+            Outcome::Deny => reasons
+                .into_iter()
+                .map(|mut r| {
+                    if r.kind == ReasonKind::Forbid {
+                        r.kind = ReasonKind::Finding;
+                    }
+                    r
+                })
+                .collect(),
+        };
+        NoticeCheck {
+            due,
+            deadline: None,
+            findings,
+            pending: duties,
+            advisories,
+        }
+    }
+
+    /// Drafts the refusal a deny obliges (QD05/2024 Đ16.1.đ): the requester, the
+    /// provider, every ground of the deny with its clause and messages, and the authority
+    /// to notify (the provincial focal point, Đ18.2). `None` when the decision obliges no
+    /// refusal (an allow, a citizen's request, or an unknown dataset). The draft is not yet
+    /// notified: the caller notifies and sets `notified_at`.
+    ///
+    /// # Errors
+    ///
+    /// None.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let engine = Engine::builtin()?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Direct, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:00:00+07:00".parse()?,
+    /// );
+    /// let decision = engine.decide(&world, &request);
+    /// let draft = engine.draft_refusal(&request, &decision, "tc-1".parse()?).ok_or("a refusal")?;
+    /// assert!(draft.grounds.iter().any(|g| g.code.as_deref() == Some("not_through_lgsp")));
+    /// assert_eq!(draft.authority.as_ref().map(|a| a.as_str()), Some("so-tttt"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn draft_refusal(
+        &self,
+        request: &AccessRequest,
+        decision: &Decision,
+        id: RefusalId,
+    ) -> Option<Refusal> {
+        if decision.is_allowed() {
+            return None;
+        }
+        let (provider, requester, authority) = decision.duties.iter().find_map(|d| match d {
+            Duty::ReportRefusal {
+                provider,
+                requester,
+                authority,
+                ..
+            } => Some((provider, requester, authority)),
+            _ => None,
+        })?;
+        let grounds = decision
+            .reasons
+            .iter()
+            .filter(|r| r.kind != ReasonKind::Permit)
+            .map(|r| RefusalGround {
+                code: Some(r.code.clone()),
+                clause: Some(r.clause.clone()),
+                vi: r.vi.clone(),
+                en: r.en.clone(),
+            })
+            .collect();
+        Some(Refusal {
+            id,
+            provider: provider.clone(),
+            requester: requester.clone(),
+            at: request.at,
+            dataset: Some(request.dataset.clone()),
+            grounds,
+            authority: authority.clone(),
+            notified_at: None,
+        })
+    }
+
+    /// Checks a refusal, drafted or written by the provider (QD05/2024 Đ16.1.đ, Đ18): at
+    /// least one reason; each stated and grounded in a clause of the regulation or the law;
+    /// the competent authority — the provincial focal point recorded in `world` — notified.
+    ///
+    /// # Errors
+    ///
+    /// None: the findings say what is wrong.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Engine, Refusal, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let refusal = Refusal {
+    ///     id: "tc-1".parse()?, provider: "so-tp".parse()?, requester: "so-tnmt".parse()?,
+    ///     at: "2024-06-03T09:00:00+07:00".parse()?, dataset: None, grounds: Vec::new(),
+    ///     authority: None, notified_at: None,
+    /// };
+    /// let check = Engine::builtin()?.check_refusal(&world, &refusal);
+    /// assert!(check.has_finding("refusal_without_reasons"));
+    /// assert!(check.has_finding("refusal_authority_not_notified"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn check_refusal(&self, world: &World, refusal: &Refusal) -> RefusalCheck {
+        let mut findings = Vec::new();
+        let mut advisories = Vec::new();
+        if refusal.grounds.is_empty() {
+            findings.push(finding("refusal_without_reasons", None));
+        }
+        for (n, g) in refusal.grounds.iter().enumerate() {
+            let which = Some(format!("reason {}", n + 1));
+            if g.clause.is_none() {
+                findings.push(finding("refusal_reason_not_grounded", which.clone()));
+            }
+            if g.vi.trim().is_empty() && g.en.trim().is_empty() {
+                findings.push(finding("refusal_reason_not_stated", which));
+            }
+        }
+        match (&refusal.authority, refusal.notified_at) {
+            (Some(authority), Some(_)) => match world.provincial_focal_point() {
+                Some(competent) if competent != authority => findings.push(finding(
+                    "refusal_wrong_authority",
+                    Some(format!("notified `{authority}`, competent `{competent}`")),
+                )),
+                Some(_) => {}
+                None => advisories.push(advisory("competent_authority_unknown")),
+            },
+            _ => findings.push(finding("refusal_authority_not_notified", None)),
+        }
+        RefusalCheck {
+            findings,
+            advisories,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_text_cites_a_well_formed_clause_and_codes_are_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for t in TEXTS.iter().chain(ADVISORIES) {
+            assert!(Clause::parse(t.clause.as_str()).is_ok(), "{}", t.code);
+            assert!(seen.insert(t.code), "duplicate code {}", t.code);
+            assert!(!t.vi.is_empty() && !t.en.is_empty(), "{}", t.code);
+        }
+    }
+}
