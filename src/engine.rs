@@ -490,7 +490,7 @@ impl Engine {
         }
     }
 
-    fn no_pack(&self, world: &World, date: NaiveDate) -> Decision {
+    pub(crate) fn no_pack(&self, world: &World, date: NaiveDate) -> Decision {
         // Cite the nearest pack of the same territory, else the first pack.
         let pack = self
             .packs
@@ -514,9 +514,19 @@ impl Engine {
             valid_until: None,
         }
     }
+
+    /// The Cedar authorizer, for the other kinds of decision (catalog proposals).
+    pub(crate) fn authorizer(&self) -> &Authorizer {
+        &self.authorizer
+    }
 }
 
-fn engine_reason(pack: &RulePack, code: &str, kind: ReasonKind, detail: Option<String>) -> Reason {
+pub(crate) fn engine_reason(
+    pack: &RulePack,
+    code: &str,
+    kind: ReasonKind,
+    detail: Option<String>,
+) -> Reason {
     let entry = pack.manifest.reasons.get(code);
     Reason {
         code: code.to_owned(),
@@ -532,7 +542,7 @@ fn engine_reason(pack: &RulePack, code: &str, kind: ReasonKind, detail: Option<S
     }
 }
 
-fn valid_until(
+pub(crate) fn valid_until(
     pack: &RulePack,
     at: DateTime<FixedOffset>,
     mut times: Vec<DateTime<FixedOffset>>,
@@ -556,7 +566,7 @@ fn valid_until(
 }
 
 #[allow(clippy::too_many_arguments)]
-fn finish(
+pub(crate) fn finish(
     pack: &RulePack,
     outcome: Outcome,
     reasons: Vec<Reason>,

@@ -5,6 +5,7 @@ mod account;
 mod agency;
 mod agreement;
 mod calendar;
+mod catalog;
 mod clause;
 mod data;
 mod deadline;
@@ -21,6 +22,9 @@ pub use account::{Account, Authentication};
 pub use agency::{Agency, AgencyKind, FocalPoint, Level, OfficerRole};
 pub use agreement::{AgreementStatus, SharingAgreement, SharingMethod, Term};
 pub use calendar::{Calendar, CalendarError, DayOff, WorkingDay, WorkingDaysIter, YearCalendar};
+pub use catalog::{
+    AdditionDossier, CatalogChange, CatalogProposal, Replacement, WithdrawalDossier,
+};
 pub use clause::{Clause, ClauseError};
 pub use data::{
     CatalogMembership, DataClass, Database, Dataset, Hosting, MasterData, MasterDataReference,

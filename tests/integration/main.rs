@@ -9,5 +9,6 @@
 )]
 
 mod access;
+mod catalog;
 mod deadline;
 mod support;
