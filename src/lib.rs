@@ -10,6 +10,7 @@ mod clause;
 mod data;
 mod deadline;
 mod decision;
+mod duties;
 mod engine;
 mod ids;
 mod model;
@@ -34,6 +35,10 @@ pub use deadline::{
     vietnam_offset,
 };
 pub use decision::{Advisory, Decision, Duty, Outcome, PackRef, Reason, ReasonKind};
+pub use duties::{
+    CalendarGap, DutiesError, DutiesReport, DutyEntry, DutyKind, DutyStatus, DutySubject,
+    duties_report,
+};
 pub use engine::{Engine, EngineError, competent_authority};
 pub use ids::{
     AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, IdError, MAX_ID_LEN, MasterDataId,

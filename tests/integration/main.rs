@@ -11,4 +11,5 @@
 mod access;
 mod catalog;
 mod deadline;
+mod duties;
 mod support;
