@@ -59,6 +59,16 @@ pub struct CatalogProposal {
 
 impl CatalogProposal {
     /// A proposal to add `database` to the shared catalog.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AdditionDossier, CatalogChange, CatalogProposal};
+    ///
+    /// let p = CatalogProposal::addition("so-tnmt".parse()?, "csdl-dat-dai".parse()?, AdditionDossier::default());
+    /// assert!(matches!(p.change, CatalogChange::Add(_)));
+    /// # Ok::<(), lgsp_policy::IdError>(())
+    /// ```
     pub fn addition(proposer: AgencyId, database: DatabaseId, dossier: AdditionDossier) -> Self {
         CatalogProposal {
             proposer,
@@ -68,6 +78,16 @@ impl CatalogProposal {
     }
 
     /// A proposal to withdraw `database` from the shared catalog.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{CatalogChange, CatalogProposal, WithdrawalDossier};
+    ///
+    /// let p = CatalogProposal::withdrawal("so-tp".parse()?, "csdl-dan-cu".parse()?, WithdrawalDossier::default());
+    /// assert!(matches!(p.change, CatalogChange::Withdraw(_)));
+    /// # Ok::<(), lgsp_policy::IdError>(())
+    /// ```
     pub fn withdrawal(
         proposer: AgencyId,
         database: DatabaseId,

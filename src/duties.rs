@@ -72,6 +72,14 @@ impl DutyKind {
     }
 
     /// Further clauses the duty leans on.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::DutyKind;
+    /// let see = DutyKind::AnnualEvaluation.see();
+    /// assert_eq!(see.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["QD05/2024 Đ4.3"]);
+    /// ```
     pub fn see(self) -> Vec<Clause> {
         match self {
             DutyKind::AnnualEvaluation => vec![known::QD05_4_3],
@@ -219,11 +227,25 @@ pub struct DutiesReport {
 
 impl DutiesReport {
     /// The duties with this status.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::Days;
+    /// use lgsp_policy::{Calendar, DutyKind, DutyStatus, World, WorldData, duties_report};
+    ///
+    /// let world = World::new(WorldData::new("VN-57".parse()?))?;
+    /// let now = "2024-06-03T09:00:00+07:00".parse()?;
+    /// let report = duties_report(&world, now, &Calendar::vietnam_public_sector(), Days::new(30))?;
+    /// assert_eq!(report.with_status(DutyStatus::Overdue).count(), 0);
+    /// assert_eq!(report.of_kind(DutyKind::LogRetention).count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn with_status(&self, status: DutyStatus) -> impl Iterator<Item = &DutyEntry> {
         self.duties.iter().filter(move |d| d.status == status)
     }
 
-    /// The duties of this kind.
+    /// The duties of this kind (see [`DutiesReport::with_status`] for an example).
     pub fn of_kind(&self, kind: DutyKind) -> impl Iterator<Item = &DutyEntry> {
         self.duties.iter().filter(move |d| d.kind == kind)
     }

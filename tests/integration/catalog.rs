@@ -563,3 +563,40 @@ fn qd05_1_1_extreme_instants_deny_without_panicking() {
         assert_eq!(codes(&d), [code]);
     }
 }
+
+#[test]
+fn shipped_catalog_cases_decide_as_expected() {
+    let suite: serde_json::Value = serde_json::from_str(support::CATALOG_CASES).unwrap();
+    let world = support::world();
+    let engine = support::engine();
+    let cases = suite["cases"].as_array().cloned().unwrap_or_default();
+    assert!(cases.len() >= 12, "the suite has its cases");
+    let mut failures = Vec::new();
+    for case in cases {
+        let proposal: CatalogProposal = match serde_json::from_value(case["proposal"].clone()) {
+            Ok(p) => p,
+            Err(e) => {
+                failures.push(format!("{}: bad proposal: {e}", case["name"]));
+                continue;
+            }
+        };
+        let at: DateTime<FixedOffset> = case["at"].as_str().unwrap().parse().unwrap();
+        let d = engine.decide_catalog(&world, &proposal, at);
+        let got = codes(&d);
+        let want: Vec<&str> = case["expect"]["reasons"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect();
+        let outcome = if d.is_allowed() { "allow" } else { "deny" };
+        // Reasons in order: the order of the rules is part of the answer.
+        if outcome != case["expect"]["outcome"] || got != want {
+            failures.push(format!(
+                "{} [{}]: got {outcome} {got:?}, want {} {want:?}",
+                case["name"], case["clause"], case["expect"]["outcome"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
