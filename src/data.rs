@@ -27,6 +27,20 @@ pub struct Database {
     /// The local date of its last check and evaluation (QD05/2024 Đ4.3, Đ6.2), if ever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_evaluated: Option<NaiveDate>,
+    /// The local date the catalog of its open data was published on the provincial data
+    /// portal (QD05/2024 Đ10.4), if it was: the data must be updated or added within three
+    /// months of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_data_catalog_published: Option<NaiveDate>,
+    /// The local date its open data was last updated or added on the portal (QD05/2024
+    /// Đ10.4), if ever.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_data_updated: Option<NaiveDate>,
+    /// How many months the managing agency keeps the log of requests for this database's
+    /// data and of what it shared, as it declares (QD05/2024 Đ16.1.a: at least 3);
+    /// `None` when it has declared nothing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log_retention_months: Option<u32>,
 }
 
 /// Membership of the provincial catalog of databases (QD05/2024 Đ3.6).

@@ -513,6 +513,11 @@ impl Engine {
             valid_until: None,
         }
     }
+
+    /// The Cedar authorizer, for the other kinds of decision (catalog proposals).
+    pub(crate) fn authorizer(&self) -> &Authorizer {
+        &self.authorizer
+    }
 }
 
 impl Evaluation {
@@ -589,7 +594,7 @@ pub(crate) fn engine_reason(
     }
 }
 
-fn valid_until(
+pub(crate) fn valid_until(
     pack: &RulePack,
     at: DateTime<FixedOffset>,
     mut times: Vec<DateTime<FixedOffset>>,

@@ -5,10 +5,12 @@ mod account;
 mod agency;
 mod agreement;
 mod calendar;
+mod catalog;
 mod clause;
 mod data;
 mod deadline;
 mod decision;
+mod duties;
 mod engine;
 mod ids;
 mod lifecycle;
@@ -25,6 +27,9 @@ pub use account::{Account, Authentication};
 pub use agency::{Agency, AgencyKind, FocalPoint, Level, OfficerRole};
 pub use agreement::{AgreementStatus, SharingAgreement, SharingMethod, Term};
 pub use calendar::{Calendar, CalendarError, DayOff, WorkingDay, WorkingDaysIter, YearCalendar};
+pub use catalog::{
+    AdditionDossier, CatalogChange, CatalogProposal, Replacement, WithdrawalDossier,
+};
 pub use clause::{Clause, ClauseError};
 pub use data::{
     CatalogMembership, DataClass, Database, Dataset, Hosting, MasterData, MasterDataReference,
@@ -34,6 +39,10 @@ pub use deadline::{
     vietnam_offset,
 };
 pub use decision::{Advisory, Decision, Duty, NoticePart, Outcome, PackRef, Reason, ReasonKind};
+pub use duties::{
+    CalendarGap, DutiesError, DutiesReport, DutyEntry, DutyKind, DutyStatus, DutySubject,
+    duties_report,
+};
 pub use engine::{Engine, EngineError, competent_authority};
 pub use ids::{
     AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, IdError, MAX_ID_LEN, MasterDataId,

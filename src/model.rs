@@ -16,7 +16,7 @@ pub const MODEL_SCHEMA: &str = include_str!("../policies/model.cedarschema");
 /// It follows semver: removing or retyping anything is a major change (a minor one while
 /// below 1.0), adding an optional attribute or a new action is a minor one (a patch below
 /// 1.0).
-pub const MODEL_VERSION: &str = "0.1.1";
+pub const MODEL_VERSION: &str = "0.1.2";
 
 /// How many attribute hops from the principal, resource or context a policy may follow:
 /// `resource.database.manager` is two. Packs are validated at this level.
@@ -96,9 +96,12 @@ pub(crate) fn start_of_local_day(date: NaiveDate) -> Option<DateTime<FixedOffset
         .single()
 }
 
-/// The local (UTC+7) date of an instant.
+/// The local (UTC+7) date of an instant. At the very end of chrono's range, where the
+/// local time is not representable, the UTC date (no panic; nothing is in force there).
 pub(crate) fn local_date(at: DateTime<FixedOffset>) -> NaiveDate {
-    at.with_timezone(&vn_offset()).date_naive()
+    let utc = at.naive_utc();
+    utc.checked_add_offset(vn_offset())
+        .map_or_else(|| utc.date(), |local| local.date())
 }
 
 /// The end (24:00 local, BLDS2015 Đ148.6) of the day `months` months after `date`, on the

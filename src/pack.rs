@@ -27,6 +27,10 @@ const BUILTIN_FILES: &[(&str, &str)] = &[
         "lifecycle.cedar",
         include_str!("../policies/qd05-2024-phu-yen/lifecycle.cedar"),
     ),
+    (
+        "catalog.cedar",
+        include_str!("../policies/qd05-2024-phu-yen/catalog.cedar"),
+    ),
 ];
 
 /// A text in Vietnamese and English.

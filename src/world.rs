@@ -435,6 +435,14 @@ impl World {
             if let Some(date) = d.last_evaluated {
                 check_naive("database", d.id.as_str(), "last_evaluated", date)?;
             }
+            for (field, date) in [
+                ("open_data_catalog_published", d.open_data_catalog_published),
+                ("open_data_updated", d.open_data_updated),
+            ] {
+                if let Some(date) = date {
+                    check_naive("database", d.id.as_str(), field, date)?;
+                }
+            }
             providers.insert(&d.manager);
         }
         for s in datasets.values() {

@@ -9,8 +9,10 @@
 )]
 
 mod access;
+mod catalog;
 mod deadline;
 mod decisions;
+mod duties;
 mod lifecycle;
 mod packs;
 mod schemas;

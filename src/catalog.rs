@@ -1,0 +1,478 @@
+//! The shared catalog of provincial databases (QD05/2024 Đ3.6, Đ7, Đ8.3): proposals to add
+//! a database to it or withdraw one from it, decided by the pack's `catalog.cedar` rules.
+//!
+//! A proposal is turned into the facts the rules read (which dossier items are present,
+//! what evidence each criterion has), Cedar evaluates every rule, and every forbid that
+//! matches is a reason: the answer lists all the gaps at once. See
+//! `docs/CATALOG_AND_DUTIES.md` for the clause of each check and the readings chosen.
+
+use cedar_policy::{Context, Request, RestrictedExpression};
+use chrono::{DateTime, FixedOffset};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::agreement::SharingMethod;
+use crate::decision::{Decision, Outcome, Reason, ReasonKind};
+use crate::engine::{Engine, engine_reason, finish, valid_until};
+use crate::ids::{AgencyId, DatabaseId, MasterDataId};
+use crate::model;
+use crate::pack::RulePack;
+use crate::world::World;
+
+/// The Cedar action of a proposal to add a database to the shared catalog.
+const ADD_ACTION: &str = "proposeAddition";
+/// The Cedar action of a proposal to withdraw a database from the shared catalog.
+const WITHDRAW_ACTION: &str = "proposeWithdrawal";
+
+/// A proposal by a data-managing agency to change the provincial shared catalog
+/// (QD05/2024 Đ7.2): to add one of its databases (with the dossier of Đ7.2 a–g and the
+/// evidence for the criteria of Đ7.3 a–c) or to withdraw one (making clear Đ7.4 a–c).
+///
+/// In JSON: `{"proposer": "so-tnmt", "database": "csdl-dat-dai", "change": {"add": {…}}}`
+/// or `… "change": {"withdraw": {…}}`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AdditionDossier, CatalogChange, CatalogProposal};
+///
+/// let proposal: CatalogProposal = serde_json::from_str(r#"{
+///     "proposer": "so-tnmt", "database": "csdl-dat-dai",
+///     "change": {"add": {"name": "Cơ sở dữ liệu đất đai"}}
+/// }"#)?;
+/// let CatalogChange::Add(dossier) = &proposal.change else { unreachable!() };
+/// assert_eq!(dossier.name.as_deref(), Some("Cơ sở dữ liệu đất đai"));
+/// assert!(dossier.objective.is_none()); // a missing item is representable
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogProposal {
+    /// The agency proposing: it must manage the database (QD05/2024 Đ7.2).
+    pub proposer: AgencyId,
+    /// The database concerned. It must be recorded in the world, a planned database too
+    /// (with its planned hosting).
+    pub database: DatabaseId,
+    /// Add or withdraw, with the dossier.
+    pub change: CatalogChange,
+}
+
+impl CatalogProposal {
+    /// A proposal to add `database` to the shared catalog.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AdditionDossier, CatalogChange, CatalogProposal};
+    ///
+    /// let p = CatalogProposal::addition("so-tnmt".parse()?, "csdl-dat-dai".parse()?, AdditionDossier::default());
+    /// assert!(matches!(p.change, CatalogChange::Add(_)));
+    /// # Ok::<(), lgsp_policy::IdError>(())
+    /// ```
+    pub fn addition(proposer: AgencyId, database: DatabaseId, dossier: AdditionDossier) -> Self {
+        CatalogProposal {
+            proposer,
+            database,
+            change: CatalogChange::Add(dossier),
+        }
+    }
+
+    /// A proposal to withdraw `database` from the shared catalog.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{CatalogChange, CatalogProposal, WithdrawalDossier};
+    ///
+    /// let p = CatalogProposal::withdrawal("so-tp".parse()?, "csdl-dan-cu".parse()?, WithdrawalDossier::default());
+    /// assert!(matches!(p.change, CatalogChange::Withdraw(_)));
+    /// # Ok::<(), lgsp_policy::IdError>(())
+    /// ```
+    pub fn withdrawal(
+        proposer: AgencyId,
+        database: DatabaseId,
+        dossier: WithdrawalDossier,
+    ) -> Self {
+        CatalogProposal {
+            proposer,
+            database,
+            change: CatalogChange::Withdraw(dossier),
+        }
+    }
+}
+
+/// What a catalog proposal asks for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CatalogChange {
+    /// Add the database to the shared catalog (QD05/2024 Đ7.2, Đ7.3, Đ8.3).
+    Add(AdditionDossier),
+    /// Withdraw the database from the shared catalog (QD05/2024 Đ7.4).
+    Withdraw(WithdrawalDossier),
+}
+
+/// The dossier of a proposal to add a database to the shared catalog: the items of
+/// QD05/2024 Đ7.2 a–g and the evidence for the criteria of Đ7.3 a–c.
+///
+/// An item is present when it is given and not blank (only spaces count as blank); a list
+/// is present when it has at least one non-blank entry. Every field defaults to missing.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdditionDossier {
+    /// a) The database's name (tên cơ sở dữ liệu).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// b) The name of the managing unit (tên đơn vị quản lý).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managing_unit: Option<String>,
+    /// c) The objective of building the database (mục tiêu xây dựng).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<String>,
+    /// d) The scope of the data in the database (phạm vi dữ liệu).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub data_scope: Option<String>,
+    /// d) The master data it will store and share (thông tin về dữ liệu chủ), by id of the
+    /// world's master-data records; their `reference` decides criterion Đ7.3.b.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub master_data: Vec<MasterDataId>,
+    /// đ) Who will use and exploit it, and for what (đối tượng và mục đích sử dụng).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub users_and_purposes: Option<String>,
+    /// e) The sources that will build and update it (nguồn thông tin).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sources: Option<String>,
+    /// g) How its data will be shared (phương thức chia sẻ, ND47/2020 Đ23.1).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sharing_methods: Vec<SharingMethod>,
+    /// Đ7.3.a) The legal basis on which its shared data has legal value equal to paper
+    /// documents a competent authority provides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_value_basis: Option<String>,
+    /// Đ7.3.c) The administrative procedures its shared data serves (names or codes of the
+    /// procedures, or of the reform and simplification they belong to).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub administrative_procedures: Vec<String>,
+}
+
+/// The dossier of a proposal to withdraw a database from the shared catalog: what it must
+/// make clear (QD05/2024 Đ7.4 a–c). Presence is read as for [`AdditionDossier`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalDossier {
+    /// a) The equivalent data that replaces it, and the competent authority providing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replacement: Option<Replacement>,
+    /// b) Where its master data keeps a reference that keeps ministry, sector and
+    /// provincial databases in sync.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master_data_reference: Option<String>,
+    /// c) The administrative procedures the replacement data is shared and used for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replacement_procedures: Vec<String>,
+}
+
+/// Equivalent data replacing a withdrawn database (QD05/2024 Đ7.4.a). Both parts must be
+/// given: the data, and the competent authority that provides it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Replacement {
+    /// The equivalent data (e.g. a national database and the part of it concerned).
+    pub data: String,
+    /// The competent authority that provides it.
+    pub provider: String,
+}
+
+fn given(text: Option<&str>) -> bool {
+    text.is_some_and(|t| !t.trim().is_empty())
+}
+
+fn any_given(items: &[String]) -> bool {
+    items.iter().any(|t| !t.trim().is_empty())
+}
+
+impl Engine {
+    /// Decides whether a shared-catalog proposal is eligible: for an addition, complete
+    /// (QD05/2024 Đ7.2 a–g), showing every criterion (Đ7.3 a–c), for a database hosted at
+    /// the provincial data centre (Đ8.3); for a withdrawal, making Đ7.4 a–c clear; in both
+    /// cases proposed by the database's managing agency (Đ7.2).
+    ///
+    /// The outcome is allow only when nothing is unmet. A deny lists **every** unmet item,
+    /// each with its own reason code, clause, Vietnamese and English message and policy id,
+    /// in the order of the pack's rules. Like [`Engine::decide`] it never fails: an unknown
+    /// proposer, database or master-data id, a time outside every pack, or a rule that fails
+    /// to evaluate is a deny whose reasons say so. `now` picks the pack in force.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AdditionDossier, CatalogProposal, Engine, World};
+    ///
+    /// let world = World::from_json(r#"{
+    ///   "territory": "VN-57",
+    ///   "agencies": [{"id": "so-tnmt", "name": "Sở Tài nguyên và Môi trường",
+    ///                 "kind": "provincial_department"}],
+    ///   "databases": [{"id": "csdl-dat-dai", "name": "CSDL đất đai", "manager": "so-tnmt",
+    ///                  "catalog": "specialised", "hosting": "elsewhere"}]
+    /// }"#)?;
+    /// let dossier = AdditionDossier {
+    ///     name: Some("Cơ sở dữ liệu đất đai".into()),
+    ///     ..AdditionDossier::default()
+    /// };
+    /// let proposal = CatalogProposal::addition("so-tnmt".parse()?, "csdl-dat-dai".parse()?, dossier);
+    /// let decision = Engine::builtin()?.decide_catalog(&world, &proposal, "2024-06-03T09:00:00+07:00".parse()?);
+    /// assert!(!decision.is_allowed());
+    /// // Every gap is listed, not only the first one:
+    /// assert!(decision.has_reason("dossier_missing_objective"));
+    /// assert!(decision.has_reason("dossier_missing_sharing_methods"));
+    /// assert!(decision.has_reason("criterion_legal_value_not_shown"));
+    /// assert!(decision.has_reason("not_hosted_at_data_centre"));
+    /// assert!(!decision.has_reason("dossier_missing_name"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide_catalog(
+        &self,
+        world: &World,
+        proposal: &CatalogProposal,
+        now: DateTime<FixedOffset>,
+    ) -> Decision {
+        let date = model::local_date(now);
+        let Some(pack) = self.pack_for(&world.territory, date) else {
+            return self.no_pack(world, date);
+        };
+        let deny = |reasons| {
+            finish(
+                pack,
+                Outcome::Deny,
+                reasons,
+                Vec::new(),
+                date,
+                None,
+                None,
+                None,
+            )
+        };
+        let mut reasons = Vec::new();
+        let proposer = world.agencies.get_index_of(&proposal.proposer);
+        let database = world.databases.get_index_of(&proposal.database);
+        if proposer.is_none() {
+            reasons.push(catalog_reason(
+                pack,
+                "unknown_proposer",
+                ReasonKind::UnknownReference,
+                Some(format!("agency `{}`", proposal.proposer)),
+            ));
+        }
+        if database.is_none() {
+            reasons.push(catalog_reason(
+                pack,
+                "unknown_database",
+                ReasonKind::UnknownReference,
+                Some(format!("database `{}`", proposal.database)),
+            ));
+        }
+        let cedar = &world.cedar;
+        let (Some(principal), Some(resource)) = (
+            proposer.and_then(|i| cedar.agency_uids.get(i)),
+            database.and_then(|i| cedar.database_uids.get(i)),
+        ) else {
+            return deny(reasons);
+        };
+        if !model::in_cedar_range(now) {
+            reasons.push(catalog_reason(
+                pack,
+                "evaluation_error",
+                ReasonKind::EvaluationError,
+                Some("the proposal's time is outside the years 1900–9999".into()),
+            ));
+            return deny(reasons);
+        }
+
+        let now_expr = ("now".to_owned(), model::datetime_expr(now));
+        let bool_pair = |k: &str, v: bool| (k.to_owned(), RestrictedExpression::new_bool(v));
+        let (action, pairs) = match &proposal.change {
+            CatalogChange::Add(d) => {
+                let mut holds_reference = false;
+                for id in &d.master_data {
+                    match world.master_data.get(id) {
+                        Some(m) => holds_reference |= m.reference.is_authoritative(),
+                        None => reasons.push(catalog_reason(
+                            pack,
+                            "unknown_master_data",
+                            ReasonKind::UnknownReference,
+                            Some(format!("master data `{id}`")),
+                        )),
+                    }
+                }
+                let pairs = vec![
+                    now_expr,
+                    bool_pair("hasName", given(d.name.as_deref())),
+                    bool_pair("hasManagingUnit", given(d.managing_unit.as_deref())),
+                    bool_pair("hasObjective", given(d.objective.as_deref())),
+                    bool_pair("hasDataScope", given(d.data_scope.as_deref())),
+                    bool_pair("hasMasterDataInfo", !d.master_data.is_empty()),
+                    bool_pair(
+                        "hasUsersAndPurposes",
+                        given(d.users_and_purposes.as_deref()),
+                    ),
+                    bool_pair("hasSources", given(d.sources.as_deref())),
+                    bool_pair("hasSharingMethods", !d.sharing_methods.is_empty()),
+                    bool_pair("showsLegalValue", given(d.legal_value_basis.as_deref())),
+                    bool_pair("holdsReferenceMasterData", holds_reference),
+                    bool_pair(
+                        "servesAdministrativeProcedures",
+                        any_given(&d.administrative_procedures),
+                    ),
+                ];
+                (ADD_ACTION, pairs)
+            }
+            CatalogChange::Withdraw(w) => {
+                let replacement = w
+                    .replacement
+                    .as_ref()
+                    .is_some_and(|r| given(Some(&r.data)) && given(Some(&r.provider)));
+                let pairs = vec![
+                    now_expr,
+                    bool_pair("hasReplacement", replacement),
+                    bool_pair(
+                        "masterDataKeepsReference",
+                        given(w.master_data_reference.as_deref()),
+                    ),
+                    bool_pair(
+                        "replacementServesProcedures",
+                        any_given(&w.replacement_procedures),
+                    ),
+                ];
+                (WITHDRAW_ACTION, pairs)
+            }
+        };
+
+        let mut errors: Vec<(Option<crate::ids::PolicyId>, String)> = Vec::new();
+        let mut allowed = false;
+        let mut matched: Vec<usize> = Vec::new();
+        let request = Context::from_pairs(pairs)
+            .map_err(|e| e.to_string())
+            .and_then(|context| {
+                Request::new(
+                    principal.clone(),
+                    cedar.model.action_uid(action),
+                    resource.clone(),
+                    context,
+                    Some(&cedar.model.schema),
+                )
+                .map_err(|e| e.to_string())
+            });
+        match (request, pack.slices.get(action)) {
+            (Err(e), _) => errors.push((None, e)),
+            (Ok(_), None) => errors.push((
+                None,
+                format!("the pack has no policies for action `{action}`"),
+            )),
+            (Ok(request), Some(slice)) => {
+                let response = self
+                    .authorizer()
+                    .is_authorized(&request, slice, &cedar.entities);
+                allowed = response.decision() == cedar_policy::Decision::Allow;
+                let diagnostics = response.diagnostics();
+                matched = diagnostics
+                    .reason()
+                    .filter_map(|id| pack.cedar_ids.get(id))
+                    .filter_map(|id| pack.rules.get_index_of(id))
+                    .collect();
+                matched.sort_unstable();
+                errors.extend(diagnostics.errors().map(|e| {
+                    let cedar_policy::AuthorizationError::PolicyEvaluationError(pe) = e;
+                    (pack.cedar_ids.get(pe.policy_id()).cloned(), e.to_string())
+                }));
+            }
+        }
+
+        let outcome = if allowed && errors.is_empty() && reasons.is_empty() {
+            Outcome::Allow
+        } else {
+            Outcome::Deny
+        };
+        for i in matched {
+            if let Some((_, rule)) = pack.rules.get_index(i)
+                && rule.permit == (outcome == Outcome::Allow)
+            {
+                reasons.push(Reason {
+                    code: rule.code.clone(),
+                    clause: rule.clause.clone(),
+                    see: rule.see.clone(),
+                    vi: rule.vi.clone(),
+                    en: rule.en.clone(),
+                    kind: if rule.permit {
+                        ReasonKind::Permit
+                    } else {
+                        ReasonKind::Forbid
+                    },
+                    policy: Some(rule.id.clone()),
+                    detail: None,
+                });
+            }
+        }
+        for (policy, message) in errors {
+            let mut r = catalog_reason(
+                pack,
+                "evaluation_error",
+                ReasonKind::EvaluationError,
+                Some(message),
+            );
+            r.policy = policy;
+            reasons.push(r);
+        }
+        if outcome == Outcome::Deny && reasons.is_empty() {
+            reasons.push(catalog_reason(
+                pack,
+                "no_right_established",
+                ReasonKind::NothingPermitted,
+                None,
+            ));
+        }
+        let valid_until = valid_until(pack, now, Vec::new());
+        finish(
+            pack,
+            outcome,
+            reasons,
+            Vec::new(),
+            date,
+            None,
+            None,
+            valid_until,
+        )
+    }
+}
+
+/// An engine reason, with the crate's own wording when a pack does not define the code
+/// (the catalog codes are not among the [`ENGINE_REASON_CODES`](crate::ENGINE_REASON_CODES)
+/// every pack must define), so a deny always carries both languages and a clause.
+fn catalog_reason(pack: &RulePack, code: &str, kind: ReasonKind, detail: Option<String>) -> Reason {
+    let mut reason = engine_reason(pack, code, kind, detail);
+    if !pack.manifest.reasons.contains_key(code) {
+        let fallback = match code {
+            "unknown_proposer" => Some((
+                crate::clause::known::QD05_7_2,
+                "Bên đề xuất không có trong hệ thống.",
+                "The proposer is unknown to the system.",
+            )),
+            "unknown_database" => Some((
+                crate::clause::known::QD05_7_2,
+                "Cơ sở dữ liệu được đề xuất không có trong hệ thống.",
+                "The proposed database is unknown to the system.",
+            )),
+            "unknown_master_data" => Some((
+                crate::clause::known::QD05_7_2,
+                "Hồ sơ nêu dữ liệu chủ không có trong hệ thống.",
+                "The proposal names master data unknown to the system.",
+            )),
+            _ => None,
+        };
+        if let Some((clause, vi, en)) = fallback {
+            reason.clause = clause;
+            reason.vi = vi.to_owned();
+            reason.en = en.to_owned();
+        }
+    }
+    reason
+}

@@ -1,0 +1,661 @@
+//! The compliance duties report: every duty of the regulation that a world shows due soon,
+//! overdue, or unmet, with its clause, the agency responsible, its subject and its due date
+//! counted by the Civil Code with a holiday calendar.
+//!
+//! The duties and the readings chosen are documented on [`duties_report`] and in
+//! `docs/CATALOG_AND_DUTIES.md`.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Calendar;
+use crate::clause::Clause;
+use crate::clause::known;
+use crate::data::{CatalogMembership, Database, Hosting};
+use crate::deadline::{DayReading, DeadlineError, Period, deadline};
+use crate::ids::{AgencyId, DatabaseId};
+use crate::model;
+use crate::world::World;
+
+/// The minimum time request logs are kept, in months (QD05/2024 Đ16.1.a: "tối thiểu 03
+/// tháng").
+const MIN_LOG_MONTHS: u32 = 3;
+
+/// The kinds of duty the report knows, in the order the report lists duties of the same
+/// due date.
+///
+/// The enum is `#[non_exhaustive]`: duties that depend on lifecycle records (suspension
+/// notices still owed, QD05/2024 Đ16.2.h; refusals not yet reported, Đ16.1.đ) join it as
+/// further variants.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DutyKind {
+    /// Check and evaluate a database's data every year (QD05/2024 Đ4.3, Đ6.2).
+    AnnualEvaluation,
+    /// Update or add open data within 3 months of its catalog's publication on the
+    /// provincial data portal (QD05/2024 Đ10.4).
+    OpenDataUpdate,
+    /// Keep request logs at least 3 months (QD05/2024 Đ16.1.a).
+    LogRetention,
+    /// Name one focal-point officer (QD05/2024 Đ15.1.b).
+    FocalPointOfficer,
+    /// The focal-point officer is specialist or technical staff (QD05/2024 Đ15.2).
+    FocalPointQualification,
+    /// Host a shared-catalog database at the provincial data centre (QD05/2024 Đ8.3).
+    DataCentreHosting,
+}
+
+impl DutyKind {
+    /// The clause the duty rests on.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::DutyKind;
+    /// assert_eq!(DutyKind::OpenDataUpdate.clause().as_str(), "QD05/2024 Đ10.4");
+    /// ```
+    pub fn clause(self) -> Clause {
+        match self {
+            DutyKind::AnnualEvaluation => known::QD05_6_2,
+            DutyKind::OpenDataUpdate => known::QD05_10_4,
+            DutyKind::LogRetention => known::QD05_16_1_A,
+            DutyKind::FocalPointOfficer => known::QD05_15_1_B,
+            DutyKind::FocalPointQualification => known::QD05_15_2,
+            DutyKind::DataCentreHosting => known::QD05_8_3,
+        }
+    }
+
+    /// Further clauses the duty leans on.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::DutyKind;
+    /// let see = DutyKind::AnnualEvaluation.see();
+    /// assert_eq!(see.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["QD05/2024 Đ4.3"]);
+    /// ```
+    pub fn see(self) -> Vec<Clause> {
+        match self {
+            DutyKind::AnnualEvaluation => vec![known::QD05_4_3],
+            DutyKind::FocalPointQualification => vec![known::QD05_15_1_B],
+            DutyKind::OpenDataUpdate
+            | DutyKind::LogRetention
+            | DutyKind::FocalPointOfficer
+            | DutyKind::DataCentreHosting => Vec::new(),
+        }
+    }
+
+    /// The duty in Vietnamese and in English.
+    fn text(self) -> (&'static str, &'static str) {
+        match self {
+            DutyKind::AnnualEvaluation => (
+                "Kiểm tra, đánh giá dữ liệu của cơ sở dữ liệu hằng năm.",
+                "Check and evaluate the database's data every year.",
+            ),
+            DutyKind::OpenDataUpdate => (
+                "Cập nhật hoặc bổ sung dữ liệu mở trong thời hạn không quá 03 tháng kể từ khi danh mục dữ liệu mở được công bố lên Cổng dữ liệu tỉnh.",
+                "Update or add the open data within 3 months of its catalog's publication on the provincial data portal.",
+            ),
+            DutyKind::LogRetention => (
+                "Lưu nhật ký yêu cầu dữ liệu và nội dung đã chia sẻ tối thiểu 03 tháng.",
+                "Keep the log of data requests and of what was shared for at least 3 months.",
+            ),
+            DutyKind::FocalPointOfficer => (
+                "Cơ quan có xây dựng, quản lý dữ liệu cử một cán bộ làm đầu mối quản lý, chia sẻ dữ liệu.",
+                "An agency that builds or manages data names one officer as its data focal point.",
+            ),
+            DutyKind::FocalPointQualification => (
+                "Cán bộ đầu mối phải là cán bộ chuyên môn, kỹ thuật.",
+                "The focal-point officer must be specialist or technical staff.",
+            ),
+            DutyKind::DataCentreHosting => (
+                "Cơ sở dữ liệu dùng chung của tỉnh phải được đặt tại Trung tâm dữ liệu của tỉnh.",
+                "A shared database of the province must be hosted at the provincial data centre.",
+            ),
+        }
+    }
+}
+
+/// What a duty is about.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case", tag = "kind", content = "id")]
+#[non_exhaustive]
+pub enum DutySubject {
+    /// An agency (focal-point duties).
+    Agency(AgencyId),
+    /// A database (evaluation, open data, logs, hosting).
+    Database(DatabaseId),
+}
+
+impl std::fmt::Display for DutySubject {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DutySubject::Agency(id) => write!(f, "agency {id}"),
+            DutySubject::Database(id) => write!(f, "database {id}"),
+        }
+    }
+}
+
+/// Where a duty stands at `now`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DutyStatus {
+    /// Its due date is within the horizon and not yet past.
+    DueSoon,
+    /// Its due date is past.
+    Overdue,
+    /// A standing requirement that is not met now; it has no due date of its own.
+    Unmet,
+}
+
+/// A day the calendar could not answer for, so a due date was not adjusted for days off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CalendarGap {
+    /// The counted last day, which the calendar does not cover.
+    pub date: NaiveDate,
+    /// The calendar's message.
+    pub message: String,
+}
+
+/// One duty in the report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DutyEntry {
+    /// The kind of duty.
+    pub kind: DutyKind,
+    /// The clause it rests on.
+    pub clause: Clause,
+    /// Further clauses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub see: Vec<Clause>,
+    /// The agency that must act.
+    pub agency: AgencyId,
+    /// What the duty is about.
+    pub subject: DutySubject,
+    /// Due soon, overdue, or unmet.
+    pub status: DutyStatus,
+    /// When it is due, in +07:00: 24:00 of [`DutyEntry::last_day`], written as 00:00 of
+    /// the next day. `None` for a standing requirement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due: Option<DateTime<FixedOffset>>,
+    /// The last day of the period, after any move off a day off (BLDS2015 Đ148.5).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_day: Option<NaiveDate>,
+    /// The counted last day, when Đ148.5 moved it because it was a day off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_from: Option<NaiveDate>,
+    /// The Civil Code clauses applied to count the period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub basis: Vec<Clause>,
+    /// For an overdue duty, how many days late it is: the local date of `now` minus the
+    /// last day (1 on the first day after the last day).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overdue_days: Option<i64>,
+    /// Set when the calendar does not cover the last day: the due date is then the
+    /// counted last day's end, not moved for days off. Đ148.5 only ever moves a due date
+    /// later, so the real due date is this one or a few days after it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar_gap: Option<CalendarGap>,
+    /// The duty in Vietnamese.
+    pub vi: String,
+    /// The duty in English.
+    pub en: String,
+    /// The facts behind it, e.g. `last evaluated 2022-11-01`.
+    pub detail: String,
+}
+
+/// The duties due soon, overdue or unmet in a world at a moment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct DutiesReport {
+    /// The moment of the report, as given.
+    pub now: DateTime<FixedOffset>,
+    /// Duties due at or before this instant are listed (24:00 local of the horizon's last
+    /// day).
+    pub horizon_end: DateTime<FixedOffset>,
+    /// The duties: first the standing requirements unmet now, then by due date, then by
+    /// kind, agency and subject.
+    pub duties: Vec<DutyEntry>,
+}
+
+impl DutiesReport {
+    /// The duties with this status.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::Days;
+    /// use lgsp_policy::{Calendar, DutyKind, DutyStatus, World, WorldData, duties_report};
+    ///
+    /// let world = World::new(WorldData::new("VN-57".parse()?))?;
+    /// let now = "2024-06-03T09:00:00+07:00".parse()?;
+    /// let report = duties_report(&world, now, &Calendar::vietnam_public_sector(), Days::new(30))?;
+    /// assert_eq!(report.with_status(DutyStatus::Overdue).count(), 0);
+    /// assert_eq!(report.of_kind(DutyKind::LogRetention).count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn with_status(&self, status: DutyStatus) -> impl Iterator<Item = &DutyEntry> {
+        self.duties.iter().filter(move |d| d.status == status)
+    }
+
+    /// The duties of this kind (see [`DutiesReport::with_status`] for an example).
+    pub fn of_kind(&self, kind: DutyKind) -> impl Iterator<Item = &DutyEntry> {
+        self.duties.iter().filter(move |d| d.kind == kind)
+    }
+}
+
+/// Why a duties report could not be made.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DutiesError {
+    /// `now` plus the horizon leaves the representable dates.
+    #[error("the horizon from {now} leaves the range of representable dates")]
+    HorizonOutOfRange {
+        /// The moment of the report.
+        now: DateTime<FixedOffset>,
+    },
+    /// A due date could not be computed for a reason other than the calendar's coverage
+    /// (that is reported on the duty, as a [`CalendarGap`]).
+    #[error("{subject}: the due date of {kind:?} cannot be computed: {source}")]
+    Deadline {
+        /// The duty's kind.
+        kind: DutyKind,
+        /// Its subject.
+        subject: DutySubject,
+        /// The problem.
+        source: DeadlineError,
+    },
+}
+
+/// Lists every duty that `world` shows due within `horizon` days of `now`, overdue, or
+/// unmet, ordered and deterministic.
+///
+/// # The duties
+///
+/// | kind | clause | responsible | when it is listed |
+/// |---|---|---|---|
+/// | [`DutyKind::AnnualEvaluation`] | QD05/2024 Đ6.2 (Đ4.3) | the database's manager | one year after `last_evaluated` is due soon or past; never evaluated: unmet |
+/// | [`DutyKind::OpenDataUpdate`] | Đ10.4 | the manager | its open-data catalog was published and the data not updated since; three months after publication is due soon or past |
+/// | [`DutyKind::LogRetention`] | Đ16.1.a | the manager | a database holding data under the regulation declares no log retention, or less than 3 months: unmet |
+/// | [`DutyKind::FocalPointOfficer`] | Đ15.1.b | the agency | an agency of the province managing a database has no focal-point officer: unmet |
+/// | [`DutyKind::FocalPointQualification`] | Đ15.2 | the agency | its officer is neither specialist nor technical staff: unmet |
+/// | [`DutyKind::DataCentreHosting`] | Đ8.3 | the manager | a shared-catalog database is hosted elsewhere: unmet |
+///
+/// Due dates are counted by the Civil Code with `calendar` ([`deadline`] with
+/// [`DayReading::CivilCode`]): a year or three months from the day after the event, ending
+/// at 24:00 of the last day, moved to the next working day when the last day is a day off
+/// (BLDS2015 Đ147–148). "Due soon" means due at or before 24:00 of the local day `horizon`
+/// days after `now`'s.
+///
+/// Databases holding only data outside the regulation (state secrets, internal or
+/// temporary data, QD05/2024 Đ1.2) owe no evaluation and no log. A duty done late (an
+/// update after the three months) is done, so not listed. The report applies QD05/2024 to
+/// whatever world it is given; it does not consult a rule pack.
+///
+/// # Calendar gaps
+///
+/// When the calendar does not cover a due date's last day, the duty is still listed: its
+/// due date is the counted last day's end, not adjusted for days off, and the entry's
+/// [`DutyEntry::calendar_gap`] says which day the calendar could not answer for. A
+/// compliance report should not hide a duty because a holiday table is missing; the gap
+/// is visible on the entry, and supplying a calendar for that year removes it.
+///
+/// # Errors
+///
+/// [`DutiesError::HorizonOutOfRange`] when `now` plus `horizon` leaves chrono's dates;
+/// [`DutiesError::Deadline`] when a due date overflows (not possible for a checked
+/// world's dates). A calendar that does not cover a date is not an error (see above).
+///
+/// # Example
+///
+/// ```
+/// use chrono::Days;
+/// use lgsp_policy::{Calendar, DutyKind, DutyStatus, World, duties_report};
+///
+/// let world = World::from_json(r#"{
+///   "territory": "VN-57",
+///   "agencies": [{"id": "so-tnmt", "name": "Sở Tài nguyên và Môi trường",
+///                 "kind": "provincial_department"}],
+///   "databases": [{"id": "csdl-dat-dai", "name": "CSDL đất đai", "manager": "so-tnmt",
+///                  "catalog": "shared", "hosting": "provincial_data_centre",
+///                  "last_evaluated": "2023-06-20", "log_retention_months": 6}]
+/// }"#)?;
+/// let now = "2024-06-03T09:00:00+07:00".parse()?;
+/// let report = duties_report(&world, now, &Calendar::vietnam_public_sector(), Days::new(30))?;
+/// let kinds: Vec<DutyKind> = report.duties.iter().map(|d| d.kind).collect();
+/// // No focal-point officer (a standing requirement, listed first), then the evaluation
+/// // due at the end of Thursday 20 June 2024.
+/// assert_eq!(kinds, [DutyKind::FocalPointOfficer, DutyKind::AnnualEvaluation]);
+/// let evaluation = &report.duties[1];
+/// assert_eq!(evaluation.status, DutyStatus::DueSoon);
+/// assert_eq!(evaluation.due.map(|d| d.to_rfc3339()).as_deref(), Some("2024-06-21T00:00:00+07:00"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn duties_report(
+    world: &World,
+    now: DateTime<FixedOffset>,
+    calendar: &Calendar,
+    horizon: Days,
+) -> Result<DutiesReport, DutiesError> {
+    let horizon_end = model::local_date(now)
+        .checked_add_days(horizon)
+        .and_then(|last| last.succ_opt())
+        .and_then(model::start_of_local_day)
+        .ok_or(DutiesError::HorizonOutOfRange { now })?;
+    let mut report = Collector {
+        world,
+        now,
+        calendar,
+        horizon_end,
+        duties: Vec::new(),
+    };
+    let providers = report.data_managers();
+    for db in world.databases.values() {
+        report.evaluation(db)?;
+        report.open_data(db)?;
+        report.log_retention(db);
+        report.hosting(db);
+    }
+    for agency in world.agencies.values() {
+        if providers.contains(&agency.id) && agency.kind.is_in_province() {
+            report.focal_point(agency);
+        }
+    }
+    // Duties resting on lifecycle records (suspension notices owed, Đ16.2.h; refusals not
+    // reported, Đ16.1.đ) are collected here, as further `DutyKind`s.
+    let mut duties = report.duties;
+    duties.sort_by(|a, b| {
+        (a.due.is_some(), a.due, a.kind, &a.agency, &a.subject).cmp(&(
+            b.due.is_some(),
+            b.due,
+            b.kind,
+            &b.agency,
+            &b.subject,
+        ))
+    });
+    Ok(DutiesReport {
+        now,
+        horizon_end,
+        duties,
+    })
+}
+
+struct Collector<'a> {
+    world: &'a World,
+    now: DateTime<FixedOffset>,
+    calendar: &'a Calendar,
+    horizon_end: DateTime<FixedOffset>,
+    duties: Vec<DutyEntry>,
+}
+
+/// A due date, exact or (over a calendar gap) not adjusted for days off.
+struct Due {
+    due: DateTime<FixedOffset>,
+    last_day: NaiveDate,
+    moved_from: Option<NaiveDate>,
+    basis: Vec<Clause>,
+    gap: Option<CalendarGap>,
+}
+
+impl Collector<'_> {
+    /// Agencies that manage at least one database (QD05/2024 Đ15.1.b "có xây dựng, quản lý
+    /// dữ liệu").
+    fn data_managers(&self) -> BTreeSet<AgencyId> {
+        self.world
+            .databases
+            .values()
+            .map(|d| d.manager.clone())
+            .collect()
+    }
+
+    /// Whether the database holds data the regulation governs: it has no datasets yet, or
+    /// at least one in scope (QD05/2024 Đ1.2).
+    fn governed(&self, db: &Database) -> bool {
+        let mut classes = self
+            .world
+            .datasets
+            .values()
+            .filter(|s| s.database == db.id)
+            .map(|s| s.class)
+            .peekable();
+        classes.peek().is_none() || classes.any(|c| c.is_in_scope())
+    }
+
+    /// Whether the database provides data governed by the regulation to others.
+    fn provides(&self, db: &Database) -> bool {
+        self.world
+            .datasets
+            .values()
+            .any(|s| s.database == db.id && s.class.is_in_scope())
+    }
+
+    /// The due date of `period` counted from the local day `from`.
+    fn due(
+        &self,
+        kind: DutyKind,
+        subject: &DutySubject,
+        from: NaiveDate,
+        period: Period,
+    ) -> Result<Due, DutiesError> {
+        let overflow = |source| DutiesError::Deadline {
+            kind,
+            subject: subject.clone(),
+            source,
+        };
+        let start = model::start_of_local_day(from).ok_or_else(|| {
+            overflow(DeadlineError::Overflow {
+                start: self.now,
+                period,
+            })
+        })?;
+        match deadline(start, period, self.calendar, DayReading::CivilCode) {
+            Ok(d) => Ok(Due {
+                due: d.due(),
+                last_day: d.last_day(),
+                moved_from: d.moved_from(),
+                basis: d.basis().to_vec(),
+                gap: None,
+            }),
+            Err(DeadlineError::Calendar(e)) => {
+                let months = match period {
+                    Period::Years(n) => n.saturating_mul(12),
+                    Period::Months(n) => n,
+                    _ => 0,
+                };
+                let counted_basis = match period {
+                    Period::Years(_) => known::BLDS_148_4,
+                    _ => known::BLDS_148_3,
+                };
+                let no_date = || overflow(DeadlineError::Overflow { start, period });
+                let last_day = from
+                    .checked_add_months(Months::new(months))
+                    .ok_or_else(no_date)?;
+                let due = last_day
+                    .succ_opt()
+                    .and_then(model::start_of_local_day)
+                    .ok_or_else(no_date)?;
+                Ok(Due {
+                    due,
+                    last_day,
+                    moved_from: None,
+                    basis: vec![known::BLDS_147_2, counted_basis, known::BLDS_148_6],
+                    gap: Some(CalendarGap {
+                        date: last_day,
+                        message: e.to_string(),
+                    }),
+                })
+            }
+            Err(other) => Err(overflow(other)),
+        }
+    }
+
+    fn push_dated(
+        &mut self,
+        kind: DutyKind,
+        agency: &AgencyId,
+        subject: DutySubject,
+        due: Due,
+        detail: String,
+    ) {
+        if due.due > self.horizon_end {
+            return;
+        }
+        let overdue = self.now > due.due;
+        let overdue_days = overdue.then(|| {
+            model::local_date(self.now)
+                .signed_duration_since(due.last_day)
+                .num_days()
+        });
+        let (vi, en) = kind.text();
+        self.duties.push(DutyEntry {
+            kind,
+            clause: kind.clause(),
+            see: kind.see(),
+            agency: agency.clone(),
+            subject,
+            status: if overdue {
+                DutyStatus::Overdue
+            } else {
+                DutyStatus::DueSoon
+            },
+            due: Some(due.due),
+            last_day: Some(due.last_day),
+            moved_from: due.moved_from,
+            basis: due.basis,
+            overdue_days,
+            calendar_gap: due.gap,
+            vi: vi.to_owned(),
+            en: en.to_owned(),
+            detail,
+        });
+    }
+
+    fn push_unmet(
+        &mut self,
+        kind: DutyKind,
+        agency: &AgencyId,
+        subject: DutySubject,
+        detail: String,
+    ) {
+        let (vi, en) = kind.text();
+        self.duties.push(DutyEntry {
+            kind,
+            clause: kind.clause(),
+            see: kind.see(),
+            agency: agency.clone(),
+            subject,
+            status: DutyStatus::Unmet,
+            due: None,
+            last_day: None,
+            moved_from: None,
+            basis: Vec::new(),
+            overdue_days: None,
+            calendar_gap: None,
+            vi: vi.to_owned(),
+            en: en.to_owned(),
+            detail,
+        });
+    }
+
+    /// QD05/2024 Đ4.3, Đ6.2: within one year of the last evaluation.
+    fn evaluation(&mut self, db: &Database) -> Result<(), DutiesError> {
+        if !self.governed(db) {
+            return Ok(());
+        }
+        let kind = DutyKind::AnnualEvaluation;
+        let subject = DutySubject::Database(db.id.clone());
+        match db.last_evaluated {
+            Some(last) => {
+                let due = self.due(kind, &subject, last, Period::Years(1))?;
+                self.push_dated(
+                    kind,
+                    &db.manager,
+                    subject,
+                    due,
+                    format!("last evaluated {last}"),
+                );
+            }
+            None => self.push_unmet(kind, &db.manager, subject, "never evaluated".into()),
+        }
+        Ok(())
+    }
+
+    /// QD05/2024 Đ10.4: within 3 months of the open-data catalog's publication.
+    fn open_data(&mut self, db: &Database) -> Result<(), DutiesError> {
+        let Some(published) = db.open_data_catalog_published else {
+            return Ok(());
+        };
+        if db.open_data_updated.is_some_and(|u| u >= published) {
+            return Ok(());
+        }
+        let kind = DutyKind::OpenDataUpdate;
+        let subject = DutySubject::Database(db.id.clone());
+        let due = self.due(kind, &subject, published, Period::Months(3))?;
+        let detail = match db.open_data_updated {
+            Some(u) => format!("catalog published {published}; open data last updated {u}"),
+            None => format!("catalog published {published}; open data never updated"),
+        };
+        self.push_dated(kind, &db.manager, subject, due, detail);
+        Ok(())
+    }
+
+    /// QD05/2024 Đ16.1.a: logs kept at least 3 months.
+    fn log_retention(&mut self, db: &Database) {
+        if !self.provides(db) {
+            return;
+        }
+        let detail = match db.log_retention_months {
+            Some(m) if m >= MIN_LOG_MONTHS => return,
+            Some(m) => format!("declares {m} month(s) of log retention"),
+            None => "declares no log retention".to_owned(),
+        };
+        self.push_unmet(
+            DutyKind::LogRetention,
+            &db.manager,
+            DutySubject::Database(db.id.clone()),
+            detail,
+        );
+    }
+
+    /// QD05/2024 Đ8.3: shared databases at the provincial data centre.
+    fn hosting(&mut self, db: &Database) {
+        if db.catalog == CatalogMembership::Shared && db.hosting != Hosting::ProvincialDataCentre {
+            self.push_unmet(
+                DutyKind::DataCentreHosting,
+                &db.manager,
+                DutySubject::Database(db.id.clone()),
+                "in the shared catalog, hosted elsewhere".to_owned(),
+            );
+        }
+    }
+
+    /// QD05/2024 Đ15.1.b, Đ15.2: one focal-point officer, specialist or technical.
+    fn focal_point(&mut self, agency: &crate::agency::Agency) {
+        let subject = DutySubject::Agency(agency.id.clone());
+        match &agency.focal_point {
+            None => self.push_unmet(
+                DutyKind::FocalPointOfficer,
+                &agency.id,
+                subject,
+                "manages data and has no focal-point officer".to_owned(),
+            ),
+            Some(officer) if !officer.role.meets_15_2() => self.push_unmet(
+                DutyKind::FocalPointQualification,
+                &agency.id,
+                subject,
+                format!(
+                    "focal-point officer {} is neither specialist nor technical staff",
+                    officer.name
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! The compliance duties report: each duty due soon, overdue and not due, named by clause.
+
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
+use lgsp_policy::{
+    Calendar, DutiesError, DutiesReport, DutyKind, DutyStatus, DutySubject, World, WorldData,
+    duties_report,
+};
+use serde_json::{Value, json};
+
+use crate::support;
+
+fn at(text: &str) -> DateTime<FixedOffset> {
+    text.parse().unwrap()
+}
+
+fn date(text: &str) -> NaiveDate {
+    text.parse().unwrap()
+}
+
+/// A province with one department that manages one database, described by `db` (merged
+/// over a compliant shared database with one shared dataset), and a compliant focal point.
+fn world(db: Value) -> World {
+    let mut database = json!({
+        "id": "csdl", "name": "CSDL", "manager": "so", "catalog": "shared",
+        "hosting": "provincial_data_centre", "last_evaluated": "2024-01-10",
+        "log_retention_months": 3
+    });
+    for (k, v) in db.as_object().unwrap() {
+        if v.is_null() {
+            database.as_object_mut().unwrap().remove(k);
+        } else {
+            database[k] = v.clone();
+        }
+    }
+    World::from_json(
+        &json!({
+            "territory": "VN-57",
+            "agencies": [{"id": "so", "name": "Sở", "kind": "provincial_department",
+                          "focal_point": {"name": "Cán bộ", "role": "technical"}}],
+            "databases": [database],
+            "datasets": [{"id": "ds", "name": "DS", "database": "csdl", "class": "shared"}]
+        })
+        .to_string(),
+    )
+    .unwrap()
+}
+
+fn report(world: &World, now: &str, days: u64) -> DutiesReport {
+    duties_report(
+        world,
+        at(now),
+        &Calendar::vietnam_public_sector(),
+        Days::new(days),
+    )
+    .unwrap()
+}
+
+fn kinds(r: &DutiesReport) -> Vec<DutyKind> {
+    r.duties.iter().map(|d| d.kind).collect()
+}
+
+// ---------------------------------------------------------------- Đ4.3, Đ6.2
+
+#[test]
+fn qd05_6_2_a_compliant_database_owes_nothing() {
+    let r = report(&world(json!({})), "2024-06-03T09:00:00+07:00", 30);
+    assert!(r.duties.is_empty(), "{:?}", r.duties);
+}
+
+#[test]
+fn qd05_6_2_evaluation_a_year_after_the_last_is_due_soon() {
+    let r = report(
+        &world(json!({"last_evaluated": "2023-06-20"})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert_eq!(kinds(&r), [DutyKind::AnnualEvaluation]);
+    let d = &r.duties[0];
+    assert_eq!(d.status, DutyStatus::DueSoon);
+    assert_eq!(d.clause.as_str(), "QD05/2024 Đ6.2");
+    assert_eq!(d.see[0].as_str(), "QD05/2024 Đ4.3");
+    assert_eq!(d.agency.as_str(), "so");
+    assert_eq!(d.subject, DutySubject::Database("csdl".parse().unwrap()));
+    assert_eq!(d.last_day, Some(date("2024-06-20")));
+    assert_eq!(d.due, Some(at("2024-06-21T00:00:00+07:00")));
+    assert_eq!(d.overdue_days, None);
+    assert!(d.calendar_gap.is_none());
+    assert!(!d.vi.is_empty() && !d.en.is_empty());
+}
+
+#[test]
+fn qd05_6_2_evaluation_more_than_a_year_old_is_overdue_by_days() {
+    let r = report(
+        &world(json!({"last_evaluated": "2023-05-29"})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    let d = &r.duties[0];
+    assert_eq!(d.status, DutyStatus::Overdue);
+    // Wednesday 29 May 2024 was the last day: Monday 3 June is the 5th day late.
+    assert_eq!(d.last_day, Some(date("2024-05-29")));
+    assert_eq!(d.overdue_days, Some(5));
+}
+
+#[test]
+fn qd05_6_2_evaluation_due_beyond_the_horizon_is_not_listed() {
+    let w = world(json!({"last_evaluated": "2023-07-20"}));
+    assert!(
+        report(&w, "2024-06-03T09:00:00+07:00", 30)
+            .duties
+            .is_empty()
+    );
+    // A longer horizon reaches it.
+    assert_eq!(
+        kinds(&report(&w, "2024-06-03T09:00:00+07:00", 60)),
+        [DutyKind::AnnualEvaluation]
+    );
+}
+
+#[test]
+fn qd05_6_2_the_due_instant_itself_is_still_in_time() {
+    let w = world(json!({"last_evaluated": "2023-06-20"}));
+    let r = report(&w, "2024-06-21T00:00:00+07:00", 0);
+    assert_eq!(r.duties[0].status, DutyStatus::DueSoon);
+    let r = report(&w, "2024-06-21T00:00:01+07:00", 0);
+    assert_eq!(r.duties[0].status, DutyStatus::Overdue);
+    assert_eq!(r.duties[0].overdue_days, Some(1));
+}
+
+#[test]
+fn qd05_6_2_blds2015_148_5_a_due_date_on_a_holiday_moves_to_the_next_working_day() {
+    // 30/4 and 1/5/2024 are public holidays: the year ends at the end of Thu 2 May.
+    let r = report(
+        &world(json!({"last_evaluated": "2023-04-30"})),
+        "2024-04-25T09:00:00+07:00",
+        30,
+    );
+    let d = &r.duties[0];
+    assert_eq!(d.moved_from, Some(date("2024-04-30")));
+    assert_eq!(d.last_day, Some(date("2024-05-02")));
+    assert_eq!(d.due, Some(at("2024-05-03T00:00:00+07:00")));
+    assert!(d.basis.iter().any(|c| c.as_str() == "BLDS2015 Đ148.5"));
+}
+
+#[test]
+fn qd05_6_2_a_due_date_the_calendar_does_not_cover_is_listed_with_the_gap() {
+    let r = report(
+        &world(json!({"last_evaluated": "2022-11-01"})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    let d = &r.duties[0];
+    assert_eq!(d.status, DutyStatus::Overdue);
+    assert_eq!(d.due, Some(at("2023-11-02T00:00:00+07:00")));
+    let gap = d.calendar_gap.as_ref().unwrap();
+    assert_eq!(gap.date, date("2023-11-01"));
+    assert!(gap.message.contains("2023"), "{}", gap.message);
+}
+
+#[test]
+fn qd05_6_2_a_database_never_evaluated_is_unmet() {
+    let r = report(
+        &world(json!({"last_evaluated": null})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert_eq!(kinds(&r), [DutyKind::AnnualEvaluation]);
+    assert_eq!(r.duties[0].status, DutyStatus::Unmet);
+    assert_eq!(r.duties[0].due, None);
+    assert_eq!(r.duties[0].detail, "never evaluated");
+}
+
+#[test]
+fn qd05_1_2_a_database_of_internal_data_only_owes_no_evaluation_and_no_log() {
+    let mut data: WorldData = serde_json::from_str(
+        &json!({
+            "territory": "VN-57",
+            "agencies": [{"id": "so", "name": "Sở", "kind": "provincial_department",
+                          "focal_point": {"name": "Cán bộ", "role": "specialist"}}],
+            "databases": [{"id": "csdl", "name": "CSDL", "manager": "so",
+                           "catalog": "none", "hosting": "elsewhere"}],
+            "datasets": [{"id": "ds", "name": "DS", "database": "csdl", "class": "internal"}]
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let w = World::new(data.clone()).unwrap();
+    assert!(
+        report(&w, "2024-06-03T09:00:00+07:00", 30)
+            .duties
+            .is_empty()
+    );
+    // With one shared dataset the database is governed again.
+    data.datasets[0].class = lgsp_policy::DataClass::Shared;
+    let w = World::new(data).unwrap();
+    assert_eq!(
+        kinds(&report(&w, "2024-06-03T09:00:00+07:00", 30)),
+        [DutyKind::AnnualEvaluation, DutyKind::LogRetention]
+    );
+}
+
+// ---------------------------------------------------------------- Đ10.4
+
+#[test]
+fn qd05_10_4_open_data_not_updated_is_due_three_months_after_publication() {
+    let r = report(
+        &world(json!({"open_data_catalog_published": "2024-03-10"})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert_eq!(kinds(&r), [DutyKind::OpenDataUpdate]);
+    let d = &r.duties[0];
+    assert_eq!(d.clause.as_str(), "QD05/2024 Đ10.4");
+    assert_eq!(d.status, DutyStatus::DueSoon);
+    assert_eq!(d.last_day, Some(date("2024-06-10")));
+    assert_eq!(d.due, Some(at("2024-06-11T00:00:00+07:00")));
+}
+
+#[test]
+fn qd05_10_4_time_md_worked_example_31_january_ends_on_2_may() {
+    // Published 2024-01-31: three months end on 30 April (April has no 31st), a public
+    // holiday, and 1 May too: due at the end of Thursday 2 May.
+    let r = report(
+        &world(json!({"open_data_catalog_published": "2024-01-31"})),
+        "2024-05-06T09:00:00+07:00",
+        30,
+    );
+    let d = &r.duties[0];
+    assert_eq!(d.status, DutyStatus::Overdue);
+    assert_eq!(d.moved_from, Some(date("2024-04-30")));
+    assert_eq!(d.last_day, Some(date("2024-05-02")));
+    assert_eq!(d.overdue_days, Some(4));
+}
+
+#[test]
+fn qd05_10_4_open_data_updated_since_publication_owes_nothing() {
+    let w = world(json!({"open_data_catalog_published": "2024-03-10",
+                         "open_data_updated": "2024-03-10"}));
+    assert!(
+        report(&w, "2024-09-03T09:00:00+07:00", 30)
+            .duties
+            .is_empty()
+    );
+    // An update before the publication does not count.
+    let w = world(json!({"open_data_catalog_published": "2024-03-10",
+                         "open_data_updated": "2024-03-09"}));
+    let r = report(&w, "2024-09-03T09:00:00+07:00", 30);
+    assert_eq!(kinds(&r), [DutyKind::OpenDataUpdate]);
+    assert_eq!(r.duties[0].status, DutyStatus::Overdue);
+}
+
+#[test]
+fn qd05_10_4_open_data_due_beyond_the_horizon_is_not_listed() {
+    let w = world(json!({"open_data_catalog_published": "2024-05-20"}));
+    assert!(
+        report(&w, "2024-06-03T09:00:00+07:00", 30)
+            .duties
+            .is_empty()
+    );
+}
+
+// ---------------------------------------------------------------- Đ16.1.a
+
+#[test]
+fn qd05_16_1_a_no_declared_log_retention_is_unmet() {
+    let r = report(
+        &world(json!({"log_retention_months": null})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert_eq!(kinds(&r), [DutyKind::LogRetention]);
+    assert_eq!(r.duties[0].status, DutyStatus::Unmet);
+    assert_eq!(r.duties[0].clause.as_str(), "QD05/2024 Đ16.1.a");
+}
+
+#[test]
+fn qd05_16_1_a_two_months_of_logs_is_too_short_and_three_is_enough() {
+    let r = report(
+        &world(json!({"log_retention_months": 2})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert_eq!(kinds(&r), [DutyKind::LogRetention]);
+    assert!(r.duties[0].detail.contains('2'));
+    let r = report(
+        &world(json!({"log_retention_months": 3})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert!(r.duties.is_empty());
+}
+
+// ---------------------------------------------------------------- Đ15.1.b, Đ15.2
+
+fn world_with_focal_point(focal_point: Value, manages: bool) -> World {
+    let mut w = json!({
+        "territory": "VN-57",
+        "agencies": [
+            {"id": "so", "name": "Sở", "kind": "provincial_department"},
+            {"id": "huyen", "name": "UBND huyện", "kind": "district_peoples_committee"}
+        ],
+        "databases": [{"id": "csdl", "name": "CSDL", "manager": if manages { "so" } else { "huyen" },
+                       "catalog": "none", "hosting": "elsewhere", "last_evaluated": "2024-01-10",
+                       "log_retention_months": 12}],
+        "datasets": []
+    });
+    if !focal_point.is_null() {
+        w["agencies"][0]["focal_point"] = focal_point;
+    }
+    w["agencies"][1]["focal_point"] = json!({"name": "Cán bộ", "role": "technical"});
+    World::from_json(&w.to_string()).unwrap()
+}
+
+#[test]
+fn qd05_15_1_b_an_agency_managing_data_without_a_focal_point_is_unmet() {
+    let r = report(
+        &world_with_focal_point(Value::Null, true),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert_eq!(kinds(&r), [DutyKind::FocalPointOfficer]);
+    let d = &r.duties[0];
+    assert_eq!(d.clause.as_str(), "QD05/2024 Đ15.1.b");
+    assert_eq!(d.subject, DutySubject::Agency("so".parse().unwrap()));
+    assert_eq!(d.agency.as_str(), "so");
+}
+
+#[test]
+fn qd05_15_1_b_an_agency_managing_no_data_owes_no_focal_point() {
+    let r = report(
+        &world_with_focal_point(Value::Null, false),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert!(r.duties.is_empty(), "{:?}", kinds(&r));
+}
+
+#[test]
+fn qd05_15_2_a_focal_point_who_is_neither_specialist_nor_technical_is_unmet() {
+    let r = report(
+        &world_with_focal_point(json!({"name": "Văn thư", "role": "other"}), true),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert_eq!(kinds(&r), [DutyKind::FocalPointQualification]);
+    assert_eq!(r.duties[0].clause.as_str(), "QD05/2024 Đ15.2");
+    for role in ["specialist", "technical"] {
+        let r = report(
+            &world_with_focal_point(json!({"name": "Cán bộ", "role": role}), true),
+            "2024-06-03T09:00:00+07:00",
+            30,
+        );
+        assert!(r.duties.is_empty(), "{role}");
+    }
+}
+
+// ---------------------------------------------------------------- Đ8.3
+
+#[test]
+fn qd05_8_3_a_shared_database_hosted_elsewhere_is_unmet() {
+    let r = report(
+        &world(json!({"hosting": "elsewhere"})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert_eq!(kinds(&r), [DutyKind::DataCentreHosting]);
+    assert_eq!(r.duties[0].clause.as_str(), "QD05/2024 Đ8.3");
+    assert_eq!(r.duties[0].status, DutyStatus::Unmet);
+}
+
+#[test]
+fn qd05_8_3_a_specialised_database_may_be_hosted_elsewhere() {
+    let r = report(
+        &world(json!({"hosting": "elsewhere", "catalog": "specialised"})),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    assert!(r.duties.is_empty());
+}
+
+// ---------------------------------------------------------------- the report
+
+#[test]
+fn qd05_duties_report_of_the_example_province_is_ordered_and_complete() {
+    let r = report(&support::world(), "2024-06-03T09:00:00+07:00", 30);
+    let rows: Vec<(DutyKind, String, DutyStatus)> = r
+        .duties
+        .iter()
+        .map(|d| (d.kind, d.subject.to_string(), d.status))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            // Standing requirements first, by kind, then agency (so-khdt < so-tnmt).
+            (
+                DutyKind::LogRetention,
+                "database csdl-dkdn".into(),
+                DutyStatus::Unmet
+            ),
+            (
+                DutyKind::LogRetention,
+                "database csdl-dat-dai".into(),
+                DutyStatus::Unmet
+            ),
+            (
+                DutyKind::FocalPointOfficer,
+                "agency so-tnmt".into(),
+                DutyStatus::Unmet
+            ),
+            (
+                DutyKind::AnnualEvaluation,
+                "database csdl-dat-dai".into(),
+                DutyStatus::Overdue
+            ),
+            (
+                DutyKind::OpenDataUpdate,
+                "database csdl-dkdn".into(),
+                DutyStatus::DueSoon
+            ),
+        ]
+    );
+    // Dated duties are in due-date order.
+    let dues: Vec<_> = r.duties.iter().filter_map(|d| d.due).collect();
+    assert!(dues.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn qd05_duties_report_is_deterministic_and_serialisable() {
+    let mut data: WorldData = serde_json::from_str(support::WORLD_JSON).unwrap();
+    let forward = report(
+        &World::new(data.clone()).unwrap(),
+        "2024-06-03T09:00:00+07:00",
+        30,
+    );
+    data.databases.reverse();
+    data.agencies.reverse();
+    data.datasets.reverse();
+    let backward = report(&World::new(data).unwrap(), "2024-06-03T09:00:00+07:00", 30);
+    assert_eq!(forward, backward);
+    let json = serde_json::to_string(&forward).unwrap();
+    let back: DutiesReport = serde_json::from_str(&json).unwrap();
+    assert_eq!(back, forward);
+    assert!(json.contains(r#""kind":"annual_evaluation""#));
+    let schema = serde_json::to_value(schemars::schema_for!(DutiesReport)).unwrap();
+    assert!(schema.to_string().contains("overdue_days"));
+}
+
+#[test]
+fn qd05_duties_report_a_horizon_past_the_representable_dates_is_an_error() {
+    let now = DateTime::<chrono::Utc>::MAX_UTC.fixed_offset();
+    let err = duties_report(
+        &support::world(),
+        now,
+        &Calendar::vietnam_public_sector(),
+        Days::new(30),
+    )
+    .unwrap_err();
+    assert!(matches!(err, DutiesError::HorizonOutOfRange { .. }));
+}
