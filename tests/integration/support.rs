@@ -8,6 +8,8 @@ pub const WORLD_JSON: &str =
     include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json");
 pub const ACCESS_CASES: &str =
     include_str!("../../policies/qd05-2024-phu-yen/tests/access.cases.json");
+pub const LIFECYCLE_CASES: &str =
+    include_str!("../../policies/qd05-2024-phu-yen/tests/lifecycle.cases.json");
 
 #[expect(
     clippy::expect_used,
