@@ -1204,3 +1204,69 @@ fn shipped_lifecycle_cases_decide_as_expected() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+// --- Properties of the one-day notice ----------------------------------------------------
+
+mod properties {
+    use super::*;
+    use lgsp_policy::{Period, deadline};
+    use proptest::prelude::*;
+
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+
+    /// 2024-03-05 (the pack's first day) to 2026-03-04, in seconds since the epoch.
+    const FROM: i64 = 1_709_571_600;
+    const UNTIL: i64 = 1_772_557_200;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whenever a violation is determined, the suspension's notice duty is the Civil
+        /// Code deadline from that moment: after it, at 24:00 local; a notice sent at the
+        /// deadline is in time and one second later is late (QD05/2024 Đ16.2.h).
+        #[test]
+        fn qd05_16_2_h_notice_due_is_the_civil_code_day_and_the_check_agrees(
+            seconds in FROM..UNTIL,
+            reading in prop_oneof![Just(DayReading::CivilCode), Just(DayReading::TwentyFourHours)],
+        ) {
+            let determined = DateTime::from_timestamp(seconds, 0)
+                .unwrap()
+                .with_timezone(&lgsp_policy::VIETNAM_OFFSET);
+            let text = determined.to_rfc3339();
+            let world = build(with_violation(
+                "vp.p",
+                "so-tnmt",
+                ViolationKind::BeyondPermittedScope,
+                &text,
+                Some(&text),
+            ));
+            let mut request = suspend("agr.tp.so-tnmt", Some("vp.p"), &text);
+            request.reading = reading;
+            let engine = ENGINE.get_or_init(support::engine);
+            let answer = engine.decide_suspension(&world, &request, &calendar());
+            prop_assert!(answer.is_allowed(), "{:?}", codes(&answer.decision));
+            let due = notify_due(&answer);
+            let expected = deadline(determined, Period::Days(1), &calendar(), reading).unwrap();
+            prop_assert_eq!(due, expected.due());
+            prop_assert!(due > determined);
+            if reading == DayReading::CivilCode {
+                prop_assert_eq!(due.format("%H:%M:%S").to_string(), "00:00:00");
+            }
+            for (sent, late) in [(due, false), (due + chrono::Duration::seconds(1), true)] {
+                let mut n = notice("so-tnmt", &sent.to_rfc3339());
+                n.sent_at = sent;
+                let record = Suspension {
+                    id: "ts.p".parse().unwrap(),
+                    agreement: "agr.tp.so-tnmt".parse().unwrap(),
+                    violation: "vp.p".parse().unwrap(),
+                    suspended_at: determined,
+                    notice: Some(n),
+                    restored_at: None,
+                };
+                let check = engine.check_notice(&world, &record, sent, &calendar(), reading);
+                prop_assert_eq!(check.has_finding("notice_late"), late);
+                prop_assert_eq!(check.findings.len(), usize::from(late));
+            }
+        }
+    }
+}
