@@ -548,6 +548,17 @@ fn qd05_16_2_h_a_notice_not_yet_sent_is_pending_then_a_finding() {
     assert!(after.pending.is_empty());
 }
 
+#[test]
+fn qd05_16_2_h_a_suspension_recorded_before_the_determination_is_a_finding() {
+    let mut s = suspension(Some(notice("so-tnmt", "2024-05-17T18:00:00+07:00")));
+    s.suspended_at = at("2024-05-17T16:00:00+07:00"); // vp.2024.001 is determined at 16:30
+    let c = check(&s, "2024-05-22T09:00:00+07:00");
+    let got: Vec<&str> = c.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(got, ["violation_not_determined"]);
+    // The notice is then counted from the suspension itself.
+    assert_eq!(c.due, Some(at("2024-05-21T00:00:00+07:00")));
+}
+
 // --- Transitions and access during a suspension (Đ16.2.h, Đ16.1.g) ----------------------
 
 #[test]
@@ -846,6 +857,22 @@ fn nd47_43_1_other_grounds_and_other_agencies_are_refused() {
     request.provider = "so-khdt".parse().unwrap();
     let not_manager = engine.decide_suspend_all(&support::world(), &request, &calendar());
     assert_eq!(codes(&not_manager.decision), ["not_the_provider"]);
+}
+
+#[test]
+fn nd47_43_3_working_days_the_calendar_does_not_cover_are_never_guessed() {
+    // 7 working days before Tuesday 5 January 2027 reach into 2027, which the shipped
+    // calendar does not cover.
+    let mut request = suspend_all(
+        AllConsumersGrounds::Maintenance,
+        Some(public_notice("2026-12-01T09:00:00+07:00", true)),
+        "2026-12-02T09:00:00+07:00",
+    );
+    request.starts_at = at("2027-01-05T08:00:00+07:00");
+    let answer = support::engine().decide_suspend_all(&support::world(), &request, &calendar());
+    assert_eq!(codes(&answer.decision), ["calendar_not_covered"]);
+    assert!(answer.transitions.is_empty());
+    assert_well_formed(&answer.decision);
 }
 
 #[test]
