@@ -532,8 +532,8 @@ impl Evaluation {
 }
 
 /// Appends the reasons of an evaluation: on a deny the matched forbids and every
-/// evaluation error, on an allow the matched permits; "no right established" when a deny
-/// has no reason at all.
+/// evaluation error, on an allow the matched permits. A deny left without any reason is
+/// the caller's to explain ("nothing permitted this").
 pub(crate) fn push_reasons(
     pack: &RulePack,
     eval: &Evaluation,

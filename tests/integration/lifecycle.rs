@@ -548,6 +548,17 @@ fn qd05_16_2_h_a_notice_not_yet_sent_is_pending_then_a_finding() {
     assert!(after.pending.is_empty());
 }
 
+#[test]
+fn qd05_16_2_h_a_suspension_recorded_before_the_determination_is_a_finding() {
+    let mut s = suspension(Some(notice("so-tnmt", "2024-05-17T18:00:00+07:00")));
+    s.suspended_at = at("2024-05-17T16:00:00+07:00"); // vp.2024.001 is determined at 16:30
+    let c = check(&s, "2024-05-22T09:00:00+07:00");
+    let got: Vec<&str> = c.findings.iter().map(|f| f.code.as_str()).collect();
+    assert_eq!(got, ["violation_not_determined"]);
+    // The notice is then counted from the suspension itself.
+    assert_eq!(c.due, Some(at("2024-05-21T00:00:00+07:00")));
+}
+
 // --- Transitions and access during a suspension (Đ16.2.h, Đ16.1.g) ----------------------
 
 #[test]
@@ -849,6 +860,22 @@ fn nd47_43_1_other_grounds_and_other_agencies_are_refused() {
 }
 
 #[test]
+fn nd47_43_3_working_days_the_calendar_does_not_cover_are_never_guessed() {
+    // 7 working days before Tuesday 5 January 2027 reach into 2027, which the shipped
+    // calendar does not cover.
+    let mut request = suspend_all(
+        AllConsumersGrounds::Maintenance,
+        Some(public_notice("2026-12-01T09:00:00+07:00", true)),
+        "2026-12-02T09:00:00+07:00",
+    );
+    request.starts_at = at("2027-01-05T08:00:00+07:00");
+    let answer = support::engine().decide_suspend_all(&support::world(), &request, &calendar());
+    assert_eq!(codes(&answer.decision), ["calendar_not_covered"]);
+    assert!(answer.transitions.is_empty());
+    assert_well_formed(&answer.decision);
+}
+
+#[test]
 fn nd47_43_3_a_recorded_public_notice_is_checked_by_the_same_rules() {
     let engine = support::engine();
     let record = |notice| DatabaseSuspension {
@@ -1108,5 +1135,165 @@ fn lifecycle_rules_load_with_the_builtin_pack_and_cite_listed_clauses() {
     assert!(lifecycle.len() >= 20, "{}", lifecycle.len());
     for r in lifecycle {
         assert!(pack.manifest().clauses.contains_key(&r.clause), "{}", r.id);
+    }
+}
+
+// --- The shipped lifecycle cases (data, for other implementations too) ------------------
+
+#[test]
+fn shipped_lifecycle_cases_decide_as_expected() {
+    let suite: serde_json::Value = serde_json::from_str(support::LIFECYCLE_CASES).unwrap();
+    let engine = support::engine();
+    let calendar = calendar();
+    let cases = suite["cases"].as_array().cloned().unwrap_or_default();
+    assert!(cases.len() >= 25, "the suite has its cases");
+    let mut failures = Vec::new();
+    for case in cases {
+        let mut d = data();
+        if let Some(given) = case["given_statuses"].as_object() {
+            for (id, status) in given {
+                let status: AgreementStatus = serde_json::from_value(status.clone()).unwrap();
+                let g = d
+                    .agreements
+                    .iter_mut()
+                    .find(|g| g.id.as_str() == id)
+                    .unwrap();
+                g.status = status;
+            }
+        }
+        let world = build(d);
+        let request = case["request"].clone();
+        let answer = match case["act"].as_str().unwrap_or_default() {
+            "suspend" => engine.decide_suspension(
+                &world,
+                &serde_json::from_value(request).unwrap(),
+                &calendar,
+            ),
+            "restore" => {
+                engine.decide_restoration(&world, &serde_json::from_value(request).unwrap())
+            }
+            "terminate" => {
+                engine.decide_termination(&world, &serde_json::from_value(request).unwrap())
+            }
+            "usage_report" => {
+                engine.decide_usage_report(&world, &serde_json::from_value(request).unwrap())
+            }
+            "suspend_all" => engine.decide_suspend_all(
+                &world,
+                &serde_json::from_value(request).unwrap(),
+                &calendar,
+            ),
+            other => panic!("unknown act {other}"),
+        };
+        let d = &answer.decision;
+        let outcome = if d.is_allowed() { "allow" } else { "deny" };
+        let mut got: Vec<&str> = d.reason_codes().collect();
+        got.sort_unstable();
+        let mut want: Vec<&str> = case["expect"]["reasons"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|v| v.as_str())
+            .collect();
+        want.sort_unstable();
+        let mut problems = Vec::new();
+        if outcome != case["expect"]["outcome"] || got != want {
+            problems.push(format!(
+                "got {outcome} {got:?}, want {} {want:?}",
+                case["expect"]["outcome"]
+            ));
+        }
+        if let Some(expected) = case["expect"]["transitions"].as_array() {
+            let mut got: Vec<serde_json::Value> = answer
+                .transitions
+                .iter()
+                .map(|t| serde_json::json!([t.agreement, t.from, t.to]))
+                .collect();
+            got.sort_by_key(ToString::to_string);
+            if &got != expected {
+                problems.push(format!("transitions {got:?}, want {expected:?}"));
+            }
+        }
+        if let Some(due) = case["expect"]["notice_due"].as_str()
+            && notify_due(&answer) != at(due)
+        {
+            problems.push(format!("notice due {}, want {due}", notify_due(&answer)));
+        }
+        assert_well_formed(d);
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{} [{}]: {}",
+                case["name"],
+                case["clause"],
+                problems.join("; ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// --- Properties of the one-day notice ----------------------------------------------------
+
+mod properties {
+    use super::*;
+    use lgsp_policy::{Period, deadline};
+    use proptest::prelude::*;
+
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+
+    /// 2024-03-05 (the pack's first day) to 2026-03-04, in seconds since the epoch.
+    const FROM: i64 = 1_709_571_600;
+    const UNTIL: i64 = 1_772_557_200;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Whenever a violation is determined, the suspension's notice duty is the Civil
+        /// Code deadline from that moment: after it, at 24:00 local; a notice sent at the
+        /// deadline is in time and one second later is late (QD05/2024 Đ16.2.h).
+        #[test]
+        fn qd05_16_2_h_notice_due_is_the_civil_code_day_and_the_check_agrees(
+            seconds in FROM..UNTIL,
+            reading in prop_oneof![Just(DayReading::CivilCode), Just(DayReading::TwentyFourHours)],
+        ) {
+            let determined = DateTime::from_timestamp(seconds, 0)
+                .unwrap()
+                .with_timezone(&lgsp_policy::VIETNAM_OFFSET);
+            let text = determined.to_rfc3339();
+            let world = build(with_violation(
+                "vp.p",
+                "so-tnmt",
+                ViolationKind::BeyondPermittedScope,
+                &text,
+                Some(&text),
+            ));
+            let mut request = suspend("agr.tp.so-tnmt", Some("vp.p"), &text);
+            request.reading = reading;
+            let engine = ENGINE.get_or_init(support::engine);
+            let answer = engine.decide_suspension(&world, &request, &calendar());
+            prop_assert!(answer.is_allowed(), "{:?}", codes(&answer.decision));
+            let due = notify_due(&answer);
+            let expected = deadline(determined, Period::Days(1), &calendar(), reading).unwrap();
+            prop_assert_eq!(due, expected.due());
+            prop_assert!(due > determined);
+            if reading == DayReading::CivilCode {
+                prop_assert_eq!(due.format("%H:%M:%S").to_string(), "00:00:00");
+            }
+            for (sent, late) in [(due, false), (due + chrono::Duration::seconds(1), true)] {
+                let mut n = notice("so-tnmt", &sent.to_rfc3339());
+                n.sent_at = sent;
+                let record = Suspension {
+                    id: "ts.p".parse().unwrap(),
+                    agreement: "agr.tp.so-tnmt".parse().unwrap(),
+                    violation: "vp.p".parse().unwrap(),
+                    suspended_at: determined,
+                    notice: Some(n),
+                    restored_at: None,
+                };
+                let check = engine.check_notice(&world, &record, sent, &calendar(), reading);
+                prop_assert_eq!(check.has_finding("notice_late"), late);
+                prop_assert_eq!(check.findings.len(), usize::from(late));
+            }
+        }
     }
 }

@@ -10,6 +10,8 @@ pub const ACCESS_CASES: &str =
     include_str!("../../policies/qd05-2024-phu-yen/tests/access.cases.json");
 pub const CATALOG_CASES: &str =
     include_str!("../../policies/qd05-2024-phu-yen/tests/catalog.cases.json");
+pub const LIFECYCLE_CASES: &str =
+    include_str!("../../policies/qd05-2024-phu-yen/tests/lifecycle.cases.json");
 
 #[expect(
     clippy::expect_used,
