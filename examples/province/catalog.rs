@@ -1,8 +1,8 @@
 //! The shared catalog and the compliance duties of the example province (Phú Yên).
 //!
 //! ```text
-//! cargo run --example catalog                                   # at 2024-06-03 09:00 +07:00
-//! cargo run --example catalog -- 2024-09-02T08:00:00+07:00      # at another moment
+//! cargo run --example province -- catalog                              # at 2024-06-03 09:00 +07:00
+//! cargo run --example province -- catalog 2024-09-02T08:00:00+07:00    # at another moment
 //! ```
 //!
 //! 1. Sở Tài nguyên và Môi trường proposes adding its land database to the shared catalog
@@ -28,11 +28,8 @@ const WORLD_FILE: &str = concat!(
     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json"
 );
 
-fn main() -> Result<(), Box<dyn Error>> {
-    let now: DateTime<FixedOffset> = match std::env::args().nth(1) {
-        Some(text) => text.parse()?,
-        None => "2024-06-03T09:00:00+07:00".parse()?,
-    };
+/// Runs the catalog story and prints the duties report at `now`.
+pub fn run(now: DateTime<FixedOffset>) -> Result<(), Box<dyn Error>> {
     let json = std::fs::read_to_string(WORLD_FILE)?;
     let data: WorldData = serde_json::from_str(&json)?;
     let world = World::new(data.clone())?;

@@ -1,9 +1,5 @@
-//! The main job: the built-in Phú Yên rule pack (QD05/2024) deciding a province's data
+//! The access story: the built-in Phú Yên rule pack (QD05/2024) deciding a province's data
 //! requests.
-//!
-//! ```text
-//! cargo run --example province [-- WORLD.json CASES.json]
-//! ```
 //!
 //! It reads the example province and its requests (by default the ones shipped with the
 //! built-in pack), decides each request, and prints a table: the request, the decision,
@@ -11,7 +7,6 @@
 //! creates. The library does no I/O: this example reads the files and prints.
 
 use std::error::Error;
-use std::process::ExitCode;
 
 use lgsp_policy::{AccessRequest, Decision, Duty, Engine, World};
 
@@ -29,20 +24,10 @@ struct Case {
     request: AccessRequest,
 }
 
-fn main() -> ExitCode {
-    match run() {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn run() -> Result<(), Box<dyn Error>> {
-    let mut args = std::env::args().skip(1);
-    let world_path = args.next().unwrap_or_else(|| DEFAULT_WORLD.to_owned());
-    let cases_path = args.next().unwrap_or_else(|| DEFAULT_CASES.to_owned());
+/// Decides every request of the cases file against the world file and prints the table.
+pub fn run(world_path: Option<String>, cases_path: Option<String>) -> Result<(), Box<dyn Error>> {
+    let world_path = world_path.unwrap_or_else(|| DEFAULT_WORLD.to_owned());
+    let cases_path = cases_path.unwrap_or_else(|| DEFAULT_CASES.to_owned());
 
     let world = World::from_json(&std::fs::read_to_string(&world_path)?)
         .map_err(|e| format!("{world_path}: {e}"))?;

@@ -7,7 +7,7 @@
 //! suspended (and the refusal drafted), the notice sent late and flagged, a usage report
 //! required, and the restoration.
 //!
-//! Run with `cargo run --example suspension`. The example does the I/O the library does
+//! Run with `cargo run --example province -- suspension`. The example does the I/O the library does
 //! not: it reads the world from disk and prints.
 
 use std::error::Error;
@@ -65,7 +65,8 @@ fn apply(data: &mut WorldData, transitions: &[Transition]) -> Result<(), Box<dyn
     Ok(())
 }
 
-fn main() -> Result<(), Box<dyn Error>> {
+/// Runs the suspension story.
+pub fn run() -> Result<(), Box<dyn Error>> {
     let text = std::fs::read_to_string(WORLD)?;
     let mut data: WorldData = serde_json::from_str(&text)?;
     let engine = Engine::builtin()?;
@@ -294,10 +295,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let world = World::new(data)?;
     println!();
     println!(
-        "Final status of agr.tp.so-tnmt: {:?}; suspension records kept: {}",
+        "Final status of agr.tp.so-tnmt: {}; suspension records kept: {}",
         world
             .agreement(&"agr.tp.so-tnmt".parse()?)
-            .map(|g| g.status),
+            .map_or("unknown", |g| g.status.as_str()),
         world.suspensions().count()
     );
     Ok(())
