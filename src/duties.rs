@@ -15,21 +15,28 @@ use crate::calendar::Calendar;
 use crate::clause::Clause;
 use crate::clause::known;
 use crate::data::{CatalogMembership, Database, Hosting};
-use crate::deadline::{DayReading, DeadlineError, Period, deadline};
-use crate::ids::{AgencyId, DatabaseId};
+use crate::deadline::{DayReading, Deadline, DeadlineError, Period, deadline};
+use crate::decision::Reason;
+use crate::ids::{AgencyId, DatabaseId, RefusalId, SuspensionId};
+use crate::lifecycle::{CALENDAR_NOT_COVERED_24H, notice_check, refusal_check};
 use crate::model;
+use crate::refusal::Refusal;
+use crate::suspension::Suspension;
 use crate::world::World;
 
 /// The minimum time request logs are kept, in months (QD05/2024 Đ16.1.a: "tối thiểu 03
 /// tháng").
 const MIN_LOG_MONTHS: u32 = 3;
 
+/// The finding of the notice check that concerns the suspension's grounds, not the notice.
+const VIOLATION_NOT_DETERMINED: &str = "violation_not_determined";
+/// The finding of a notice sent after its deadline.
+const NOTICE_LATE: &str = "notice_late";
+
 /// The kinds of duty the report knows, in the order the report lists duties of the same
 /// due date.
 ///
-/// The enum is `#[non_exhaustive]`: duties that depend on lifecycle records (suspension
-/// notices still owed, QD05/2024 Đ16.2.h; refusals not yet reported, Đ16.1.đ) join it as
-/// further variants.
+/// The enum is `#[non_exhaustive]`: duties of other clauses may join it.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -49,6 +56,13 @@ pub enum DutyKind {
     FocalPointQualification,
     /// Host a shared-catalog database at the provincial data centre (QD05/2024 Đ8.3).
     DataCentreHosting,
+    /// Notify the suspended consumer of the violation, the handling plan and what is
+    /// needed to keep or restore the connection, no later than one day after the
+    /// violation is determined (QD05/2024 Đ16.2.h).
+    SuspensionNotice,
+    /// State a refusal's reasons and notify the competent authority that receives and
+    /// resolves problems (QD05/2024 Đ16.1.đ; the authority: Đ18).
+    RefusalReport,
 }
 
 impl DutyKind {
@@ -68,6 +82,8 @@ impl DutyKind {
             DutyKind::FocalPointOfficer => known::QD05_15_1_B,
             DutyKind::FocalPointQualification => known::QD05_15_2,
             DutyKind::DataCentreHosting => known::QD05_8_3,
+            DutyKind::SuspensionNotice => known::QD05_16_2_H,
+            DutyKind::RefusalReport => known::QD05_16_1_DD,
         }
     }
 
@@ -84,10 +100,12 @@ impl DutyKind {
         match self {
             DutyKind::AnnualEvaluation => vec![known::QD05_4_3],
             DutyKind::FocalPointQualification => vec![known::QD05_15_1_B],
+            DutyKind::RefusalReport => vec![known::QD05_18],
             DutyKind::OpenDataUpdate
             | DutyKind::LogRetention
             | DutyKind::FocalPointOfficer
-            | DutyKind::DataCentreHosting => Vec::new(),
+            | DutyKind::DataCentreHosting
+            | DutyKind::SuspensionNotice => Vec::new(),
         }
     }
 
@@ -118,6 +136,14 @@ impl DutyKind {
                 "Cơ sở dữ liệu dùng chung của tỉnh phải được đặt tại Trung tâm dữ liệu của tỉnh.",
                 "A shared database of the province must be hosted at the provincial data centre.",
             ),
+            DutyKind::SuspensionNotice => (
+                "Thông báo cho cơ quan khai thác bị tạm ngừng về nội dung vi phạm, phương án xử lý vi phạm và những yêu cầu cần thiết để duy trì hoặc khôi phục kết nối, không muộn hơn 01 ngày kể từ thời điểm xác định vi phạm.",
+                "Notify the suspended consumer of the violation, the handling plan and what is needed to keep or restore the connection, no later than one day after the violation is determined.",
+            ),
+            DutyKind::RefusalReport => (
+                "Việc từ chối chia sẻ dữ liệu phải nêu rõ lý do và thông báo cho cơ quan có thẩm quyền tiếp nhận, giải quyết vướng mắc.",
+                "A refusal to share data must state its reasons and be notified to the competent authority that receives and resolves problems.",
+            ),
         }
     }
 }
@@ -133,6 +159,10 @@ pub enum DutySubject {
     Agency(AgencyId),
     /// A database (evaluation, open data, logs, hosting).
     Database(DatabaseId),
+    /// A suspension of one consumer (its one-day notice).
+    Suspension(SuspensionId),
+    /// A refusal of a sharing request (its reasons and report).
+    Refusal(RefusalId),
 }
 
 impl std::fmt::Display for DutySubject {
@@ -140,6 +170,8 @@ impl std::fmt::Display for DutySubject {
         match self {
             DutySubject::Agency(id) => write!(f, "agency {id}"),
             DutySubject::Database(id) => write!(f, "database {id}"),
+            DutySubject::Suspension(id) => write!(f, "suspension {id}"),
+            DutySubject::Refusal(id) => write!(f, "refusal {id}"),
         }
     }
 }
@@ -196,12 +228,16 @@ pub struct DutyEntry {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub basis: Vec<Clause>,
     /// For an overdue duty, how many days late it is: the local date of `now` minus the
-    /// last day (1 on the first day after the last day).
+    /// last day (1 on the first day after the last day). For a suspension notice sent late
+    /// and otherwise complete, how late it was sent: the local date it was sent minus the
+    /// last day (0 when it was late on the last day itself, under the 24-hour reading).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub overdue_days: Option<i64>,
     /// Set when the calendar does not cover the last day: the due date is then the
     /// counted last day's end, not moved for days off. Đ148.5 only ever moves a due date
-    /// later, so the real due date is this one or a few days after it.
+    /// later, so the real due date is this one or a few days after it. For a suspension
+    /// notice the due date is instead 24 hours after the determination, as
+    /// `Engine::check_notice` counts it over a gap: never later than the Civil Code's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_gap: Option<CalendarGap>,
     /// The duty in Vietnamese.
@@ -210,6 +246,11 @@ pub struct DutyEntry {
     pub en: String,
     /// The facts behind it, e.g. `last evaluated 2022-11-01`.
     pub detail: String,
+    /// For a duty resting on a lifecycle record, the findings of its check
+    /// (`Engine::check_notice`, `Engine::check_refusal`), each with its stable code and
+    /// clause; empty for the other kinds and for a notice not yet due.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<Reason>,
 }
 
 /// The duties due soon, overdue or unmet in a world at a moment.
@@ -287,12 +328,30 @@ pub enum DutiesError {
 /// | [`DutyKind::FocalPointOfficer`] | Đ15.1.b | the agency | an agency of the province managing a database has no focal-point officer: unmet |
 /// | [`DutyKind::FocalPointQualification`] | Đ15.2 | the agency | its officer is neither specialist nor technical staff: unmet |
 /// | [`DutyKind::DataCentreHosting`] | Đ8.3 | the manager | a shared-catalog database is hosted elsewhere: unmet |
+/// | [`DutyKind::SuspensionNotice`] | Đ16.2.h | the agreement's provider | a suspension's notice is not sent and due soon or past, or was sent late, to another agency, or without one of its three parts |
+/// | [`DutyKind::RefusalReport`] | Đ16.1.đ (Đ18) | the refusing provider | a refusal lacks a stated, grounded reason, or the competent authority has not been notified (or the wrong one was): unmet |
 ///
 /// Due dates are counted by the Civil Code with `calendar` ([`deadline`] with
 /// [`DayReading::CivilCode`]): a year or three months from the day after the event, ending
 /// at 24:00 of the last day, moved to the next working day when the last day is a day off
 /// (BLDS2015 Đ147–148). "Due soon" means due at or before 24:00 of the local day `horizon`
 /// days after `now`'s.
+///
+/// # Lifecycle records
+///
+/// The two lifecycle duties are judged by the same checks as [`Engine::check_notice`]
+/// (with [`DayReading::CivilCode`]) and [`Engine::check_refusal`]; the entry carries their
+/// findings. A suspension's notice is due one day after the violation is determined
+/// (BLDS2015 Đ147.2, Đ148.1, Đ148.5, Đ148.6); while it is not sent it is due soon or
+/// overdue. A notice sent in time but to another agency or missing a part is still owed:
+/// due soon or overdue by the same deadline. A notice sent late is a breach the record
+/// keeps: listed as overdue by the days it was late. Neither restoring the connection nor
+/// time removes these entries; only the record does. The law sets no time for a refusal's
+/// reasons and report (QD05/2024 Đ16.1.đ says "phải nêu rõ lý do và thông báo", without a
+/// period), so a refusal lacking them is an unmet standing requirement without a due date.
+///
+/// [`Engine::check_notice`]: crate::Engine::check_notice
+/// [`Engine::check_refusal`]: crate::Engine::check_refusal
 ///
 /// Databases holding only data outside the regulation (state secrets, internal or
 /// temporary data, QD05/2024 Đ1.2) owe no evaluation and no log. A duty done late (an
@@ -368,8 +427,14 @@ pub fn duties_report(
             report.focal_point(agency);
         }
     }
-    // Duties resting on lifecycle records (suspension notices owed, Đ16.2.h; refusals not
-    // reported, Đ16.1.đ) are collected here, as further `DutyKind`s.
+    // Duties resting on lifecycle records: suspension notices owed (Đ16.2.h), refusals
+    // not reported (Đ16.1.đ).
+    for suspension in world.suspensions() {
+        report.suspension_notice(suspension);
+    }
+    for refusal in world.refusals() {
+        report.refusal(refusal);
+    }
     let mut duties = report.duties;
     duties.sort_by(|a, b| {
         (a.due.is_some(), a.due, a.kind, &a.agency, &a.subject).cmp(&(
@@ -393,6 +458,15 @@ struct Collector<'a> {
     calendar: &'a Calendar,
     horizon_end: DateTime<FixedOffset>,
     duties: Vec<DutyEntry>,
+}
+
+/// What a lifecycle record adds to a dated duty.
+#[derive(Default)]
+struct Record {
+    /// The findings of the record's check.
+    findings: Vec<Reason>,
+    /// When the act was done, if it was done after its due date and nothing else is owed.
+    done_late_at: Option<DateTime<FixedOffset>>,
 }
 
 /// A due date, exact or (over a calendar gap) not adjusted for days off.
@@ -456,13 +530,7 @@ impl Collector<'_> {
             })
         })?;
         match deadline(start, period, self.calendar, DayReading::CivilCode) {
-            Ok(d) => Ok(Due {
-                due: d.due(),
-                last_day: d.last_day(),
-                moved_from: d.moved_from(),
-                basis: d.basis().to_vec(),
-                gap: None,
-            }),
+            Ok(d) => Ok(due_of(&d, None)),
             Err(DeadlineError::Calendar(e)) => {
                 let months = match period {
                     Period::Years(n) => n.saturating_mul(12),
@@ -504,12 +572,26 @@ impl Collector<'_> {
         due: Due,
         detail: String,
     ) {
-        if due.due > self.horizon_end {
+        self.push_dated_with(kind, agency, subject, due, detail, Record::default());
+    }
+
+    /// A dated duty, with what a lifecycle record adds: its findings and, for an act done
+    /// late, when it was done (lateness is then counted to that day, not to `now`).
+    fn push_dated_with(
+        &mut self,
+        kind: DutyKind,
+        agency: &AgencyId,
+        subject: DutySubject,
+        due: Due,
+        detail: String,
+        record: Record,
+    ) {
+        if record.done_late_at.is_none() && due.due > self.horizon_end {
             return;
         }
-        let overdue = self.now > due.due;
+        let overdue = record.done_late_at.is_some() || self.now > due.due;
         let overdue_days = overdue.then(|| {
-            model::local_date(self.now)
+            model::local_date(record.done_late_at.unwrap_or(self.now))
                 .signed_duration_since(due.last_day)
                 .num_days()
         });
@@ -534,6 +616,7 @@ impl Collector<'_> {
             vi: vi.to_owned(),
             en: en.to_owned(),
             detail,
+            findings: record.findings,
         });
     }
 
@@ -543,6 +626,17 @@ impl Collector<'_> {
         agency: &AgencyId,
         subject: DutySubject,
         detail: String,
+    ) {
+        self.push_unmet_with(kind, agency, subject, detail, Vec::new());
+    }
+
+    fn push_unmet_with(
+        &mut self,
+        kind: DutyKind,
+        agency: &AgencyId,
+        subject: DutySubject,
+        detail: String,
+        findings: Vec<Reason>,
     ) {
         let (vi, en) = kind.text();
         self.duties.push(DutyEntry {
@@ -561,6 +655,7 @@ impl Collector<'_> {
             vi: vi.to_owned(),
             en: en.to_owned(),
             detail,
+            findings,
         });
     }
 
@@ -657,5 +752,127 @@ impl Collector<'_> {
             ),
             Some(_) => {}
         }
+    }
+
+    /// QD05/2024 Đ16.2.h: the one-day notice of a suspension, judged by the check behind
+    /// `Engine::check_notice` with the Civil Code reading.
+    fn suspension_notice(&mut self, suspension: &Suspension) {
+        let Some(agreement) = self.world.agreement(&suspension.agreement) else {
+            // Not reachable: `World::new` rejects a suspension of an unknown agreement.
+            return;
+        };
+        let check = notice_check(
+            self.world,
+            suspension,
+            self.now,
+            self.calendar,
+            DayReading::CivilCode,
+        );
+        let about_the_notice = |f: &&Reason| f.code != VIOLATION_NOT_DETERMINED;
+        let mut notice_findings = check.findings.iter().filter(about_the_notice).peekable();
+        let sent = suspension.notice.as_ref();
+        if sent.is_some() && notice_findings.peek().is_none() {
+            return; // sent in time, to the consumer, with its three parts
+        }
+        // Still owed: not sent, or sent without what Đ16.2.h requires. Otherwise (only
+        // late) it was done late.
+        let still_owed = sent.is_none() || notice_findings.any(|f| f.code != NOTICE_LATE);
+        let kind = DutyKind::SuspensionNotice;
+        let subject = DutySubject::Suspension(suspension.id.clone());
+        let mut detail = format!(
+            "consumer {} under agreement {}, violation {}, suspended {}",
+            agreement.consumer,
+            agreement.id,
+            suspension.violation,
+            suspension.suspended_at.to_rfc3339()
+        );
+        if !check.pending.is_empty() {
+            detail.push_str("; notice not yet sent, not yet late");
+        }
+        for f in &check.findings {
+            detail.push_str("; ");
+            detail.push_str(&f.code);
+            if let Some(d) = &f.detail {
+                detail.push_str(&format!(" ({d})"));
+            }
+        }
+        let Some(deadline) = check.deadline else {
+            // Not reachable for a checked world's dates: neither reading could count the
+            // day. The duty is listed rather than hidden.
+            detail.push_str("; the notice deadline cannot be computed");
+            self.push_unmet_with(kind, &agreement.provider, subject, detail, check.findings);
+            return;
+        };
+        let gap = (deadline.reading() != DayReading::CivilCode).then(|| CalendarGap {
+            date: model::local_date(deadline.start())
+                .succ_opt()
+                .unwrap_or(deadline.last_day()),
+            message: check
+                .advisories
+                .iter()
+                .find(|a| a.code == CALENDAR_NOT_COVERED_24H)
+                .map_or_else(String::new, |a| a.en.clone()),
+        });
+        let due = due_of(&deadline, gap);
+        let done_late_at = if still_owed {
+            None
+        } else {
+            sent.map(|n| n.sent_at)
+        };
+        self.push_dated_with(
+            kind,
+            &agreement.provider,
+            subject,
+            due,
+            detail,
+            Record {
+                findings: check.findings,
+                done_late_at,
+            },
+        );
+    }
+
+    /// QD05/2024 Đ16.1.đ: a refusal states its reasons and is reported to the competent
+    /// authority, judged by the check behind `Engine::check_refusal`. The law sets no
+    /// period, so a shortfall is an unmet standing requirement.
+    fn refusal(&mut self, refusal: &Refusal) {
+        let check = refusal_check(self.world, refusal);
+        if check.is_valid() {
+            return;
+        }
+        let mut detail = format!(
+            "request of {} refused {}",
+            refusal.requester,
+            refusal.at.to_rfc3339()
+        );
+        if let Some(dataset) = &refusal.dataset {
+            detail.push_str(&format!(" for dataset {dataset}"));
+        }
+        detail.push_str("; no period is set by law");
+        for f in &check.findings {
+            detail.push_str("; ");
+            detail.push_str(&f.code);
+            if let Some(d) = &f.detail {
+                detail.push_str(&format!(" ({d})"));
+            }
+        }
+        self.push_unmet_with(
+            DutyKind::RefusalReport,
+            &refusal.provider,
+            DutySubject::Refusal(refusal.id.clone()),
+            detail,
+            check.findings,
+        );
+    }
+}
+
+/// A counted deadline as a report's due date.
+fn due_of(deadline: &Deadline, gap: Option<CalendarGap>) -> Due {
+    Due {
+        due: deadline.due(),
+        last_day: deadline.last_day(),
+        moved_from: deadline.moved_from(),
+        basis: deadline.basis().to_vec(),
+        gap,
     }
 }

@@ -33,6 +33,10 @@ use crate::world::World;
 /// The working days of public notice a maintenance suspension needs (ND47/2020 Đ43.3).
 const MAINTENANCE_NOTICE_WORKING_DAYS: u32 = 7;
 
+/// The advisory given when the calendar does not cover the one-day notice's last day and
+/// the 24-hour reading is used instead.
+pub(crate) const CALENDAR_NOT_COVERED_24H: &str = "calendar_not_covered_24h";
+
 // ------------------------------------------------------------------------------ requests
 
 /// A provider asks to suspend provision to one consumer (QD05/2024 Đ16.2.h, ND47/2020
@@ -391,7 +395,7 @@ const ADVISORIES: &[Text] = &[
         "Reading chosen: the one-day period is 24 hours from the moment the violation is determined, never extended over days off.",
     ),
     text(
-        "calendar_not_covered_24h",
+        CALENDAR_NOT_COVERED_24H,
         "QD05/2024 Đ16.2.h",
         "Lịch ngày làm việc không bao gồm ngày cuối của thời hạn; hạn thông báo được tính là 24 giờ, không muộn hơn cách tính theo Bộ luật Dân sự.",
         "The working-day calendar does not cover the period's last day; the notice is due 24 hours after the determination, never later than the Civil Code reading.",
@@ -476,7 +480,7 @@ fn one_day_notice(
                 Some(d),
                 vec![
                     reading_advisory(reading),
-                    advisory("calendar_not_covered_24h"),
+                    advisory(CALENDAR_NOT_COVERED_24H),
                 ],
             ),
             Err(_) => (None, vec![reading_advisory(reading)]),
@@ -1111,110 +1115,7 @@ impl Engine {
         calendar: &Calendar,
         reading: DayReading,
     ) -> NoticeCheck {
-        let mut check = NoticeCheck {
-            due: None,
-            deadline: None,
-            findings: Vec::new(),
-            pending: Vec::new(),
-            advisories: Vec::new(),
-        };
-        let agreement = world.agreement(&suspension.agreement);
-        let violation = world.violation(&suspension.violation);
-        if agreement.is_none() {
-            check.findings.push(reason(
-                "unknown_agreement",
-                ReasonKind::UnknownReference,
-                Some(format!("agreement `{}`", suspension.agreement)),
-            ));
-        }
-        if violation.is_none() {
-            check.findings.push(reason(
-                "unknown_violation",
-                ReasonKind::UnknownReference,
-                Some(format!("violation `{}`", suspension.violation)),
-            ));
-        }
-        let (Some(g), Some(v)) = (agreement, violation) else {
-            return check;
-        };
-        let determined = match v.determined_at {
-            Some(at) if at <= suspension.suspended_at => at,
-            _ => {
-                check.findings.push(finding(
-                    "violation_not_determined",
-                    Some(format!(
-                        "violation `{}` was not determined when provision was suspended; the notice is counted from the suspension",
-                        v.id
-                    )),
-                ));
-                suspension.suspended_at
-            }
-        };
-        let (deadline, advisories) = one_day_notice(determined, calendar, reading);
-        check.advisories = advisories;
-        let due = deadline.as_ref().map(Deadline::due);
-        check.due = due;
-        check.deadline = deadline.clone();
-        match (&suspension.notice, due) {
-            (None, Some(due)) if now > due => check.findings.push(finding(
-                "notice_not_sent",
-                Some(format!(
-                    "due {}, {} overdue",
-                    due.to_rfc3339(),
-                    describe_delay(now.signed_duration_since(due))
-                )),
-            )),
-            (None, _) => {
-                if let Some(deadline) = deadline {
-                    check.pending.push(Duty::NotifyConsumer {
-                        provider: g.provider.clone(),
-                        consumer: g.consumer.clone(),
-                        agreement: g.id.clone(),
-                        violation: v.id.clone(),
-                        due: deadline,
-                        must_include: CONSUMER_NOTICE_PARTS.to_vec(),
-                        clause: crate::clause::known::QD05_16_2_H,
-                    });
-                }
-            }
-            (Some(n), due) => {
-                if let Some(due) = due
-                    && n.sent_at > due
-                {
-                    check.findings.push(finding(
-                        "notice_late",
-                        Some(format!(
-                            "sent {}, due {}, {} late",
-                            n.sent_at.to_rfc3339(),
-                            due.to_rfc3339(),
-                            describe_delay(n.sent_at.signed_duration_since(due))
-                        )),
-                    ));
-                }
-                if n.to != g.consumer {
-                    check.findings.push(finding(
-                        "notice_wrong_addressee",
-                        Some(format!(
-                            "sent to `{}`, the consumer is `{}`",
-                            n.to, g.consumer
-                        )),
-                    ));
-                }
-                for (text, code) in [
-                    (&n.violation, "notice_missing_violation"),
-                    (&n.handling_plan, "notice_missing_handling_plan"),
-                    (
-                        &n.restoration_requirements,
-                        "notice_missing_restoration_requirements",
-                    ),
-                ] {
-                    if text.trim().is_empty() {
-                        check.findings.push(finding(code, None));
-                    }
-                }
-            }
-        }
-        check
+        notice_check(world, suspension, now, calendar, reading)
     }
 
     /// Checks the public notice of a suspension of every consumer of a database as of
@@ -1411,35 +1312,158 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_refusal(&self, world: &World, refusal: &Refusal) -> RefusalCheck {
-        let mut findings = Vec::new();
-        let mut advisories = Vec::new();
-        if refusal.grounds.is_empty() {
-            findings.push(finding("refusal_without_reasons", None));
-        }
-        for (n, g) in refusal.grounds.iter().enumerate() {
-            let which = Some(format!("reason {}", n + 1));
-            if g.clause.is_none() {
-                findings.push(finding("refusal_reason_not_grounded", which.clone()));
-            }
-            if g.vi.trim().is_empty() && g.en.trim().is_empty() {
-                findings.push(finding("refusal_reason_not_stated", which));
-            }
-        }
-        match (&refusal.authority, refusal.notified_at) {
-            (Some(authority), Some(_)) => match world.provincial_focal_point() {
-                Some(competent) if competent != authority => findings.push(finding(
-                    "refusal_wrong_authority",
-                    Some(format!("notified `{authority}`, competent `{competent}`")),
+        refusal_check(world, refusal)
+    }
+}
+
+// ------------------------------------------------------------------------------ checks
+
+/// The check behind [`Engine::check_notice`], which needs no engine: the duties report
+/// (`crate::duties`) uses it too, so the report and the check never disagree.
+pub(crate) fn notice_check(
+    world: &World,
+    suspension: &Suspension,
+    now: DateTime<FixedOffset>,
+    calendar: &Calendar,
+    reading: DayReading,
+) -> NoticeCheck {
+    let mut check = NoticeCheck {
+        due: None,
+        deadline: None,
+        findings: Vec::new(),
+        pending: Vec::new(),
+        advisories: Vec::new(),
+    };
+    let agreement = world.agreement(&suspension.agreement);
+    let violation = world.violation(&suspension.violation);
+    if agreement.is_none() {
+        check.findings.push(reason(
+            "unknown_agreement",
+            ReasonKind::UnknownReference,
+            Some(format!("agreement `{}`", suspension.agreement)),
+        ));
+    }
+    if violation.is_none() {
+        check.findings.push(reason(
+            "unknown_violation",
+            ReasonKind::UnknownReference,
+            Some(format!("violation `{}`", suspension.violation)),
+        ));
+    }
+    let (Some(g), Some(v)) = (agreement, violation) else {
+        return check;
+    };
+    let determined = match v.determined_at {
+        Some(at) if at <= suspension.suspended_at => at,
+        _ => {
+            check.findings.push(finding(
+                "violation_not_determined",
+                Some(format!(
+                    "violation `{}` was not determined when provision was suspended; the notice is counted from the suspension",
+                    v.id
                 )),
-                Some(_) => {}
-                None => advisories.push(advisory("competent_authority_unknown")),
-            },
-            _ => findings.push(finding("refusal_authority_not_notified", None)),
+            ));
+            suspension.suspended_at
         }
-        RefusalCheck {
-            findings,
-            advisories,
+    };
+    let (deadline, advisories) = one_day_notice(determined, calendar, reading);
+    check.advisories = advisories;
+    let due = deadline.as_ref().map(Deadline::due);
+    check.due = due;
+    check.deadline = deadline.clone();
+    match (&suspension.notice, due) {
+        (None, Some(due)) if now > due => check.findings.push(finding(
+            "notice_not_sent",
+            Some(format!(
+                "due {}, {} overdue",
+                due.to_rfc3339(),
+                describe_delay(now.signed_duration_since(due))
+            )),
+        )),
+        (None, _) => {
+            if let Some(deadline) = deadline {
+                check.pending.push(Duty::NotifyConsumer {
+                    provider: g.provider.clone(),
+                    consumer: g.consumer.clone(),
+                    agreement: g.id.clone(),
+                    violation: v.id.clone(),
+                    due: deadline,
+                    must_include: CONSUMER_NOTICE_PARTS.to_vec(),
+                    clause: crate::clause::known::QD05_16_2_H,
+                });
+            }
         }
+        (Some(n), due) => {
+            if let Some(due) = due
+                && n.sent_at > due
+            {
+                check.findings.push(finding(
+                    "notice_late",
+                    Some(format!(
+                        "sent {}, due {}, {} late",
+                        n.sent_at.to_rfc3339(),
+                        due.to_rfc3339(),
+                        describe_delay(n.sent_at.signed_duration_since(due))
+                    )),
+                ));
+            }
+            if n.to != g.consumer {
+                check.findings.push(finding(
+                    "notice_wrong_addressee",
+                    Some(format!(
+                        "sent to `{}`, the consumer is `{}`",
+                        n.to, g.consumer
+                    )),
+                ));
+            }
+            for (text, code) in [
+                (&n.violation, "notice_missing_violation"),
+                (&n.handling_plan, "notice_missing_handling_plan"),
+                (
+                    &n.restoration_requirements,
+                    "notice_missing_restoration_requirements",
+                ),
+            ] {
+                if text.trim().is_empty() {
+                    check.findings.push(finding(code, None));
+                }
+            }
+        }
+    }
+    check
+}
+
+/// The check behind [`Engine::check_refusal`], which needs no engine: the duties report
+/// (`crate::duties`) uses it too.
+pub(crate) fn refusal_check(world: &World, refusal: &Refusal) -> RefusalCheck {
+    let mut findings = Vec::new();
+    let mut advisories = Vec::new();
+    if refusal.grounds.is_empty() {
+        findings.push(finding("refusal_without_reasons", None));
+    }
+    for (n, g) in refusal.grounds.iter().enumerate() {
+        let which = Some(format!("reason {}", n + 1));
+        if g.clause.is_none() {
+            findings.push(finding("refusal_reason_not_grounded", which.clone()));
+        }
+        if g.vi.trim().is_empty() && g.en.trim().is_empty() {
+            findings.push(finding("refusal_reason_not_stated", which));
+        }
+    }
+    match (&refusal.authority, refusal.notified_at) {
+        (Some(authority), Some(_)) => match world.provincial_focal_point() {
+            Some(competent) if competent != authority => findings.push(finding(
+                "refusal_wrong_authority",
+                Some(format!("notified `{authority}`, competent `{competent}`")),
+            )),
+            Some(_) => {}
+            None => advisories.push(advisory("competent_authority_unknown")),
+        },
+        _ => findings.push(finding("refusal_authority_not_notified", None)),
+    }
+    RefusalCheck {
+        findings,
+        advisories,
     }
 }
 
