@@ -23,8 +23,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use lgsp_policy::{
-    Coverage, ENTITY_DEPTH, Engine, MODEL_VERSION, PackError, PackTestSuite, RulePack, Severity,
-    TestReport, TestWorld, World, cedar_policies_json, cedar_request, cedar_schema_text,
+    Coverage, ENTITY_DEPTH, Engine, MODEL_VERSION, Outcome, PackError, PackTestSuite, RulePack,
+    Severity, TestReport, TestWorld, World, cedar_policies_json, cedar_request, cedar_schema_text,
     run_pack_tests,
 };
 
@@ -374,8 +374,11 @@ fn print_tests(suites: &[Suite]) {
             } else {
                 println!("  FAIL  [{}] {}", c.clause, c.name);
                 println!(
-                    "        expected {:?} {:?}, got {:?} {:?}",
-                    c.expected.outcome, c.expected.reasons, c.outcome, c.reasons
+                    "        expected {} [{}], got {} [{}]",
+                    outcome(c.expected.outcome),
+                    c.expected.reasons.join(", "),
+                    outcome(c.outcome),
+                    c.reasons.join(", ")
                 );
                 if !c.missing.is_empty() {
                     println!("        missing reasons:    {}", c.missing.join(", "));
@@ -390,6 +393,13 @@ fn print_tests(suites: &[Suite]) {
             report.passed(),
             report.cases.len() - report.passed()
         );
+    }
+}
+
+fn outcome(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Allow => "allow",
+        Outcome::Deny => "deny",
     }
 }
 
