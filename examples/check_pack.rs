@@ -353,9 +353,12 @@ fn looks_like_access_suite(text: &str) -> bool {
         return true;
     };
     match value.get("cases").and_then(|c| c.as_array()) {
-        Some(cases) => cases
-            .iter()
-            .any(|c| c.pointer("/request/account").is_some()),
+        Some(cases) => {
+            cases.is_empty()
+                || cases
+                    .iter()
+                    .any(|c| c.pointer("/request/account").is_some())
+        }
         None => true,
     }
 }

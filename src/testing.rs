@@ -47,14 +47,30 @@ pub struct PackTestSuite {
     pub cases: Vec<PackTestCase>,
 }
 
-/// Where a suite's world comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// Where a suite's world comes from: a string is a file name, an object is the world.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum TestWorld {
     /// A world file, relative to the test file (the caller reads it).
     File(String),
     /// The world, written out in the suite.
     Inline(Box<WorldData>),
+}
+
+// By hand rather than `untagged`, so a mistake in an inline world is reported as what it
+// is (an unknown field, a bad id) instead of "did not match any variant".
+impl<'de> Deserialize<'de> for TestWorld {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(file) => Ok(TestWorld::File(file)),
+            value @ serde_json::Value::Object(_) => serde_json::from_value(value)
+                .map(|data| TestWorld::Inline(Box::new(data)))
+                .map_err(|e| serde::de::Error::custom(format!("inline world: {e}"))),
+            _ => Err(serde::de::Error::custom(
+                "`world` must be a file name or the world itself (an object)",
+            )),
+        }
+    }
 }
 
 impl TestWorld {
@@ -121,6 +137,11 @@ impl PackTestSuite {
     /// let err = lgsp_policy::PackTestSuite::from_json(r#"{"world": "w.json", "cases": [{}]}"#)
     ///     .unwrap_err();
     /// assert!(err.to_string().contains("missing field `name`"));
+    /// // An inline world's mistakes are named.
+    /// let err = lgsp_policy::PackTestSuite::from_json(
+    ///     r#"{"world": {"territory": "VN-57", "agencis": []}, "cases": []}"#,
+    /// ).unwrap_err();
+    /// assert!(err.to_string().contains("inline world: unknown field `agencis`"));
     /// ```
     pub fn from_json(json: &str) -> Result<PackTestSuite, TestSuiteError> {
         serde_json::from_str(json).map_err(|e| TestSuiteError::Json {
