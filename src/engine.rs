@@ -681,3 +681,102 @@ fn assert_send_sync() {
     is::<World>();
     is::<Model>();
 }
+
+// ---------------------------------------------------------------- explanations (issue 7)
+
+impl Engine {
+    /// Decides like [`Engine::decide`] and says which policies were satisfied on the way:
+    /// the permits and forbids whose conditions held for the candidate agreement the
+    /// decision rests on (a permit that held on a deny included), and which failed to
+    /// evaluate. For authors, test runners and coverage; [`Engine::decide`] is the fast
+    /// path.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World, WorldData};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::new(WorldData::new("VN-57".parse()?))?;
+    /// let request = AccessRequest::new(
+    ///     "ghost".parse()?, Action::Query, "nothing".parse()?, Channel::Lgsp,
+    ///     "administrative-procedures".parse()?, "2024-06-03T09:00:00+07:00".parse()?,
+    /// );
+    /// let explanation = engine.explain(&world, &request);
+    /// assert!(!explanation.evaluated); // refused before any policy ran
+    /// assert!(explanation.satisfied.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn explain(&self, world: &World, request: &AccessRequest) -> crate::Explanation {
+        let decision = self.decide(world, request);
+        let mut explanation = crate::Explanation {
+            agreement: decision.agreement.clone(),
+            decision,
+            evaluated: false,
+            applicable: Vec::new(),
+            satisfied: Vec::new(),
+            errored: Vec::new(),
+        };
+        let date = model::local_date(request.at);
+        let (Some(pack), Some(account_idx), Some(dataset_idx)) = (
+            self.pack_for(&world.territory, date),
+            world.accounts.get_index_of(&request.account),
+            world.datasets.get_index_of(&request.dataset),
+        ) else {
+            return explanation;
+        };
+        let Some(slice) = pack.slices.get(request.action.as_str()) else {
+            return explanation;
+        };
+        if !model::in_cedar_range(request.at) {
+            return explanation;
+        }
+        let agreement = explanation
+            .agreement
+            .as_ref()
+            .and_then(|id| world.agreements.get_index_of(id));
+        let full = self.evaluate(
+            pack,
+            Some(slice),
+            world,
+            request,
+            account_idx,
+            dataset_idx,
+            agreement,
+        );
+        // Cedar reports the satisfied forbids of a deny, or the satisfied permits of an
+        // allow. The permits alone, evaluated again, give the permits that held on a deny.
+        let mut permits = PolicySet::new();
+        for p in slice
+            .policies()
+            .filter(|p| p.effect() == cedar_policy::Effect::Permit)
+        {
+            // Ids are unique in the slice, so adding to a fresh set cannot fail.
+            let _ = permits.add(p.clone());
+        }
+        let held = self.evaluate(
+            pack,
+            Some(&permits),
+            world,
+            request,
+            account_idx,
+            dataset_idx,
+            agreement,
+        );
+        let mut satisfied: Vec<usize> = full.matched.iter().chain(&held.matched).copied().collect();
+        satisfied.sort_unstable();
+        satisfied.dedup();
+        let mut applicable: Vec<usize> = slice
+            .policies()
+            .filter_map(|p| pack.cedar_ids.get(p.id()))
+            .filter_map(|id| pack.rules.get_index_of(id))
+            .collect();
+        applicable.sort_unstable();
+        let id_at = |i: &usize| pack.rules.get_index(*i).map(|(id, _)| id.clone());
+        explanation.evaluated = true;
+        explanation.applicable = applicable.iter().filter_map(id_at).collect();
+        explanation.satisfied = satisfied.iter().filter_map(id_at).collect();
+        explanation.errored = full.errors.into_iter().filter_map(|(p, _)| p).collect();
+        explanation
+    }
+}

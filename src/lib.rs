@@ -65,3 +65,17 @@ pub use suspension::{
 };
 pub use violation::{Violation, ViolationKind};
 pub use world::{World, WorldData, WorldError};
+
+// Policy authors' tools (issue 7): explanations, pack tests and coverage, Cedar interop.
+mod explain;
+mod interop;
+mod testing;
+
+pub use explain::Explanation;
+pub use interop::{
+    CedarRequest, InteropError, cedar_policies_json, cedar_request, cedar_schema_text,
+};
+pub use testing::{
+    CaseResult, ClauseCoverage, Coverage, Expectation, PackTestCase, PackTestSuite, PolicyCoverage,
+    TestReport, TestSuiteError, TestWorld, run_pack_tests,
+};

@@ -803,6 +803,19 @@ impl Loader {
                 );
             }
         }
+        // Policy authors' lint (issue 7): a Vietnamese message that is the English one, or
+        // that has no Vietnamese letter at all, was probably never translated.
+        if let (Some(vi), Some(en)) = (&vi, &en)
+            && (vi.trim() == en.trim() || vi.is_ascii())
+        {
+            self.push(
+                Severity::Warning,
+                file,
+                offset,
+                label.clone(),
+                "@vi looks untranslated (it is the @en text, or has no Vietnamese letter)".into(),
+            );
+        }
         let line = match (offset, self.sources.iter().find(|(n, _)| n == file)) {
             (Some(o), Some((_, t))) => line_col(t, o).0,
             _ => 0,

@@ -9,6 +9,7 @@
 )]
 
 mod access;
+mod authoring;
 mod catalog;
 mod deadline;
 mod decisions;

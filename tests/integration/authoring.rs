@@ -1,0 +1,435 @@
+//! Policy authors' tools (issue 7): pack tests and coverage, explanations, Cedar interop,
+//! model versions, a second pack beside the built-in one, and a broken pack's diagnostics.
+
+use std::str::FromStr;
+
+use lgsp_policy::{
+    Coverage, Engine, Expectation, MODEL_VERSION, Outcome, PackError, PackTestSuite, RulePack,
+    Severity, TestReport, TestWorld, World, cedar_policies_json, cedar_request, cedar_schema_text,
+    run_pack_tests,
+};
+
+use crate::support;
+
+const AGREEMENT_CASES: &str =
+    include_str!("../../policies/qd05-2024-phu-yen/tests/agreements.cases.json");
+
+const STRICT_MANIFEST: &str = include_str!("../../examples/packs/strict-personal-data/pack.json");
+const STRICT_ACCESS: &str = include_str!("../../examples/packs/strict-personal-data/access.cedar");
+const STRICT_RULES: &str = include_str!("../../examples/packs/strict-personal-data/strict.cedar");
+const STRICT_CASES: &str =
+    include_str!("../../examples/packs/strict-personal-data/tests/strict.cases.json");
+
+const BROKEN_MANIFEST: &str = include_str!("../fixtures/broken-pack/pack.json");
+const BROKEN_ACCESS: &str = include_str!("../fixtures/broken-pack/access.cedar");
+
+/// A suite's world: its file (only the shipped example province is referred to by file
+/// here) or the inline one.
+fn world_of(suite: &PackTestSuite) -> World {
+    match &suite.world {
+        TestWorld::File(name) => {
+            assert_eq!(name, "phu-yen.world.json", "the only world file shipped");
+            support::world()
+        }
+        TestWorld::Inline(data) => World::new((**data).clone()).unwrap(),
+    }
+}
+
+/// Every suite the built-in pack ships, with its world.
+fn builtin_suites() -> Vec<(PackTestSuite, World)> {
+    [support::ACCESS_CASES, AGREEMENT_CASES]
+        .into_iter()
+        .map(|text| {
+            let suite = PackTestSuite::from_json(text).unwrap();
+            let world = world_of(&suite);
+            (suite, world)
+        })
+        .collect()
+}
+
+fn builtin_reports(engine: &Engine) -> Vec<TestReport> {
+    builtin_suites()
+        .iter()
+        .map(|(suite, world)| run_pack_tests(engine, world, &suite.cases))
+        .collect()
+}
+
+fn strict_pack() -> RulePack {
+    RulePack::from_sources(
+        STRICT_MANIFEST,
+        [
+            ("access.cedar", STRICT_ACCESS),
+            ("strict.cedar", STRICT_RULES),
+        ],
+    )
+    .unwrap()
+}
+
+#[test]
+fn builtin_pack_cases_pass_and_reach_every_access_policy() {
+    let engine = support::engine();
+    let reports = builtin_reports(&engine);
+    let failures: Vec<String> = reports
+        .iter()
+        .flat_map(TestReport::failures)
+        .map(|c| {
+            format!(
+                "{} [{}]: missing {:?}, unexpected {:?}",
+                c.name, c.clause, c.missing, c.unexpected
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    let pack = &engine.packs()[0];
+    let coverage = Coverage::of(pack, &reports);
+    // CI requires it per file: lifecycle and catalog policies bring their own cases.
+    let unreached: Vec<&str> = coverage
+        .unreached()
+        .filter(|p| p.file == "access.cedar")
+        .map(|p| p.id.as_str())
+        .collect();
+    assert!(unreached.is_empty(), "unreached policies: {unreached:?}");
+    assert!(coverage.policies.iter().any(|p| p.file == "access.cedar"));
+}
+
+#[test]
+fn qd05_16_2_g_explain_names_the_permit_that_held_on_a_deny() {
+    let engine = support::engine();
+    let world = support::world();
+    let request = lgsp_policy::AccessRequest::from_json(
+        r#"{"account": "acc.tuy-hoa.dan-cu", "action": "query", "dataset": "dan-cu.nhan-khau",
+            "channel": "lgsp", "purpose": "administrative-procedures",
+            "at": "2024-06-03T09:30:00+07:00"}"#,
+    )
+    .unwrap();
+    let explanation = engine.explain(&world, &request);
+    assert_eq!(explanation.decision, engine.decide(&world, &request));
+    assert!(!explanation.decision.is_allowed());
+    let satisfied: Vec<&str> = explanation.satisfied.iter().map(|p| p.as_str()).collect();
+    // The right existed (the permit held) but the prohibition won; the decision's reasons
+    // name only the forbid.
+    assert_eq!(
+        satisfied,
+        [
+            "access.agency-shared-data",
+            "access.personal-data-without-request"
+        ]
+    );
+    assert_eq!(
+        explanation.decision.reason_codes().collect::<Vec<_>>(),
+        ["personal_data_without_subject_request"]
+    );
+    assert_eq!(
+        explanation.agreement.as_ref().unwrap().as_str(),
+        "agr.tp.tuy-hoa"
+    );
+    assert!(explanation.evaluated);
+    assert!(explanation.errored.is_empty());
+    assert!(explanation.applicable.len() >= explanation.satisfied.len());
+}
+
+#[test]
+fn a_wrong_expectation_fails_with_missing_and_unexpected_codes() {
+    let engine = support::engine();
+    let (suite, world) = builtin_suites().remove(0);
+    let mut case = suite
+        .cases
+        .iter()
+        .find(|c| c.expect.reasons == ["not_through_lgsp"])
+        .unwrap()
+        .clone();
+    case.expect = Expectation {
+        outcome: Outcome::Allow,
+        reasons: vec!["agency_shared_data".into()],
+    };
+    let report = run_pack_tests(&engine, &world, &[case]);
+    let result = &report.cases[0];
+    assert!(!result.passed);
+    assert_eq!(result.outcome, Outcome::Deny);
+    assert_eq!(result.missing, ["agency_shared_data"]);
+    assert_eq!(result.unexpected, ["not_through_lgsp"]);
+    assert_eq!(report.passed(), 0);
+}
+
+#[test]
+fn coverage_lists_unreached_policies_and_untested_clauses() {
+    let engine = support::engine();
+    let (suite, world) = builtin_suites().remove(0);
+    let one: Vec<_> = suite
+        .cases
+        .into_iter()
+        .filter(|c| c.clause.as_str() == "QD05/2024 Đ13.1")
+        .collect();
+    let report = run_pack_tests(&engine, &world, &one);
+    let coverage = Coverage::of(&engine.packs()[0], &[report]);
+    let reached: Vec<&str> = coverage
+        .policies
+        .iter()
+        .filter(|p| !p.reached_by.is_empty())
+        .map(|p| p.id.as_str())
+        .collect();
+    // Only the prohibition held: the agency's right to shared data needs the LGSP.
+    assert_eq!(reached, ["access.direct-connection"]);
+    let untested: Vec<&str> = coverage
+        .untested_clauses()
+        .map(|c| c.clause.as_str())
+        .collect();
+    assert!(untested.contains(&"QD05/2024 Đ16.2.h"));
+    assert!(!untested.contains(&"QD05/2024 Đ13.1"));
+    assert!(
+        coverage
+            .clauses_without_rules()
+            .any(|c| c.clause.as_str() == "BLDS2015 Đ148.5")
+    );
+}
+
+/// Cedar's own authorizer, fed only the exported JSON, decides every shipped case as the
+/// engine does, with the same determining policies.
+#[test]
+fn cedar_reads_the_exported_json_and_decides_the_same() {
+    use cedar_policy::{Authorizer, Context, Entities, EntityUid, PolicySet, Request, Schema};
+
+    let engine = support::engine();
+    let pack = &engine.packs()[0];
+    let (schema, _) = Schema::from_cedarschema_str(cedar_schema_text()).unwrap();
+    let policies = PolicySet::from_json_value(cedar_policies_json(pack).unwrap()).unwrap();
+    assert_eq!(policies.policies().count(), pack.rules().count());
+    let validation = cedar_policy::Validator::new(schema.clone())
+        .validate(&policies, cedar_policy::ValidationMode::Strict);
+    assert!(validation.validation_passed(), "{validation}");
+
+    let mut compared = 0;
+    for (suite, world) in builtin_suites() {
+        for case in &suite.cases {
+            let Ok(exported) = cedar_request(&engine, &world, &case.request) else {
+                // Decided before Cedar (unknown account, no pack): nothing to export.
+                let d = engine.decide(&world, &case.request);
+                assert!(
+                    d.reason_codes().all(|c| [
+                        "unknown_account",
+                        "unknown_dataset",
+                        "no_pack_in_force"
+                    ]
+                    .contains(&c)),
+                    "{}",
+                    case.name
+                );
+                continue;
+            };
+            let text = |v: &serde_json::Value| v.as_str().unwrap().to_owned();
+            let action = EntityUid::from_str(&text(&exported.request["action"])).unwrap();
+            let request = Request::new(
+                EntityUid::from_str(&text(&exported.request["principal"])).unwrap(),
+                action.clone(),
+                EntityUid::from_str(&text(&exported.request["resource"])).unwrap(),
+                Context::from_json_value(
+                    exported.request["context"].clone(),
+                    Some((&schema, &action)),
+                )
+                .unwrap(),
+                Some(&schema),
+            )
+            .unwrap();
+            let entities =
+                Entities::from_json_value(exported.entities.clone(), Some(&schema)).unwrap();
+            let response = Authorizer::new().is_authorized(&request, &policies, &entities);
+            let ours = engine.decide(&world, &case.request);
+            let cedar_allows = response.decision() == cedar_policy::Decision::Allow;
+            assert_eq!(cedar_allows, ours.is_allowed(), "{}", case.name);
+            assert_eq!(
+                exported.decision == Outcome::Allow,
+                ours.is_allowed(),
+                "{}",
+                case.name
+            );
+            let mut reason: Vec<String> = response
+                .diagnostics()
+                .reason()
+                .map(ToString::to_string)
+                .collect();
+            reason.sort();
+            let mut expected = exported.reason.clone();
+            expected.sort();
+            assert_eq!(reason, expected, "{}", case.name);
+            // The determining policies are the decision's policy reasons.
+            let mut from_decision: Vec<String> = ours
+                .reasons
+                .iter()
+                .filter_map(|r| r.policy.as_ref().map(ToString::to_string))
+                .collect();
+            from_decision.sort();
+            assert_eq!(reason, from_decision, "{}", case.name);
+            assert_eq!(response.diagnostics().errors().count(), 0);
+
+            let test = exported.to_run_test(&case.name);
+            assert_eq!(test["name"], case.name.as_str());
+            assert_eq!(test["num_errors"], 0);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 30, "compared {compared} cases");
+}
+
+#[test]
+fn a_pack_for_another_model_version_is_refused_with_a_clear_message() {
+    let (manifest, files) = RulePack::builtin_sources();
+    let with_model =
+        |req: &str| manifest.replacen(r#""model": "^0.1""#, &format!(r#""model": "{req}""#), 1);
+    assert!(
+        with_model("^9").contains(r#""model": "^9""#),
+        "the manifest's model line moved"
+    );
+    for refused in ["^0.2", "^1", ">=0.2", "=0.0.9", "<0.1.0"] {
+        let err = RulePack::from_sources(&with_model(refused), files.iter().copied()).unwrap_err();
+        match &err {
+            PackError::IncompatibleModel {
+                pack,
+                requires,
+                provides,
+            } => {
+                assert_eq!(pack, "qd05-2024-phu-yen");
+                assert_eq!(provides, MODEL_VERSION);
+                assert_eq!(
+                    *requires,
+                    semver::VersionReq::parse(refused).unwrap().to_string()
+                );
+            }
+            other => panic!("{refused}: {other}"),
+        }
+        let message = err.to_string();
+        assert!(message.contains(MODEL_VERSION), "{message}");
+        assert!(message.contains("update the pack"), "{message}");
+    }
+    for accepted in ["^0.1", "~0.1.0", ">=0.1, <0.2", "0.1", "*", "=0.1.0"] {
+        assert!(
+            RulePack::from_sources(&with_model(accepted), files.iter().copied()).is_ok(),
+            "{accepted}"
+        );
+    }
+    let not_semver = with_model("zero point one");
+    assert!(matches!(
+        RulePack::from_sources(&not_semver, files.iter().copied()),
+        Err(PackError::Manifest { .. })
+    ));
+}
+
+#[test]
+fn a_second_pack_loads_beside_the_builtin_and_changes_decisions() {
+    let strict = strict_pack();
+    assert_eq!(strict.manifest().territory.as_str(), "TEST-STRICT");
+    let engine = Engine::with_packs(vec![RulePack::builtin().unwrap(), strict]).unwrap();
+    let suite = PackTestSuite::from_json(STRICT_CASES).unwrap();
+    let strict_world = world_of(&suite);
+    let report = run_pack_tests(&engine, &strict_world, &suite.cases);
+    assert!(
+        report.all_passed(),
+        "{:?}",
+        report.failures().collect::<Vec<_>>()
+    );
+
+    // The same records in Phú Yên: the built-in pack allows what the strict one refuses.
+    let mut data = strict_world.to_data();
+    data.territory = "VN-57".parse().unwrap();
+    let phu_yen = World::new(data).unwrap();
+    let download = &suite
+        .cases
+        .iter()
+        .find(|c| c.clause.as_str() == "VD01/2025 Đ3.1")
+        .unwrap()
+        .request;
+    let strict_decision = engine.decide(&strict_world, download);
+    let builtin_decision = engine.decide(&phu_yen, download);
+    assert!(!strict_decision.is_allowed());
+    assert!(strict_decision.has_reason("personal_data_download_forbidden"));
+    assert_eq!(
+        strict_decision.pack.as_ref().unwrap().id.as_str(),
+        "example-strict-personal-data"
+    );
+    assert!(builtin_decision.is_allowed(), "{builtin_decision:?}");
+    assert_eq!(
+        builtin_decision.pack.as_ref().unwrap().id.as_str(),
+        "qd05-2024-phu-yen"
+    );
+    // Queries of the same personal data are decided alike.
+    let mut query = download.clone();
+    query.action = lgsp_policy::Action::Query;
+    assert!(engine.decide(&strict_world, &query).is_allowed());
+    assert!(engine.decide(&phu_yen, &query).is_allowed());
+}
+
+#[test]
+fn the_strict_example_copies_the_builtin_access_rules_verbatim() {
+    let (_, files) = RulePack::builtin_sources();
+    let builtin_access = files
+        .iter()
+        .find(|(name, _)| *name == "access.cedar")
+        .unwrap()
+        .1;
+    assert_eq!(
+        STRICT_ACCESS, builtin_access,
+        "examples/packs/strict-personal-data/access.cedar is a copy of the built-in access.cedar: copy it again"
+    );
+}
+
+#[test]
+fn the_broken_pack_reports_every_mistake_with_its_place() {
+    let err =
+        RulePack::from_sources(BROKEN_MANIFEST, [("access.cedar", BROKEN_ACCESS)]).unwrap_err();
+    let found: Vec<(usize, usize, &str)> = err
+        .diagnostics()
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| (d.line, d.column, d.message.as_str()))
+        .collect();
+    let expect = [
+        (15, 1, "missing or empty @vi"),
+        (23, 1, "must start with `Đ`"),
+        (32, 1, "not in the pack's clause list"),
+        (47, 8, "attribute `clas`"),
+        (56, 8, "requires level 3"),
+        (59, 1, "duplicate @id `ok.direct-connection`"),
+        (68, 1, "must be snake_case"),
+    ];
+    for (line, column, text) in expect {
+        assert!(
+            found
+                .iter()
+                .any(|(l, c, m)| *l == line && *c == column && m.contains(text)),
+            "no diagnostic {line}:{column} {text:?} in {found:#?}"
+        );
+    }
+    assert_eq!(found.len(), expect.len(), "{found:#?}");
+    // The rendering an author sees: file:line:col, the policy, the source line, a caret.
+    let rendered = err.to_string();
+    assert!(
+        rendered.contains("access.cedar:47:8: error: [broken.typo]"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.contains(" 47 | when { resource.clas == \"open\" };"),
+        "{rendered}"
+    );
+}
+
+#[test]
+fn an_untranslated_vietnamese_message_is_a_warning() {
+    let (manifest, _) = RulePack::builtin_sources();
+    let policy = r#"
+@id("access.direct-connection")
+@clause("QD05/2024 Đ13.1")
+@reason("not_through_lgsp")
+@vi("A direct connection is not allowed.")
+@en("A direct connection is not allowed.")
+forbid (principal, action in Lgsp::Action::"access", resource)
+when { context.channel == "direct" };
+"#;
+    let pack = RulePack::from_sources(manifest, [("access.cedar", policy)]).unwrap();
+    assert!(
+        pack.warnings()
+            .iter()
+            .any(|w| w.line == 2 && w.message.contains("@vi looks untranslated")),
+        "{:?}",
+        pack.warnings()
+    );
+}
