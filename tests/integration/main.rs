@@ -10,4 +10,11 @@
 
 mod access;
 mod deadline;
+mod fail_closed;
+#[cfg(feature = "proptest")]
+mod hostile;
+#[cfg(feature = "proptest")]
+mod properties;
+#[cfg(feature = "proptest")]
+mod reference;
 mod support;
