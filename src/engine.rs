@@ -66,6 +66,13 @@ pub(crate) struct Evaluation {
 }
 
 impl Evaluation {
+    /// Whether this evaluation allows: Cedar allowed and no policy failed to evaluate
+    /// (Cedar skips an erroring policy; we fail closed, so an error is a deny under this
+    /// candidate — and does not hide another candidate that allows cleanly).
+    fn allows(&self) -> bool {
+        self.allowed && self.errors.is_empty()
+    }
+
     fn weight(&self) -> usize {
         self.matched.len() + self.errors.len()
     }
@@ -202,7 +209,7 @@ impl Engine {
                 date,
                 None,
                 None,
-                None,
+                valid_until(pack, request.at, Vec::new()),
             );
         };
         let (Some((_, account)), Some((_, dataset))) = (
@@ -217,7 +224,7 @@ impl Engine {
                 date,
                 None,
                 None,
-                None,
+                valid_until(pack, request.at, Vec::new()),
             );
         };
         let holder = &account.holder;
@@ -238,7 +245,7 @@ impl Engine {
                 date,
                 holder_kind,
                 None,
-                None,
+                valid_until(pack, request.at, Vec::new()),
             );
         }
 
@@ -265,10 +272,10 @@ impl Engine {
             );
             let better = match &best {
                 None => true,
-                Some(b) => !b.allowed && (eval.allowed || eval.weight() < b.weight()),
+                Some(b) => !b.allows() && (eval.allows() || eval.weight() < b.weight()),
             };
             if better {
-                let done = eval.allowed;
+                let done = eval.allows();
                 best = Some(eval);
                 if done {
                     break;
@@ -290,7 +297,7 @@ impl Engine {
                 date,
                 holder_kind,
                 None,
-                None,
+                valid_until(pack, request.at, Vec::new()),
             );
         };
 
@@ -503,6 +510,13 @@ impl Engine {
             r.detail = Some(format!("territory `{}` on {date}", world.territory));
             reasons.push(r);
         }
+        // The answer changes when a pack of the territory comes into force.
+        let valid_until = self
+            .packs
+            .iter()
+            .filter(|p| p.manifest.territory == world.territory && p.manifest.effective_from > date)
+            .filter_map(|p| model::start_of_local_day(p.manifest.effective_from))
+            .min();
         Decision {
             outcome: Outcome::Deny,
             reasons,
@@ -510,7 +524,7 @@ impl Engine {
             advisories: Vec::new(),
             pack: None,
             agreement: None,
-            valid_until: None,
+            valid_until,
         }
     }
 

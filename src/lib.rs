@@ -23,6 +23,10 @@ mod suspension;
 mod violation;
 mod world;
 
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategies;
+
 pub use account::{Account, Authentication};
 pub use agency::{Agency, AgencyKind, FocalPoint, Level, OfficerRole};
 pub use agreement::{AgreementStatus, SharingAgreement, SharingMethod, Term};

@@ -317,7 +317,10 @@ impl RulePack {
     ///
     /// [`PackError::Manifest`] for a bad manifest, [`PackError::IncompatibleModel`] when
     /// the pack targets another model version, [`PackError::Policies`] listing every parse,
-    /// validation and annotation error with file, line, column and source line.
+    /// validation and annotation error with file, line, column and source line. A policy
+    /// too complex for Cedar to parse and check safely — brackets nested more than 32
+    /// deep, more than 256 operators or 12 `if` expressions in one policy — is refused
+    /// before Cedar sees the file.
     ///
     /// # Example
     ///
@@ -402,6 +405,111 @@ struct Loader {
     sources: Vec<(String, String)>,
     model: Model,
     diags: Vec<PackDiagnostic>,
+}
+
+/// The deepest bracket nesting (`(`, `[`, `{`) a policy file may have.
+const MAX_NESTING: usize = 32;
+/// The most operators (`.`, `&&`, `||`, comparisons, arithmetic, `!`, `in`, `has`, `like`,
+/// `is`, `if`, brackets) one policy may have: a bound on the depth of its expression.
+const MAX_OPERATORS: usize = 256;
+/// The most `if` expressions one policy may have.
+const MAX_IFS: usize = 12;
+
+/// Structural limits checked on policy text before Cedar sees it, as (byte offset,
+/// message) of each violation (at most one per policy).
+///
+/// Cedar 4.14 parses without a stack guard (a few hundred nested brackets overflow a
+/// 2 MiB thread stack and abort the process), its type checker gives up silently on very
+/// deep expressions (a policy ~900 operators deep passes strict validation unchecked on a
+/// 2 MiB stack), and its level validation takes time exponential in the nesting of `if`
+/// (26 levels: ten seconds). A rule pack is law made by people: the limits below are far
+/// above any real policy and far below those failures.
+fn structural_limits(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut chars = text.char_indices().peekable();
+    let mut depth: usize = 0;
+    let mut operators: usize = 0;
+    let mut ifs: usize = 0;
+    let mut reported = false;
+    while let Some((i, c)) = chars.next() {
+        let mut problem: Option<String> = None;
+        match c {
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
+                for (_, n) in chars.by_ref() {
+                    if n == '\n' {
+                        break;
+                    }
+                }
+                continue;
+            }
+            '"' => {
+                let mut escaped = false;
+                for (_, n) in chars.by_ref() {
+                    if escaped {
+                        escaped = false;
+                    } else if n == '\\' {
+                        escaped = true;
+                    } else if n == '"' {
+                        break;
+                    }
+                }
+                continue;
+            }
+            '(' | '[' | '{' => {
+                depth += 1;
+                operators += 1;
+                if depth > MAX_NESTING {
+                    problem = Some(format!(
+                        "brackets nested deeper than {MAX_NESTING} levels; split the condition"
+                    ));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            ';' if depth == 0 => {
+                operators = 0;
+                ifs = 0;
+                reported = false;
+            }
+            '.' | '!' | '<' | '>' | '=' | '&' | '|' | '+' | '-' | '*' => operators += 1,
+            c if c.is_ascii_alphabetic() || c == '_' => {
+                let mut word = String::from(c);
+                while let Some(&(_, n)) = chars.peek() {
+                    if n.is_ascii_alphanumeric() || n == '_' {
+                        word.push(n);
+                        chars.next();
+                    } else {
+                        break;
+                    }
+                }
+                match word.as_str() {
+                    "if" => {
+                        operators += 1;
+                        ifs += 1;
+                        if ifs > MAX_IFS {
+                            problem = Some(format!(
+                                "more than {MAX_IFS} `if` expressions in one policy; split it"
+                            ));
+                        }
+                    }
+                    "in" | "has" | "like" | "is" => operators += 1,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        if problem.is_none() && operators > MAX_OPERATORS {
+            problem = Some(format!(
+                "more than {MAX_OPERATORS} operators in one policy; split it into several"
+            ));
+        }
+        if let Some(message) = problem
+            && !reported
+        {
+            found.push((i, format!("policy too complex to check safely: {message}")));
+            reported = true;
+        }
+    }
+    found
 }
 
 /// Byte offsets where each top-level statement (policy) of a Cedar file starts, skipping
@@ -590,6 +698,15 @@ impl Loader {
         let mut file_of: HashMap<cedar_policy::PolicyId, (String, usize)> = HashMap::new();
         let sources = self.sources.clone();
         for (file, text) in &sources {
+            // Cedar parses and type-checks recursively: refuse what could exhaust the stack
+            // or the clock before handing the text over (see `structural_limits`).
+            let too_complex = structural_limits(text);
+            if !too_complex.is_empty() {
+                for (offset, message) in too_complex {
+                    self.error(file, Some(offset), None, message);
+                }
+                continue;
+            }
             let parsed = match PolicySet::from_str(text) {
                 Ok(set) => set,
                 Err(errors) => {

@@ -201,6 +201,20 @@ pub enum WorldError {
         /// Its id.
         id: String,
     },
+    /// An instant with a fraction of a millisecond. Decisions compare times to the
+    /// millisecond (Cedar's precision), so a finer time could be misjudged by up to a
+    /// millisecond; round it before building the world.
+    #[error(
+        "{kind} `{id}`: field `{field}` has a fraction of a millisecond; times are compared to the millisecond, so round it"
+    )]
+    SubMillisecond {
+        /// The kind of record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The field.
+        field: &'static str,
+    },
     /// The JSON text is not a world.
     #[error("world JSON, line {line}, column {column}: {message}")]
     Json {
@@ -313,15 +327,21 @@ fn check_date(
     field: &'static str,
     at: DateTime<FixedOffset>,
 ) -> Result<(), WorldError> {
-    if model::in_cedar_range(at) {
-        Ok(())
-    } else {
-        Err(WorldError::DateOutOfRange {
+    if !model::in_cedar_range(at) {
+        return Err(WorldError::DateOutOfRange {
             kind,
             id: id.to_owned(),
             field,
-        })
+        });
     }
+    if !at.timestamp_subsec_nanos().is_multiple_of(1_000_000) {
+        return Err(WorldError::SubMillisecond {
+            kind,
+            id: id.to_owned(),
+            field,
+        });
+    }
+    Ok(())
 }
 
 fn check_naive(

@@ -14,8 +14,15 @@ mod catalog;
 mod deadline;
 mod decisions;
 mod duties;
+mod fail_closed;
+#[cfg(feature = "proptest")]
+mod hostile;
 mod lifecycle;
 mod packs;
+#[cfg(feature = "proptest")]
+mod properties;
+#[cfg(feature = "proptest")]
+mod reference;
 mod schemas;
 mod support;
 mod world;

@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use lgsp_policy::{Engine, World};
+use lgsp_policy::{Engine, RulePack, World};
 
 pub const WORLD_JSON: &str =
     include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json");
@@ -27,4 +27,12 @@ pub fn world() -> World {
 )]
 pub fn engine() -> Engine {
     Engine::builtin().expect("the built-in pack loads")
+}
+
+/// The built-in pack with extra policy text appended to `access.cedar`.
+pub fn builtin_pack_with(extra: &str) -> RulePack {
+    let (manifest, files) = RulePack::builtin_sources();
+    let (name, text) = files[0];
+    RulePack::from_sources(manifest, [(name, format!("{text}\n{extra}"))])
+        .unwrap_or_else(|e| panic!("the test pack loads: {e}"))
 }

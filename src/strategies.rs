@@ -1,0 +1,1389 @@
+//! [`proptest`] strategies for worlds, calendars and access requests (feature `proptest`).
+//!
+//! Use them in your own property tests: generate a [`World`] of the size you care about,
+//! then requests drawn *relative to that world* with [`requests_for`], and check what your
+//! code does with the [`Decision`](crate::Decision)s.
+//!
+//! Every generated world passes [`World::new`]: references point at records that exist,
+//! an agreement's provider manages the datasets it covers, accounts are issued by a
+//! provider or by the provincial focal point, there is at most one focal point, terms end
+//! after they start, and so on. Times are whole milliseconds (Cedar's precision) in
+//! whole-minute UTC offsets, between 2023 and 2026, so they straddle the built-in pack's
+//! entry into force (2024-03-05) and the 2025 changes in the law above it.
+//!
+//! Requests are biased towards the cases that matter: most name an agreement's consumer,
+//! one of its datasets, one of its purposes and methods, at a time inside its term or on
+//! an edge of it (a start, an end, a publication, an evaluation's expiry, ± 1 ms, 1 s or
+//! 1 day). The rest take any account and dataset, or an unknown one, or (rarely) a time
+//! past the year 9999. Over many cases every reason code of the built-in access pack is
+//! reached; the crate's own tests check it.
+//!
+//! # Example
+//!
+//! ```
+//! use lgsp_policy::Engine;
+//! use lgsp_policy::strategies::{WorldSize, requests_for, world};
+//! use proptest::prelude::*;
+//!
+//! let engine = Engine::builtin()?;
+//! let cases = world(WorldSize::SMALL)
+//!     .prop_flat_map(|w| { let r = requests_for(&w); (Just(w), r) });
+//! proptest!(ProptestConfig::with_cases(32), |((w, request) in cases)| {
+//!     let decision = engine.decide(&w, &request);
+//!     // A deny always says why.
+//!     prop_assert!(decision.is_allowed() || decision.reasons.len() >= 1);
+//! });
+//! # Ok::<(), lgsp_policy::EngineError>(())
+//! ```
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
+use proptest::prelude::*;
+use proptest::sample::Index;
+
+use crate::account::{Account, Authentication};
+use crate::agency::{Agency, AgencyKind, FocalPoint, OfficerRole};
+use crate::agreement::{AgreementStatus, SharingAgreement, SharingMethod, Term};
+use crate::calendar::{Calendar, DayOff, WorkingDay, YearCalendar};
+use crate::data::{
+    CatalogMembership, DataClass, Database, Dataset, Hosting, MasterData, MasterDataReference,
+};
+use crate::deadline::VIETNAM_OFFSET;
+use crate::ids::{
+    AccountId, AgencyId, DatabaseId, DatasetId, MasterDataId, TerritoryId, ViolationId,
+};
+use crate::request::{AccessRequest, Action, Channel};
+use crate::violation::{Violation, ViolationKind};
+use crate::world::{World, WorldData};
+
+/// The purposes generated agreements and requests draw from.
+pub const PURPOSES: [&str; 5] = [
+    "administrative-procedures",
+    "state-management",
+    "statistics",
+    "public-services",
+    "planning",
+];
+
+/// How many records of each kind a generated world has.
+///
+/// The counts are exact, except that a record that cannot exist is left out: no database
+/// without an agency, no dataset without a database, no agreement without a provider that
+/// manages a dataset and a second party, no account without an issuer (a provider or the
+/// provincial focal point).
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::WorldSize;
+///
+/// let size = WorldSize { agreements: 20, ..WorldSize::MEDIUM };
+/// assert_eq!(size.agencies, WorldSize::MEDIUM.agencies);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WorldSize {
+    /// Agencies, organisations, enterprises and citizens.
+    pub agencies: usize,
+    /// Master data records.
+    pub master_data: usize,
+    /// Databases.
+    pub databases: usize,
+    /// Datasets.
+    pub datasets: usize,
+    /// Accounts.
+    pub accounts: usize,
+    /// Sharing agreements.
+    pub agreements: usize,
+    /// Violations.
+    pub violations: usize,
+}
+
+impl WorldSize {
+    /// A handful of each: quick to build, and dense enough that most requests meet an
+    /// agreement.
+    pub const SMALL: WorldSize = WorldSize {
+        agencies: 6,
+        master_data: 2,
+        databases: 3,
+        datasets: 6,
+        accounts: 8,
+        agreements: 6,
+        violations: 2,
+    };
+    /// About the size of a province's first year on the LGSP.
+    pub const MEDIUM: WorldSize = WorldSize {
+        agencies: 40,
+        master_data: 8,
+        databases: 20,
+        datasets: 80,
+        accounts: 120,
+        agreements: 100,
+        violations: 20,
+    };
+    /// A province in full use.
+    pub const LARGE: WorldSize = WorldSize {
+        agencies: 300,
+        master_data: 30,
+        databases: 150,
+        datasets: 1_000,
+        accounts: 1_500,
+        agreements: 2_000,
+        violations: 200,
+    };
+
+    /// A strategy for sizes between one of each (zero violations) and `self`, for tests
+    /// that want worlds of varied sizes.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::strategies::{WorldSize, world_data};
+    /// use proptest::prelude::*;
+    ///
+    /// let worlds = WorldSize::SMALL.up_to().prop_flat_map(world_data);
+    /// proptest!(ProptestConfig::with_cases(16), |(data in worlds)| {
+    ///     prop_assert!(data.agencies.len() <= WorldSize::SMALL.agencies);
+    /// });
+    /// ```
+    pub fn up_to(self) -> impl Strategy<Value = WorldSize> {
+        (
+            1..=self.agencies.max(1),
+            0..=self.master_data,
+            0..=self.databases,
+            0..=self.datasets,
+            0..=self.accounts,
+            0..=self.agreements,
+            0..=self.violations,
+        )
+            .prop_map(
+                |(agencies, master_data, databases, datasets, accounts, agreements, violations)| {
+                    WorldSize {
+                        agencies,
+                        master_data,
+                        databases,
+                        datasets,
+                        accounts,
+                        agreements,
+                        violations,
+                    }
+                },
+            )
+    }
+}
+
+// ------------------------------------------------------------------------------- helpers
+
+fn pick<'a, T>(index: &Index, items: &'a [T]) -> Option<&'a T> {
+    if items.is_empty() {
+        None
+    } else {
+        items.get(index.index(items.len()))
+    }
+}
+
+fn id<T: std::str::FromStr>(prefix: &str, n: usize, token: &str) -> Option<T> {
+    format!("{prefix}{n}-{token}").parse().ok()
+}
+
+/// A token that makes ids vary: usually short, sometimes long and full of `.`, `:`, `_`.
+fn token() -> impl Strategy<Value = String> {
+    prop_oneof![
+        9 => "[a-z0-9]{0,4}",
+        1 => "[A-Za-z0-9._:-]{0,100}",
+    ]
+}
+
+const MS_PER_DAY: i64 = 86_400_000;
+
+/// 2023-01-01T00:00Z and 2027-01-01T00:00Z, in milliseconds since the epoch.
+const WINDOW_START_MS: i64 = 1_672_531_200_000;
+const WINDOW_END_MS: i64 = 1_798_761_600_000;
+/// 2024-03-05T00:00+07:00, when the built-in pack comes into force.
+const IN_FORCE_MS: i64 = 1_709_571_600_000;
+
+fn instant_ms(ms: i64, offset: FixedOffset) -> Option<DateTime<FixedOffset>> {
+    DateTime::<Utc>::from_timestamp_millis(ms).map(|t| t.with_timezone(&offset))
+}
+
+/// A UTC offset in whole minutes: mostly Vietnam's, sometimes another real one.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::offset;
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(16), |(o in offset())| {
+///     prop_assert_eq!(o.local_minus_utc() % 60, 0);
+/// });
+/// ```
+pub fn offset() -> impl Strategy<Value = FixedOffset> {
+    let seconds = prop_oneof![
+        6 => Just(7 * 3600),
+        1 => Just(0),
+        1 => prop::sample::select(vec![
+            -12 * 3600,
+            -5 * 3600,
+            -(3 * 3600 + 30 * 60),
+            5 * 3600 + 45 * 60,
+            9 * 3600 + 30 * 60,
+            14 * 3600,
+        ]),
+    ];
+    seconds.prop_map(|s| FixedOffset::east_opt(s).unwrap_or(VIETNAM_OFFSET))
+}
+
+/// An instant between 2023 and 2026, in whole milliseconds (usually whole seconds), in an
+/// [`offset`]; one in twenty falls before the built-in pack's entry into force on
+/// 2024-03-05.
+///
+/// # Example
+///
+/// ```
+/// use chrono::Datelike;
+/// use lgsp_policy::strategies::instant;
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(16), |(at in instant())| {
+///     prop_assert!((2022..=2028).contains(&at.year()));
+///     prop_assert_eq!(at.timestamp_subsec_nanos() % 1_000_000, 0);
+/// });
+/// ```
+pub fn instant() -> impl Strategy<Value = DateTime<FixedOffset>> {
+    let ms = prop_oneof![
+        1 => WINDOW_START_MS..IN_FORCE_MS,
+        15 => (IN_FORCE_MS / 1000..WINDOW_END_MS / 1000).prop_map(|s| s * 1000),
+        4 => IN_FORCE_MS..WINDOW_END_MS,
+    ];
+    (ms, offset()).prop_map(|(ms, o)| {
+        instant_ms(ms, o).unwrap_or_else(|| DateTime::<Utc>::UNIX_EPOCH.with_timezone(&o))
+    })
+}
+
+/// A local date `from` days after 2022-01-01, for `days` days.
+fn date_in(from: i64, days: i64) -> impl Strategy<Value = NaiveDate> {
+    (from..from + days).prop_map(|d| {
+        NaiveDate::from_ymd_opt(2022, 1, 1)
+            .and_then(|start| start.checked_add_signed(TimeDelta::days(d)))
+            .unwrap_or_default()
+    })
+}
+
+/// A publication date: two times in three in 2024 before September, else 2022–2026.
+fn publication_date() -> impl Strategy<Value = NaiveDate> {
+    prop_oneof![2 => date_in(730, 244), 1 => date_in(0, 5 * 365)]
+}
+
+/// An evaluation date: two times in three between mid-2024 and 2026, else 2022–2026.
+fn evaluation_date() -> impl Strategy<Value = NaiveDate> {
+    prop_oneof![2 => date_in(912, 600), 1 => date_in(0, 5 * 365)]
+}
+
+fn option<T: std::fmt::Debug + Clone + 'static>(
+    some_weight: u32,
+    inner: impl Strategy<Value = T> + 'static,
+) -> impl Strategy<Value = Option<T>> {
+    prop_oneof![
+        1 => Just(None),
+        some_weight => inner.prop_map(Some),
+    ]
+}
+
+fn start_of_local_day(d: NaiveDate) -> Option<DateTime<FixedOffset>> {
+    d.and_time(NaiveTime::MIN)
+        .and_local_timezone(VIETNAM_OFFSET)
+        .single()
+}
+
+// ------------------------------------------------------------------------------- records
+
+/// A kind of party, every kind reachable, state agencies most often.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::agency_kind;
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(16), |(kind in agency_kind())| {
+///     prop_assert!(lgsp_policy::AgencyKind::ALL.contains(&kind));
+/// });
+/// ```
+pub fn agency_kind() -> impl Strategy<Value = AgencyKind> {
+    prop_oneof![
+        1 => Just(AgencyKind::ProvincialPeoplesCommittee),
+        2 => Just(AgencyKind::InformationAndCommunications),
+        6 => Just(AgencyKind::ProvincialDepartment),
+        4 => Just(AgencyKind::DistrictPeoplesCommittee),
+        3 => Just(AgencyKind::CommunePeoplesCommittee),
+        2 => Just(AgencyKind::ExternalStateAgency),
+        1 => Just(AgencyKind::StateEnterprise),
+        1 => Just(AgencyKind::Organisation),
+        1 => Just(AgencyKind::Enterprise),
+        2 => Just(AgencyKind::Citizen),
+    ]
+}
+
+/// A data class, every class reachable, shared and open data most often.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::data_class;
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(16), |(class in data_class())| {
+///     prop_assert!(lgsp_policy::DataClass::ALL.contains(&class));
+/// });
+/// ```
+pub fn data_class() -> impl Strategy<Value = DataClass> {
+    prop_oneof![
+        4 => Just(DataClass::Open),
+        2 => Just(DataClass::Public),
+        7 => Just(DataClass::Shared),
+        3 => Just(DataClass::Restricted),
+        1 => Just(DataClass::StateSecret),
+        1 => Just(DataClass::Internal),
+        1 => Just(DataClass::Temporary),
+    ]
+}
+
+/// An agency of any [`agency_kind`], sometimes with a focal-point officer, with id
+/// `ag<n>-<token>`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::agency;
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(16), |(a in agency(3))| {
+///     prop_assert!(a.id.as_str().starts_with("ag3-"));
+/// });
+/// ```
+pub fn agency(n: usize) -> impl Strategy<Value = Agency> {
+    let role = prop_oneof![
+        Just(OfficerRole::Specialist),
+        Just(OfficerRole::Technical),
+        Just(OfficerRole::Other),
+    ];
+    (
+        agency_kind(),
+        token(),
+        "\\PC{0,24}",
+        option(1, ("\\PC{1,16}", role)),
+    )
+        .prop_filter_map("a valid agency id", move |(kind, token, name, focal)| {
+            let mut agency = Agency::new(id("ag", n, &token)?, name, kind);
+            if let Some((name, role)) = focal {
+                agency = agency.with_focal_point(FocalPoint { name, role });
+            }
+            Some(agency)
+        })
+}
+
+#[derive(Debug, Clone)]
+struct DatabasePart {
+    token: String,
+    manager: Index,
+    prefer_state: bool,
+    catalog: CatalogMembership,
+    hosting: Hosting,
+    master_data: Vec<Index>,
+    last_evaluated: Option<NaiveDate>,
+}
+
+fn database_part() -> impl Strategy<Value = DatabasePart> {
+    (
+        token(),
+        any::<Index>(),
+        prop::bool::weighted(0.9),
+        prop_oneof![
+            Just(CatalogMembership::Shared),
+            Just(CatalogMembership::Specialised),
+            Just(CatalogMembership::None),
+        ],
+        prop_oneof![
+            Just(Hosting::ProvincialDataCentre),
+            Just(Hosting::Elsewhere)
+        ],
+        prop::collection::vec(any::<Index>(), 0..3),
+        option(5, evaluation_date()),
+    )
+        .prop_map(
+            |(token, manager, prefer_state, catalog, hosting, master_data, last_evaluated)| {
+                DatabasePart {
+                    token,
+                    manager,
+                    prefer_state,
+                    catalog,
+                    hosting,
+                    master_data,
+                    last_evaluated,
+                }
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+struct DatasetPart {
+    token: String,
+    database: Index,
+    class: DataClass,
+    personal_data: bool,
+    published: Option<NaiveDate>,
+}
+
+fn dataset_part() -> impl Strategy<Value = DatasetPart> {
+    (
+        token(),
+        any::<Index>(),
+        data_class(),
+        prop::bool::weighted(0.4),
+        option(9, publication_date()),
+    )
+        .prop_map(
+            |(token, database, class, personal_data, published)| DatasetPart {
+                token,
+                database,
+                class,
+                personal_data,
+                published,
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+struct AgreementPart {
+    token: String,
+    provider: Index,
+    consumer: Index,
+    prefer_state: bool,
+    datasets: Vec<Index>,
+    purposes: Vec<&'static str>,
+    methods: Vec<SharingMethod>,
+    start: DateTime<FixedOffset>,
+    length_ms: Option<i64>,
+    status: AgreementStatus,
+}
+
+/// A sharing-agreement status: active most often.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::agreement_status;
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(8), |(s in agreement_status())| {
+///     prop_assert!(matches!(s.as_str(), "active" | "suspended" | "terminated"));
+/// });
+/// ```
+pub fn agreement_status() -> impl Strategy<Value = AgreementStatus> {
+    prop_oneof![
+        6 => Just(AgreementStatus::Active),
+        1 => Just(AgreementStatus::Suspended),
+        1 => Just(AgreementStatus::Terminated),
+    ]
+}
+
+fn agreement_part() -> impl Strategy<Value = AgreementPart> {
+    let length = option(
+        3,
+        prop_oneof![
+            1 => 3_600_000i64..2 * MS_PER_DAY,
+            2 => MS_PER_DAY..120 * MS_PER_DAY,
+            2 => 120 * MS_PER_DAY..1_500 * MS_PER_DAY,
+        ],
+    );
+    (
+        (
+            token(),
+            any::<Index>(),
+            any::<Index>(),
+            prop::bool::weighted(0.85),
+        ),
+        prop::collection::vec(any::<Index>(), 1..4),
+        prop::sample::subsequence(PURPOSES.to_vec(), 1..=3),
+        prop::sample::subsequence(
+            vec![
+                SharingMethod::OnlineConnection,
+                SharingMethod::Synchronisation,
+                SharingMethod::Package,
+            ],
+            1..=3,
+        ),
+        instant(),
+        length,
+        agreement_status(),
+    )
+        .prop_map(
+            |(
+                (token, provider, consumer, prefer_state),
+                datasets,
+                purposes,
+                methods,
+                start,
+                length_ms,
+                status,
+            )| AgreementPart {
+                token,
+                provider,
+                consumer,
+                prefer_state,
+                datasets,
+                purposes,
+                methods,
+                start,
+                length_ms,
+                status,
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+struct AccountPart {
+    token: String,
+    /// Some: the account of an agreement's consumer.
+    agreement: Option<Index>,
+    holder: Index,
+    issuer: Index,
+    issuer_is_focal_point: bool,
+    authentication: Authentication,
+}
+
+fn account_part() -> impl Strategy<Value = AccountPart> {
+    (
+        token(),
+        option(3, any::<Index>()),
+        any::<Index>(),
+        any::<Index>(),
+        prop::bool::weighted(0.25),
+        prop_oneof![
+            1 => Just(Authentication::None),
+            4 => Just(Authentication::Password),
+            3 => Just(Authentication::MultiFactor),
+            3 => Just(Authentication::Certificate),
+        ],
+    )
+        .prop_map(
+            |(token, agreement, holder, issuer, issuer_is_focal_point, authentication)| {
+                AccountPart {
+                    token,
+                    agreement,
+                    holder,
+                    issuer,
+                    issuer_is_focal_point,
+                    authentication,
+                }
+            },
+        )
+}
+
+#[derive(Debug, Clone)]
+struct ViolationPart {
+    token: String,
+    agreement: Option<Index>,
+    violator: Index,
+    by_consumer: bool,
+    kind: ViolationKind,
+    recorded_at: DateTime<FixedOffset>,
+    determined_after_ms: Option<i64>,
+    description: String,
+}
+
+fn violation_part() -> impl Strategy<Value = ViolationPart> {
+    (
+        token(),
+        option(3, any::<Index>()),
+        any::<Index>(),
+        prop::bool::weighted(0.8),
+        prop::sample::select(ViolationKind::ALL.to_vec()),
+        instant(),
+        option(3, 0i64..(10 * MS_PER_DAY)),
+        "\\PC{0,40}",
+    )
+        .prop_map(
+            |(
+                token,
+                agreement,
+                violator,
+                by_consumer,
+                kind,
+                recorded_at,
+                determined_after_ms,
+                description,
+            )| ViolationPart {
+                token,
+                agreement,
+                violator,
+                by_consumer,
+                kind,
+                recorded_at,
+                determined_after_ms,
+                description,
+            },
+        )
+}
+
+fn master_data_part() -> impl Strategy<Value = (String, String, MasterDataReference)> {
+    (
+        token(),
+        "\\PC{1,20}",
+        prop_oneof![
+            Just(MasterDataReference::ProvincialPeoplesCommittee),
+            "\\PC{1,20}".prop_map(|name| MasterDataReference::Ministry { name }),
+            Just(MasterDataReference::None),
+        ],
+    )
+}
+
+#[derive(Debug, Clone)]
+struct WorldPlan {
+    territory: TerritoryId,
+    agencies: Vec<Agency>,
+    master_data: Vec<(String, String, MasterDataReference)>,
+    databases: Vec<DatabasePart>,
+    datasets: Vec<DatasetPart>,
+    accounts: Vec<AccountPart>,
+    agreements: Vec<AgreementPart>,
+    violations: Vec<ViolationPart>,
+}
+
+fn world_plan(size: WorldSize) -> impl Strategy<Value = WorldPlan> {
+    let agencies: Vec<_> = (0..size.agencies).map(agency).collect();
+    let territory = prop_oneof![49 => Just("VN-57"), 1 => Just("VN-33")]
+        .prop_filter_map("a valid territory id", |t| t.parse::<TerritoryId>().ok());
+    (
+        territory,
+        agencies,
+        prop::collection::vec(master_data_part(), size.master_data),
+        prop::collection::vec(database_part(), size.databases),
+        prop::collection::vec(dataset_part(), size.datasets),
+        prop::collection::vec(account_part(), size.accounts),
+        prop::collection::vec(agreement_part(), size.agreements),
+        prop::collection::vec(violation_part(), size.violations),
+    )
+        .prop_map(
+            |(
+                territory,
+                agencies,
+                master_data,
+                databases,
+                datasets,
+                accounts,
+                agreements,
+                violations,
+            )| WorldPlan {
+                territory,
+                agencies,
+                master_data,
+                databases,
+                datasets,
+                accounts,
+                agreements,
+                violations,
+            },
+        )
+}
+
+impl WorldPlan {
+    /// Turns the plan into records that satisfy every check of [`World::new`].
+    fn build(self) -> WorldData {
+        let mut data = WorldData::new(self.territory);
+
+        // Agencies: at most one provincial focal point (QD05/2024 Đ15.1.a).
+        let mut focal: Option<AgencyId> = None;
+        for mut a in self.agencies {
+            if a.kind.is_provincial_focal_point() {
+                if focal.is_some() {
+                    a.kind = AgencyKind::ProvincialDepartment;
+                } else {
+                    focal = Some(a.id.clone());
+                }
+            }
+            data.agencies.push(a);
+        }
+        let all: Vec<AgencyId> = data.agencies.iter().map(|a| a.id.clone()).collect();
+        let state: Vec<AgencyId> = data
+            .agencies
+            .iter()
+            .filter(|a| a.kind.is_state_administrative())
+            .map(|a| a.id.clone())
+            .collect();
+
+        for (n, (token, subject, reference)) in self.master_data.into_iter().enumerate() {
+            if let Some(id) = id::<MasterDataId>("md", n, &token) {
+                data.master_data.push(MasterData {
+                    id,
+                    subject,
+                    reference,
+                });
+            }
+        }
+        let master: Vec<MasterDataId> = data.master_data.iter().map(|m| m.id.clone()).collect();
+
+        for (n, p) in self.databases.into_iter().enumerate() {
+            let pool = if p.prefer_state && !state.is_empty() {
+                &state
+            } else {
+                &all
+            };
+            let (Some(manager), Some(id)) = (pick(&p.manager, pool), id("db", n, &p.token)) else {
+                continue;
+            };
+            let mut md: Vec<MasterDataId> = p
+                .master_data
+                .iter()
+                .filter_map(|i| pick(i, &master).cloned())
+                .collect();
+            md.sort();
+            md.dedup();
+            data.databases.push(Database {
+                id,
+                name: format!("Cơ sở dữ liệu {n}"),
+                manager: manager.clone(),
+                catalog: p.catalog,
+                hosting: p.hosting,
+                master_data: md,
+                last_evaluated: p.last_evaluated,
+                open_data_catalog_published: None,
+                open_data_updated: None,
+                log_retention_months: None,
+            });
+        }
+        let databases: Vec<(DatabaseId, AgencyId)> = data
+            .databases
+            .iter()
+            .map(|d| (d.id.clone(), d.manager.clone()))
+            .collect();
+
+        for (n, p) in self.datasets.into_iter().enumerate() {
+            let (Some((database, _)), Some(id)) =
+                (pick(&p.database, &databases), id("ds", n, &p.token))
+            else {
+                continue;
+            };
+            data.datasets.push(Dataset {
+                id,
+                name: format!("Bộ dữ liệu {n}"),
+                database: database.clone(),
+                class: p.class,
+                personal_data: p.personal_data,
+                published: p.published,
+            });
+        }
+        // Each provider with its datasets.
+        let mut providers: Vec<(AgencyId, Vec<DatasetId>)> = Vec::new();
+        for s in &data.datasets {
+            let Some((_, manager)) = databases.iter().find(|(d, _)| d == &s.database) else {
+                continue;
+            };
+            match providers.iter_mut().find(|(p, _)| p == manager) {
+                Some((_, list)) => list.push(s.id.clone()),
+                None => providers.push((manager.clone(), vec![s.id.clone()])),
+            }
+        }
+
+        for (n, p) in self.agreements.into_iter().enumerate() {
+            let Some((provider, offered)) = pick(&p.provider, &providers) else {
+                continue;
+            };
+            let others = |pool: &[AgencyId]| -> Vec<AgencyId> {
+                pool.iter().filter(|a| *a != provider).cloned().collect()
+            };
+            let state_others = others(&state);
+            let pool = if p.prefer_state && !state_others.is_empty() {
+                state_others
+            } else {
+                others(&all)
+            };
+            let (Some(consumer), Some(id)) = (pick(&p.consumer, &pool), id("agr", n, &p.token))
+            else {
+                continue;
+            };
+            let datasets: Vec<DatasetId> = p
+                .datasets
+                .iter()
+                .filter_map(|i| pick(i, offered).cloned())
+                .collect();
+            let end = p
+                .length_ms
+                .and_then(|ms| p.start.checked_add_signed(TimeDelta::milliseconds(ms)));
+            data.agreements.push(SharingAgreement {
+                id,
+                provider: provider.clone(),
+                consumer: consumer.clone(),
+                datasets,
+                purposes: p.purposes.iter().filter_map(|s| s.parse().ok()).collect(),
+                methods: p.methods,
+                term: Term {
+                    start: p.start,
+                    end,
+                },
+                status: p.status,
+            });
+        }
+
+        let mut issuers: Vec<AgencyId> = databases.iter().map(|(_, m)| m.clone()).collect();
+        issuers.sort();
+        issuers.dedup();
+        for (n, p) in self.accounts.into_iter().enumerate() {
+            let Some(id) = id::<AccountId>("acc", n, &p.token) else {
+                continue;
+            };
+            let for_agreement = p.agreement.as_ref().and_then(|i| pick(i, &data.agreements));
+            let (holder, issuer) = match for_agreement {
+                Some(g) => {
+                    let issuer = match (&focal, p.issuer_is_focal_point) {
+                        (Some(f), true) => f.clone(),
+                        _ => g.provider.clone(),
+                    };
+                    (g.consumer.clone(), issuer)
+                }
+                None => {
+                    let issuer = match (&focal, p.issuer_is_focal_point) {
+                        (Some(f), true) => Some(f.clone()),
+                        _ => pick(&p.issuer, &issuers).cloned().or_else(|| focal.clone()),
+                    };
+                    let (Some(holder), Some(issuer)) = (pick(&p.holder, &all), issuer) else {
+                        continue;
+                    };
+                    (holder.clone(), issuer)
+                }
+            };
+            data.accounts.push(Account {
+                id,
+                holder,
+                issuer,
+                authentication: p.authentication,
+            });
+        }
+
+        for (n, p) in self.violations.into_iter().enumerate() {
+            let Some(id) = id::<ViolationId>("vp", n, &p.token) else {
+                continue;
+            };
+            let agreement = p.agreement.as_ref().and_then(|i| pick(i, &data.agreements));
+            let (violator, agreement) = match agreement {
+                Some(g) if p.by_consumer => (g.consumer.clone(), Some(g.id.clone())),
+                Some(g) => (g.provider.clone(), Some(g.id.clone())),
+                None => match pick(&p.violator, &all) {
+                    Some(a) => (a.clone(), None),
+                    None => continue,
+                },
+            };
+            let determined_at = p.determined_after_ms.and_then(|ms| {
+                p.recorded_at
+                    .checked_add_signed(TimeDelta::milliseconds(ms))
+            });
+            data.violations.push(Violation {
+                id,
+                violator,
+                agreement,
+                kind: p.kind,
+                recorded_at: p.recorded_at,
+                determined_at,
+                description: p.description,
+            });
+        }
+        data
+    }
+}
+
+/// The plain data of a valid world of exactly `size` (see [`WorldSize`] for the records
+/// left out when they cannot exist). It always passes [`World::new`]. About 2% of worlds
+/// belong to territory `VN-33`, where no built-in pack is in force.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::World;
+/// use lgsp_policy::strategies::{WorldSize, world_data};
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(16), |(data in world_data(WorldSize::SMALL))| {
+///     prop_assert_eq!(data.agencies.len(), WorldSize::SMALL.agencies);
+///     prop_assert!(World::new(data).is_ok());
+/// });
+/// ```
+pub fn world_data(size: WorldSize) -> impl Strategy<Value = WorldData> {
+    world_plan(size).prop_map(WorldPlan::build)
+}
+
+/// A valid, checked [`World`] of exactly `size`: [`world_data`] passed through
+/// [`World::new`].
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::{WorldSize, world};
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(16), |(w in world(WorldSize::SMALL))| {
+///     prop_assert!(w.agreements().all(|g| g.provider != g.consumer));
+/// });
+/// ```
+pub fn world(size: WorldSize) -> impl Strategy<Value = World> {
+    world_data(size).prop_filter_map("World::new accepts generated worlds", |d| {
+        World::new(d).ok()
+    })
+}
+
+// ------------------------------------------------------------------------------- calendars
+
+/// A valid calendar: usually Saturday and Sunday off, covering one to four contiguous
+/// years between 2020 and 2040, with random days off and swapped working days — or the
+/// shipped [`Calendar::vietnam_public_sector`].
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::calendar;
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(16), |(c in calendar())| {
+///     prop_assert!(c.first_year() <= c.last_year());
+///     prop_assert!(c.weekly_days_off().len() < 7);
+/// });
+/// ```
+pub fn calendar() -> impl Strategy<Value = Calendar> {
+    let weekly = prop_oneof![
+        8 => Just(vec![Weekday::Sat, Weekday::Sun]),
+        1 => Just(vec![Weekday::Sun]),
+        1 => prop::sample::subsequence(
+            vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+                Weekday::Sat,
+                Weekday::Sun,
+            ],
+            0..=3,
+        ),
+    ];
+    let year = (
+        prop::collection::vec(0u32..366, 0..12),
+        prop::collection::vec((0u32..366, prop::bool::weighted(0.3)), 0..6),
+    );
+    let generated = (weekly, 2020i32..2040, prop::collection::vec(year, 1..=4)).prop_filter_map(
+        "a valid calendar",
+        |(weekly, first, years)| {
+            let mut out = Vec::new();
+            for (offset, (off, worked)) in (0i32..).zip(years) {
+                let y = first + offset;
+                let day = |n: u32| {
+                    NaiveDate::from_yo_opt(y, 1)
+                        .and_then(|d| d.checked_add_signed(TimeDelta::days(i64::from(n))))
+                        .filter(|d| d.year() == y)
+                };
+                let mut days_off: Vec<NaiveDate> = off.into_iter().filter_map(day).collect();
+                days_off.sort();
+                days_off.dedup();
+                let mut working: Vec<WorkingDay> = Vec::new();
+                for (n, swap) in worked {
+                    let Some(d) = day(n) else { continue };
+                    if !weekly.contains(&d.weekday())
+                        || days_off.contains(&d)
+                        || working.iter().any(|w| w.date == d)
+                    {
+                        continue;
+                    }
+                    working.push(WorkingDay {
+                        date: d,
+                        name: "Làm bù / Worked in exchange".to_owned(),
+                        replaces: if swap {
+                            days_off.first().copied()
+                        } else {
+                            None
+                        },
+                    });
+                }
+                out.push(YearCalendar {
+                    year: y,
+                    days_off: days_off
+                        .into_iter()
+                        .map(|date| DayOff {
+                            date,
+                            name: "Nghỉ / Day off".to_owned(),
+                        })
+                        .collect(),
+                    working_days: working,
+                });
+            }
+            Calendar::new(weekly, out).ok()
+        },
+    );
+    prop_oneof![
+        1 => Just(Calendar::vietnam_public_sector()),
+        3 => generated,
+    ]
+}
+
+// ------------------------------------------------------------------------------- requests
+
+/// What a request strategy knows of its world: the records, and the instants decisions
+/// turn on.
+#[derive(Debug)]
+struct Snapshot {
+    data: WorldData,
+    /// Agreement starts and ends, publications, evaluation expiries, the pack's entry into
+    /// force and the dates of the law's later changes.
+    edges: Vec<DateTime<FixedOffset>>,
+}
+
+impl Snapshot {
+    fn of(world: &World) -> Snapshot {
+        let data = world.to_data();
+        let mut edges: Vec<DateTime<FixedOffset>> = Vec::new();
+        for g in &data.agreements {
+            edges.push(g.term.start);
+            edges.extend(g.term.end);
+        }
+        for s in &data.datasets {
+            edges.extend(s.published.and_then(start_of_local_day));
+        }
+        for d in &data.databases {
+            edges.extend(
+                d.last_evaluated
+                    .and_then(|e| e.checked_add_months(chrono::Months::new(12)))
+                    .and_then(|e| e.succ_opt())
+                    .and_then(start_of_local_day),
+            );
+        }
+        for (y, m, d) in [(2024, 3, 5), (2025, 7, 1), (2025, 8, 19), (2025, 10, 22)] {
+            edges.extend(NaiveDate::from_ymd_opt(y, m, d).and_then(start_of_local_day));
+        }
+        Snapshot { data, edges }
+    }
+
+    fn kind_of(&self, agency: &AgencyId) -> Option<AgencyKind> {
+        self.data
+            .agencies
+            .iter()
+            .find(|a| &a.id == agency)
+            .map(|a| a.kind)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Focus {
+    /// Around an agreement.
+    Agreement,
+    /// Any account and dataset.
+    Anything,
+    /// An unknown account, dataset, or both.
+    Unknown(u8),
+}
+
+#[derive(Debug, Clone)]
+enum When {
+    /// A fraction of the way through the focused agreement's term (or a year after its
+    /// start when it has no end).
+    InTerm(f64),
+    /// An edge of the world, moved by a few milliseconds, a second or a day.
+    Edge(Index, i64),
+    /// Anywhere in the window.
+    Anytime(DateTime<FixedOffset>),
+    /// Past the year 9999, where Cedar's datetimes end.
+    Beyond(i64),
+}
+
+#[derive(Debug, Clone)]
+struct RequestPart {
+    focus: Focus,
+    /// Around an agreement: everything the requester controls fits the agreement.
+    cooperative: bool,
+    agreement: Index,
+    account: Index,
+    dataset: Index,
+    consumer_account: bool,
+    agreement_dataset: bool,
+    agreement_purpose: bool,
+    purpose: Index,
+    agreement_method: bool,
+    method: Index,
+    action: Action,
+    fitting_channel: bool,
+    channel: Channel,
+    when: When,
+    offset: FixedOffset,
+    authenticated: bool,
+    subject_requested: bool,
+    unknown: String,
+}
+
+fn request_part() -> impl Strategy<Value = RequestPart> {
+    request_fields().prop_map(|mut p| {
+        if p.cooperative && matches!(p.focus, Focus::Agreement) {
+            p.consumer_account = true;
+            p.agreement_dataset = true;
+            p.agreement_purpose = true;
+            p.agreement_method = true;
+            p.fitting_channel = true;
+            p.authenticated = true;
+            p.subject_requested = true;
+            // Edges stay: a cooperative request on the edge of a term is the sharpest test.
+            if matches!(p.when, When::Anytime(_)) {
+                p.when = When::InTerm(0.5);
+            }
+        }
+        p
+    })
+}
+
+fn request_fields() -> impl Strategy<Value = RequestPart> {
+    let focus = prop_oneof![
+        14 => Just(Focus::Agreement),
+        5 => Just(Focus::Anything),
+        1 => (0u8..3).prop_map(Focus::Unknown),
+    ];
+    let when = prop_oneof![
+        60 => (0.0f64..1.0).prop_map(When::InTerm),
+        30 => (
+            any::<Index>(),
+            prop::sample::select(vec![-MS_PER_DAY, -1_000, -1, 0, 0, 0, 1, 1_000, MS_PER_DAY]),
+        )
+            .prop_map(|(i, d)| When::Edge(i, d)),
+        15 => instant().prop_map(When::Anytime),
+        1 => (0i64..(365 * MS_PER_DAY)).prop_map(When::Beyond),
+    ];
+    (
+        prop::bool::weighted(0.7),
+        (
+            focus,
+            any::<Index>(),
+            any::<Index>(),
+            any::<Index>(),
+            prop::bool::weighted(0.9),
+            prop::bool::weighted(0.85),
+        ),
+        (
+            prop::bool::weighted(0.85),
+            any::<Index>(),
+            prop::bool::weighted(0.85),
+            any::<Index>(),
+            prop::sample::select(Action::ALL.to_vec()),
+            prop::bool::weighted(0.85),
+            prop::sample::select(Channel::ALL.to_vec()),
+        ),
+        (
+            when,
+            offset(),
+            prop::bool::weighted(0.93),
+            prop::bool::weighted(0.6),
+            "[a-z0-9]{1,8}",
+        ),
+    )
+        .prop_map(
+            |(
+                cooperative,
+                (focus, agreement, account, dataset, consumer_account, agreement_dataset),
+                (
+                    agreement_purpose,
+                    purpose,
+                    agreement_method,
+                    method,
+                    action,
+                    fitting_channel,
+                    channel,
+                ),
+                (when, offset, authenticated, subject_requested, unknown),
+            )| RequestPart {
+                focus,
+                cooperative,
+                agreement,
+                account,
+                dataset,
+                consumer_account,
+                agreement_dataset,
+                agreement_purpose,
+                purpose,
+                agreement_method,
+                method,
+                action,
+                fitting_channel,
+                channel,
+                when,
+                offset,
+                authenticated,
+                subject_requested,
+                unknown,
+            },
+        )
+}
+
+impl Snapshot {
+    fn request(&self, p: &RequestPart) -> Option<AccessRequest> {
+        let data = &self.data;
+        let focused = match p.focus {
+            Focus::Agreement => pick(&p.agreement, &data.agreements),
+            _ => None,
+        };
+        let any_account = pick(&p.account, &data.accounts);
+        let any_dataset = pick(&p.dataset, &data.datasets);
+
+        // The account: an account of the agreement's consumer, when it has one; for a
+        // cooperative requester, one issued for the provider when it has one.
+        let account = match focused {
+            Some(g) if p.consumer_account => {
+                let mut own: Vec<&Account> = data
+                    .accounts
+                    .iter()
+                    .filter(|a| a.holder == g.consumer)
+                    .collect();
+                let focal = |a: &Account| {
+                    self.kind_of(&a.issuer)
+                        .is_some_and(AgencyKind::is_provincial_focal_point)
+                };
+                if p.cooperative && own.iter().any(|a| a.issuer == g.provider || focal(a)) {
+                    own.retain(|a| a.issuer == g.provider || focal(a));
+                }
+                pick(&p.account, &own).copied().or(any_account)
+            }
+            _ => any_account,
+        };
+        // The dataset: one the agreement covers, or another of its provider's.
+        let dataset_id = match focused {
+            Some(g) if p.agreement_dataset => pick(&p.dataset, &g.datasets).cloned(),
+            Some(g) => {
+                let theirs: Vec<&DatasetId> = data
+                    .datasets
+                    .iter()
+                    .filter(|s| {
+                        data.databases
+                            .iter()
+                            .any(|d| d.id == s.database && d.manager == g.provider)
+                    })
+                    .map(|s| &s.id)
+                    .collect();
+                pick(&p.dataset, &theirs).copied().cloned()
+            }
+            None => None,
+        }
+        .or_else(|| any_dataset.map(|s| s.id.clone()));
+
+        let mut account_id = account.map(|a| a.id.clone());
+        let mut dataset_id = dataset_id;
+        let (no_account, no_dataset) = match p.focus {
+            Focus::Unknown(which) => (which != 1, which != 0),
+            _ => (false, false),
+        };
+        if no_account || account_id.is_none() {
+            account_id = format!("nobody-{}", p.unknown).parse().ok();
+        }
+        if no_dataset || dataset_id.is_none() {
+            dataset_id = format!("nothing-{}", p.unknown).parse().ok();
+        }
+
+        let purpose = match focused {
+            Some(g) if p.agreement_purpose => pick(&p.purpose, &g.purposes).cloned(),
+            _ => None,
+        }
+        .or_else(|| pick(&p.purpose, &PURPOSES).and_then(|s| s.parse().ok()))?;
+
+        let action = match focused {
+            Some(g) if p.agreement_method => Action::ALL
+                .into_iter()
+                .filter(|a| g.methods.contains(&a.method()))
+                .nth(p.method.index(g.methods.len().max(1)))
+                .unwrap_or(p.action),
+            _ => p.action,
+        };
+
+        let holder_kind = account.and_then(|a| self.kind_of(&a.holder));
+        let channel = match holder_kind {
+            Some(kind) if p.fitting_channel => {
+                if !kind.is_state_administrative() {
+                    Channel::Portal
+                } else if !kind.is_in_province() {
+                    Channel::NgspLgsp
+                } else if matches!(p.channel, Channel::Portal | Channel::NgspLgsp) {
+                    p.channel
+                } else {
+                    Channel::Lgsp
+                }
+            }
+            _ => p.channel,
+        };
+
+        let at = self.when(p, focused);
+        Some(AccessRequest {
+            account: account_id?,
+            action,
+            dataset: dataset_id?,
+            channel,
+            purpose,
+            at: at.with_timezone(&p.offset),
+            authenticated: p.authenticated,
+            subject_requested: p.subject_requested,
+        })
+    }
+
+    fn when(&self, p: &RequestPart, focused: Option<&SharingAgreement>) -> DateTime<FixedOffset> {
+        let fallback = || {
+            instant_ms(WINDOW_START_MS + 500 * MS_PER_DAY, VIETNAM_OFFSET)
+                .unwrap_or_else(|| DateTime::<Utc>::UNIX_EPOCH.fixed_offset())
+        };
+        let shift = |at: DateTime<FixedOffset>, ms: i64| {
+            at.checked_add_signed(TimeDelta::milliseconds(ms))
+                .unwrap_or(at)
+        };
+        match (&p.when, focused) {
+            (When::InTerm(f), Some(g)) => {
+                let span = g.term.end.map_or(365 * MS_PER_DAY, |end| {
+                    (end - g.term.start).num_milliseconds()
+                });
+                // Truncation is the point: a whole number of milliseconds into the term.
+                #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+                let into = (span as f64 * f) as i64;
+                shift(g.term.start, into)
+            }
+            (When::Edge(i, delta), _) => pick(i, &self.edges)
+                .map(|e| shift(*e, *delta))
+                .unwrap_or_else(fallback),
+            (When::Anytime(at), _) => *at,
+            (When::Beyond(ms), _) => {
+                // 10000-01-01T00:00Z plus up to a year.
+                instant_ms(253_402_300_800_000 + ms, VIETNAM_OFFSET).unwrap_or_else(fallback)
+            }
+            (When::InTerm(f), None) => {
+                #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+                let ms = IN_FORCE_MS + ((WINDOW_END_MS - IN_FORCE_MS) as f64 * f) as i64;
+                instant_ms(ms, VIETNAM_OFFSET).unwrap_or_else(fallback)
+            }
+        }
+    }
+}
+
+/// Access requests drawn relative to `world`, biased to reach the interesting cases:
+/// most name an agreement's consumer, dataset, purpose and method at a time inside the
+/// term or on an edge of it; the rest take any account and dataset of the world, an
+/// unknown account or dataset (about 5%), or a time past the year 9999 (about 1%).
+///
+/// The strategy owns a copy of the world's data, so it does not borrow `world`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::{WorldSize, requests_for, world};
+/// use proptest::prelude::*;
+///
+/// let cases = world(WorldSize::SMALL).prop_flat_map(|w| {
+///     let requests = prop::collection::vec(requests_for(&w), 1..4);
+///     (Just(w), requests)
+/// });
+/// proptest!(ProptestConfig::with_cases(16), |((w, requests) in cases)| {
+///     for r in &requests {
+///         // Most requests name a known account.
+///         let _known = w.account(&r.account).is_some();
+///     }
+/// });
+/// ```
+pub fn requests_for(world: &World) -> impl Strategy<Value = AccessRequest> + use<> {
+    let snapshot = Arc::new(Snapshot::of(world));
+    request_part().prop_filter_map("a request", move |p| snapshot.request(&p))
+}
