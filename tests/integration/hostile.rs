@@ -333,7 +333,8 @@ proptest! {
             apply(&mut bytes, e);
         }
         let text = String::from_utf8_lossy(&bytes).into_owned();
-        if let Err(e) = RulePack::from_sources(manifest, [(name, text)]) {
+        let sources = files.iter().map(|(n, t)| (n.to_string(), if *n == name { text.clone() } else { t.to_string() }));
+        if let Err(e) = RulePack::from_sources(manifest, sources) {
             check_pack_error(&e, name)?;
         }
     }
@@ -478,15 +479,15 @@ fn policies_too_complex_for_cedar_are_refused_before_it_parses_them() {
             " else false".repeat(40)
         ),
     ] {
-        let text = format!(
-            "{}\n{header}forbid (principal, action, resource) when {{ {body} }};",
-            files[0].1
+        let sources = crate::support::with_access_appended(
+            files,
+            &format!("{header}forbid (principal, action, resource) when {{ {body} }};"),
         );
         let started = std::time::Instant::now();
         // A 2 MiB stack, the default for spawned threads, where the failures were seen.
         let result = std::thread::Builder::new()
             .stack_size(2 << 20)
-            .spawn(move || RulePack::from_sources(manifest, [("access.cedar", text)]).err())
+            .spawn(move || RulePack::from_sources(manifest, sources).err())
             .unwrap()
             .join()
             .unwrap();

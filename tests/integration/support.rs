@@ -32,7 +32,21 @@ pub fn engine() -> Engine {
 /// The built-in pack with extra policy text appended to `access.cedar`.
 pub fn builtin_pack_with(extra: &str) -> RulePack {
     let (manifest, files) = RulePack::builtin_sources();
-    let (name, text) = files[0];
-    RulePack::from_sources(manifest, [(name, format!("{text}\n{extra}"))])
+    RulePack::from_sources(manifest, with_access_appended(files, extra))
         .unwrap_or_else(|e| panic!("the test pack loads: {e}"))
+}
+
+/// The built-in pack's files, with `extra` appended to `access.cedar`.
+pub fn with_access_appended(files: &[(&str, &str)], extra: &str) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|(n, t)| {
+            let text = if *n == "access.cedar" {
+                format!("{t}\n{extra}")
+            } else {
+                (*t).to_owned()
+            };
+            ((*n).to_owned(), text)
+        })
+        .collect()
 }
