@@ -172,7 +172,7 @@ impl Engine {
     pub fn decide(&self, world: &World, request: &AccessRequest) -> Decision {
         let date = model::local_date(request.at);
         let Some(pack) = self.pack_for(&world.territory, date) else {
-            return self.no_pack(world, date);
+            return self.no_pack(world, date, request.at);
         };
         let mut reasons = Vec::new();
         let account_idx = world.accounts.get_index_of(&request.account);
@@ -202,7 +202,7 @@ impl Engine {
                 date,
                 None,
                 None,
-                None,
+                valid_until(pack, request.at, Vec::new()),
             );
         };
         let (Some((_, account)), Some((_, dataset))) = (
@@ -217,7 +217,7 @@ impl Engine {
                 date,
                 None,
                 None,
-                None,
+                valid_until(pack, request.at, Vec::new()),
             );
         };
         let holder = &account.holder;
@@ -238,7 +238,7 @@ impl Engine {
                 date,
                 holder_kind,
                 None,
-                None,
+                valid_until(pack, request.at, Vec::new()),
             );
         }
 
@@ -290,7 +290,7 @@ impl Engine {
                 date,
                 holder_kind,
                 None,
-                None,
+                valid_until(pack, request.at, Vec::new()),
             );
         };
 
@@ -490,7 +490,7 @@ impl Engine {
         }
     }
 
-    fn no_pack(&self, world: &World, date: NaiveDate) -> Decision {
+    fn no_pack(&self, world: &World, date: NaiveDate, at: DateTime<FixedOffset>) -> Decision {
         // Cite the nearest pack of the same territory, else the first pack.
         let pack = self
             .packs
@@ -504,6 +504,15 @@ impl Engine {
             r.detail = Some(format!("territory `{}` on {date}", world.territory));
             reasons.push(r);
         }
+        // True until a pack of the territory comes into force.
+        let valid_until = self
+            .packs
+            .iter()
+            .filter(|p| p.manifest.territory == world.territory)
+            .filter_map(|p| model::start_of_local_day(p.manifest.effective_from))
+            .filter(|t| *t > at)
+            .min()
+            .map(|t| t.with_timezone(&model::vn_offset()));
         Decision {
             outcome: Outcome::Deny,
             reasons,
@@ -511,7 +520,7 @@ impl Engine {
             advisories: Vec::new(),
             pack: None,
             agreement: None,
-            valid_until: None,
+            valid_until,
         }
     }
 }
@@ -548,8 +557,11 @@ fn valid_until(
             .effective_until
             .and_then(model::start_of_local_day),
     );
+    // Cedar sees instants to the millisecond (model::cedar_datetime_text), so a time is
+    // crossed, for the policies, at its whole millisecond.
     times
         .into_iter()
+        .map(model::whole_millisecond)
         .filter(|t| *t > at)
         .min()
         .map(|t| t.with_timezone(&model::vn_offset()))

@@ -106,6 +106,14 @@ pub(crate) fn cedar_datetime_text(at: DateTime<FixedOffset>) -> String {
     text
 }
 
+/// The instant as Cedar sees it: cut to the whole millisecond, as
+/// [`cedar_datetime_text`] writes it.
+pub(crate) fn whole_millisecond(at: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    use chrono::Timelike;
+    let millis = at.timestamp_subsec_millis().min(999);
+    at.with_nanosecond(millis * 1_000_000).unwrap_or(at)
+}
+
 /// The extension function name `datetime`, parsed once.
 fn datetime_name() -> Option<&'static cedar_policy_core::ast::Name> {
     static NAME: std::sync::OnceLock<Option<cedar_policy_core::ast::Name>> =

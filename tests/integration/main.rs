@@ -11,3 +11,4 @@
 mod access;
 mod deadline;
 mod support;
+mod validity;
