@@ -38,6 +38,9 @@ const SEED: u64 = 0x5EED_0557_2024;
 const SIZES: [usize; 3] = [100, 10_000, 100_000];
 /// Extra policies for another action, to show that slicing keeps them off the path.
 const EXTRA_POLICIES: usize = 200;
+/// From this size on, the naive baseline and `World::new` are timed once, not by
+/// criterion (ten samples of several seconds each would take minutes).
+const HEAVY: usize = 100_000;
 
 fn sizes() -> Vec<usize> {
     match std::env::var("LGSP_BENCH_SIZES") {
@@ -92,11 +95,53 @@ struct PoolFacts {
     allowed: usize,
     evaluations: usize,
     hand_disagreements: usize,
+    /// Single-shot timings, for the sizes where criterion's ten samples would take minutes.
+    world_once: Duration,
+    naive_once: Option<Duration>,
+    paired: Option<Paired>,
 }
 
-fn bench_size(c: &mut Criterion, size: usize, cedar: &Cedar, threads: bool) -> PoolFacts {
+/// Ratios from interleaved rounds (see `interleaved`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Paired {
+    rounds: usize,
+    decide_vs_floor: f64,
+    decide_vs_hand: f64,
+    pack200_vs_builtin: f64,
+    /// decide on this province / decide on the reference (smallest) province.
+    vs_reference: f64,
+    threads: Option<Threads>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Threads {
+    /// throughput on 2 threads / on 1 thread, wall clock.
+    speedup: f64,
+    /// CPU µs per decision on 1 thread and on 2 threads (from /proc/thread-self/stat).
+    cpu_us_1: f64,
+    cpu_us_2: f64,
+}
+
+/// A province decided alongside every other, so that flatness is a ratio of times taken
+/// under the same load.
+struct Reference {
+    world: World,
+    requests: Vec<AccessRequest>,
+}
+
+fn bench_size(
+    c: &mut Criterion,
+    size: usize,
+    cedar: &Cedar,
+    threads: bool,
+    reference: &Reference,
+    rounds: usize,
+) -> PoolFacts {
     let province = common::province(size, SEED);
-    let world = World::new(province.data.clone()).unwrap();
+    let data = province.data.clone();
+    let started = Instant::now();
+    let world = World::new(data).unwrap();
+    let world_once = started.elapsed();
     let engine = Engine::builtin().unwrap();
     let extra = Engine::new(extra_pack());
     let requests = &province.requests;
@@ -115,7 +160,12 @@ fn bench_size(c: &mut Criterion, size: usize, cedar: &Cedar, threads: bool) -> P
             .count(),
         evaluations: floor.len(),
         hand_disagreements: baselines::disagreements(&engine, &world, requests),
+        world_once,
+        naive_once: None,
+        paired: None,
     };
+    let mut facts = facts;
+    let heavy = size >= HEAVY;
 
     eprintln!(
         "province of {size} agreements: {} requests ({} queries), {} allowed, {:.2} Cedar evaluations per request, hand check disagrees on {}",
@@ -169,21 +219,31 @@ fn bench_size(c: &mut Criterion, size: usize, cedar: &Cedar, threads: bool) -> P
     });
     g.finish();
 
-    // The naive integration: one request per iteration, cycling through the pool.
-    let mut g = c.benchmark_group(format!("naive_{size}"));
-    g.sampling_mode(SamplingMode::Flat).sample_size(10);
-    if size >= 10_000 {
-        g.warm_up_time(Duration::from_millis(1));
+    // The naive integration: one request per iteration, cycling through the pool; on the
+    // largest province, a few requests timed once (each takes seconds).
+    if heavy {
+        let n = 2;
+        let started = Instant::now();
+        for r in requests.iter().take(n) {
+            black_box(cedar.naive_decide(&world, r));
+        }
+        facts.naive_once = Some(started.elapsed() / n as u32);
+    } else {
+        let mut g = c.benchmark_group(format!("naive_{size}"));
+        g.sampling_mode(SamplingMode::Flat).sample_size(10);
+        if size >= 10_000 {
+            g.warm_up_time(Duration::from_millis(1));
+        }
+        let mut next = 0usize;
+        g.bench_function("decide", |b| {
+            b.iter(|| {
+                let r = &requests[next % requests.len()];
+                next += 1;
+                black_box(cedar.naive_decide(&world, r))
+            })
+        });
+        g.finish();
     }
-    let mut next = 0usize;
-    g.bench_function("decide", |b| {
-        b.iter(|| {
-            let r = &requests[next % requests.len()];
-            next += 1;
-            black_box(cedar.naive_decide(&world, r))
-        })
-    });
-    g.finish();
 
     if threads {
         // One engine shared by one and by two threads; each thread decides the whole pool
@@ -209,16 +269,60 @@ fn bench_size(c: &mut Criterion, size: usize, cedar: &Cedar, threads: bool) -> P
         g.finish();
     }
 
-    let mut g = c.benchmark_group(format!("build_{size}"));
-    g.sampling_mode(SamplingMode::Flat).sample_size(10);
-    g.bench_function("world", |b| {
-        b.iter_batched(
-            || province.data.clone(),
-            |data| World::new(data).unwrap(),
-            BatchSize::PerIteration,
-        )
-    });
-    g.finish();
+    if !heavy {
+        let mut g = c.benchmark_group(format!("build_{size}"));
+        g.sampling_mode(SamplingMode::Flat).sample_size(10);
+        g.bench_function("world", |b| {
+            b.iter_batched(
+                || province.data.clone(),
+                |data| World::new(data).unwrap(),
+                BatchSize::PerIteration,
+            )
+        });
+        g.finish();
+    }
+
+    // The ratios of the table, from interleaved rounds: every round times each
+    // contender once over the same pool, so a ratio compares times taken under the same
+    // load (the machine is shared; criterion's benches above run one after the other).
+    if rounds > 0 {
+        let floor_all = || {
+            for p in &floor {
+                black_box(cedar.authorizer.is_authorized(
+                    black_box(&p.request),
+                    &cedar.policies,
+                    &p.entities,
+                ));
+            }
+        };
+        let hand_all = || {
+            for r in requests {
+                black_box(baselines::hand_decide(black_box(&world), black_box(r)));
+            }
+        };
+        let t = interleaved(
+            rounds,
+            &mut [
+                &mut || decide_all(&engine, &world, requests),
+                &mut || floor_all(),
+                &mut || hand_all(),
+                &mut || decide_all(&engine, &world, &queries),
+                &mut || decide_all(&extra, &world, &queries),
+                &mut || decide_all(&engine, &reference.world, &reference.requests),
+            ],
+        );
+        let per = |i: usize, n: usize| -> Vec<f64> { t[i].iter().map(|x| x / n as f64).collect() };
+        let decide = per(0, requests.len());
+        let reference_decide = per(5, reference.requests.len());
+        facts.paired = Some(Paired {
+            rounds,
+            decide_vs_floor: median_ratio(&t[0], &t[1]),
+            decide_vs_hand: median_ratio(&t[0], &t[2]),
+            pack200_vs_builtin: median_ratio(&t[4], &t[3]),
+            vs_reference: median_ratio(&decide, &reference_decide),
+            threads: threads.then(|| shared_engine(&engine, &world, requests, rounds)),
+        });
+    }
 
     // -------------------------------------------------------------- suspension, catalog
     // PLACE FOR THE SUSPENSION AND CATALOG BENCHES. Those decisions are being written on
@@ -232,17 +336,29 @@ fn bench_size(c: &mut Criterion, size: usize, cedar: &Cedar, threads: bool) -> P
     facts
 }
 
-/// The parts of one evaluation the engine builds per request, measured alone.
+/// `datetime("…")` as the engine builds it (src/model.rs): the function name parsed once.
+fn datetime_cached_name(text: &str) -> cedar_policy::RestrictedExpression {
+    use cedar_policy_core::ast::{Name, RestrictedExpr};
+    static NAME: std::sync::OnceLock<Name> = std::sync::OnceLock::new();
+    let name = NAME.get_or_init(|| Name::parse_unqualified_name("datetime").unwrap());
+    RestrictedExpr::call_extension_fn(name.clone(), [RestrictedExpr::val(text)]).into()
+}
+
+/// The parts of one evaluation the engine builds per request, measured alone: is the
+/// per-request context worth optimising?
 fn bench_parts(c: &mut Criterion, cedar: &Cedar) {
     use cedar_policy::{Context, RestrictedExpression};
     let text = "2024-06-03T09:30:00.000+0700";
     let mut g = c.benchmark_group("parts");
-    g.bench_function("new_datetime", |b| {
+    g.bench_function("datetime_new_datetime", |b| {
         b.iter(|| RestrictedExpression::new_datetime(black_box(text)))
     });
-    let pairs = || {
+    g.bench_function("datetime_cached_name", |b| {
+        b.iter(|| datetime_cached_name(black_box(text)))
+    });
+    let pairs = |now: RestrictedExpression| {
         vec![
-            ("now".to_owned(), RestrictedExpression::new_datetime(text)),
+            ("now".to_owned(), now),
             (
                 "channel".to_owned(),
                 RestrictedExpression::new_string("lgsp".into()),
@@ -265,11 +381,14 @@ fn bench_parts(c: &mut Criterion, cedar: &Cedar) {
             ),
         ]
     };
-    g.bench_function("context_from_pairs", |b| {
-        b.iter(|| Context::from_pairs(pairs()).unwrap())
+    g.bench_function("context_new_datetime", |b| {
+        b.iter(|| Context::from_pairs(pairs(RestrictedExpression::new_datetime(text))).unwrap())
+    });
+    g.bench_function("context_cached_name", |b| {
+        b.iter(|| Context::from_pairs(pairs(datetime_cached_name(text))).unwrap())
     });
     let action = cedar.uid("Action", "query");
-    g.bench_function("context_from_json_with_schema", |b| {
+    g.bench_function("context_json_with_schema", |b| {
         b.iter(|| {
             let v = serde_json::json!({
                 "now": text,
@@ -291,6 +410,107 @@ fn bench_engine_build(c: &mut Criterion) {
     g.bench_function("builtin", |b| b.iter(|| Engine::builtin().unwrap()));
     g.bench_function("pack200", |b| b.iter(|| Engine::new(extra_pack())));
     g.finish();
+}
+
+// ------------------------------------------------------------------ interleaved rounds
+
+/// Rounds of the interleaved measurement: `LGSP_BENCH_ROUNDS`, default 30; none under
+/// `--test` and `--list`.
+fn rounds(testing: bool) -> usize {
+    if testing {
+        return 0;
+    }
+    std::env::var("LGSP_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(30)
+}
+
+/// Runs every contender once per round, in an order reversed every other round, and
+/// returns each contender's seconds per round.
+fn interleaved(rounds: usize, contenders: &mut [&mut dyn FnMut()]) -> Vec<Vec<f64>> {
+    let n = contenders.len();
+    let mut times = vec![Vec::with_capacity(rounds); n];
+    for round in 0..rounds {
+        for k in 0..n {
+            let i = if round % 2 == 0 { k } else { n - 1 - k };
+            let start = Instant::now();
+            (contenders[i])();
+            times[i].push(start.elapsed().as_secs_f64());
+        }
+    }
+    times
+}
+
+fn median_of(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    }
+}
+
+/// The median over rounds of a[i] / b[i].
+fn median_ratio(a: &[f64], b: &[f64]) -> f64 {
+    median_of(a.iter().zip(b).map(|(x, y)| x / y).collect())
+}
+
+/// CPU time of the calling thread, in seconds (utime + stime of /proc/thread-self/stat,
+/// in clock ticks of 1/100 s).
+fn thread_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    fields.iter().sum::<u64>() as f64 / 100.0
+}
+
+/// One engine shared by one thread and by two, in interleaved rounds: each thread decides
+/// the pool `PASSES` times. Wall-clock speedup, and CPU time per decision on each side
+/// (a speedup short of 2 with equal CPU per decision means the cores were busy with other
+/// work, not that the threads got in each other's way).
+fn shared_engine(
+    engine: &Engine,
+    world: &World,
+    requests: &[AccessRequest],
+    rounds: usize,
+) -> Threads {
+    const PASSES: usize = 4;
+    let cpu = std::sync::Mutex::new([0.0f64; 2]);
+    let run = |threads: usize| {
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    let start = thread_cpu();
+                    for _ in 0..PASSES {
+                        decide_all(engine, world, requests);
+                    }
+                    let used = thread_cpu() - start;
+                    if let Ok(mut c) = cpu.lock() {
+                        c[threads - 1] += used;
+                    }
+                });
+            }
+        })
+    };
+    let t = interleaved(rounds, &mut [&mut || run(1), &mut || run(2)]);
+    let one: Vec<f64> = t[0].iter().map(|x| 2.0 * x).collect();
+    let decisions = (rounds * PASSES * requests.len()) as f64;
+    let cpu = cpu.into_inner().unwrap_or_default();
+    Threads {
+        speedup: median_ratio(&one, &t[1]),
+        cpu_us_1: cpu[0] / decisions * 1e6,
+        cpu_us_2: cpu[1] / (2.0 * decisions) * 1e6,
+    }
 }
 
 // ------------------------------------------------------------------ memory
@@ -362,7 +582,7 @@ fn criterion_dir() -> PathBuf {
 }
 
 /// The median time of one iteration of a benchmark measured in this run, in ns.
-fn median(dir: &Path, since: SystemTime, group: &str, function: &str) -> Option<f64> {
+fn criterion_median(dir: &Path, since: SystemTime, group: &str, function: &str) -> Option<f64> {
     let path = dir.join(group).join(function).join("new/estimates.json");
     let fresh = std::fs::metadata(&path)
         .and_then(|m| m.modified())
@@ -374,9 +594,14 @@ fn median(dir: &Path, since: SystemTime, group: &str, function: &str) -> Option<
     v["median"]["point_estimate"].as_f64()
 }
 
-fn summary(since: SystemTime, facts: &BTreeMap<usize, PoolFacts>, threads_size: Option<usize>) {
+fn summary(
+    since: SystemTime,
+    start_load: &str,
+    facts: &BTreeMap<usize, PoolFacts>,
+    threads_size: Option<usize>,
+) {
     let dir = criterion_dir();
-    let m = |g: &str, f: &str| median(&dir, since, g, f);
+    let m = |g: &str, f: &str| criterion_median(&dir, since, g, f);
     let per = |g: &str, f: &str, n: usize| m(g, f).map(|t| t / n as f64 / 1000.0);
     let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
         (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
@@ -395,54 +620,68 @@ fn summary(since: SystemTime, facts: &BTreeMap<usize, PoolFacts>, threads_size: 
         })
         .unwrap_or_else(|| "unknown CPU".into());
     let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
     out.push_str(&format!(
-        "\n## lgsp-policy bench summary (medians of this run; {cores} cores, {cpu})\n\n"
+        "\n## lgsp-policy bench summary ({cores} cores, {cpu}; load average at the start {start_load}, at the end {})\n\n",
+        load.join(" ")
     ));
-    out.push_str("### Ratios (target)\n\n| agreements | decide / Cedar floor (≤ 1.3) | decide / hand floor | naive / decide | pack200 / builtin, query (≤ 1.2) |\n|---:|---:|---:|---:|---:|\n");
-    let mut decide_us = BTreeMap::new();
+    let rounds = facts
+        .values()
+        .find_map(|f| f.paired.map(|p| p.rounds))
+        .unwrap_or(0);
+    out.push_str(&format!(
+        "### Ratios (targets in brackets): medians of per-round ratios over {rounds} interleaved rounds\n\n\
+         | agreements | decide / Cedar floor (≤ 1.3) | decide / decide on the smallest province (≤ 1.1) | pack200 / built-in pack, queries (≤ 1.2) | decide / hand floor | naive / decide |\n\
+         |---:|---:|---:|---:|---:|---:|\n"
+    ));
+    let f2 = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.2}"));
     for &s in &sizes {
-        let n = facts[&s].requests;
+        let f = &facts[&s];
         let g = format!("access_{s}");
-        let nq = m(&g, "decide_query");
-        let decide = per(&g, "decide", n);
-        decide_us.insert(s, decide);
-        let floor = per(&g, "cedar_floor", n);
-        let hand = per(&g, "hand_floor", n);
-        let naive = m(&format!("naive_{s}"), "decide").map(|t| t / 1000.0);
+        let decide = per(&g, "decide", f.requests);
+        let naive = m(&format!("naive_{s}"), "decide")
+            .or(f.naive_once.map(|d| d.as_nanos() as f64))
+            .map(|t| t / 1000.0);
+        let p = f.paired;
         out.push_str(&format!(
-            "| {s} | {} | {} | {} | {} |\n",
-            ratio(decide, floor),
-            ratio(decide, hand),
+            "| {s} | {} | {} | {} | {} | {} |\n",
+            f2(p.map(|p| p.decide_vs_floor)),
+            f2(p.map(|p| p.vs_reference)),
+            f2(p.map(|p| p.pack200_vs_builtin)),
+            f2(p.map(|p| p.decide_vs_hand)),
             ratio(naive, decide),
-            ratio(m(&g, "decide_query_pack200"), nq),
         ));
     }
-    if let (Some(small), Some(large)) = (sizes.first(), sizes.last())
-        && small != large
+    if let Some(s) = threads_size
+        && let Some(t) = facts.get(&s).and_then(|f| f.paired).and_then(|p| p.threads)
     {
         out.push_str(&format!(
-            "\ndecide on {large} / decide on {small} agreements (≤ 1.1): {}\n",
-            ratio(decide_us[large], decide_us[small])
+            "\nOne Engine shared by 2 threads, {s} agreements: throughput × {:.2} of one thread (≥ 1.8); CPU per decision {:.1} µs on 1 thread, {:.1} µs on 2 threads\n",
+            t.speedup, t.cpu_us_1, t.cpu_us_2
         ));
     }
     if let Some(s) = threads_size {
         let g = format!("threads_{s}");
         out.push_str(&format!(
-            "throughput of one Engine on 2 threads / on 1 thread, {s} agreements (≥ 1.8): {}\n",
+            "(criterion, run one after the other: 2 threads / 1 thread throughput {})\n",
             ratio(m(&g, "1").map(|t| 2.0 * t), m(&g, "2"))
         ));
     }
-    out.push_str("\n### Absolute times, µs per request\n\n| agreements | decide | Cedar floor | hand floor | naive | decide (query) | decide (query, pack200) | Cedar evaluations / request | allowed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("\n### Absolute times, µs per request (criterion medians, each bench run on its own)\n\n| agreements | decide | Cedar floor | Cedar, whole-world store | hand floor | naive | decide (query) | decide (query, pack200) | Cedar evaluations / request | allowed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for &s in &sizes {
         let f = &facts[&s];
         let g = format!("access_{s}");
         let queries = m(&g, "decide_query");
         out.push_str(&format!(
-            "| {s} | {} | {} | {} | {} | {} | {} | {:.2} | {}/{} |\n",
+            "| {s} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {}/{} |\n",
             us(per(&g, "decide", f.requests)),
             us(per(&g, "cedar_floor", f.requests)),
+            us(per(&g, "cedar_whole_store", f.requests)),
             us(per(&g, "hand_floor", f.requests)),
-            us(m(&format!("naive_{s}"), "decide").map(|t| t / 1000.0)),
+            us(m(&format!("naive_{s}"), "decide")
+                .or(f.naive_once.map(|d| d.as_nanos() as f64))
+                .map(|t| t / 1000.0)),
             us(queries.map(|t| t / f.queries as f64 / 1000.0)),
             us(m(&g, "decide_query_pack200").map(|t| t / f.queries as f64 / 1000.0)),
             f.evaluations as f64 / f.requests as f64,
@@ -452,7 +691,9 @@ fn summary(since: SystemTime, facts: &BTreeMap<usize, PoolFacts>, threads_size: 
     }
     out.push_str("\n### Construction and memory\n\n| agreements | World::new (ms) | peak RSS (MiB) | RSS of the data alone (MiB) | RSS after building (MiB) |\n|---:|---:|---:|---:|---:|\n");
     for &s in &sizes {
-        let world = m(&format!("build_{s}"), "world").map(|t| t / 1e6);
+        let world = m(&format!("build_{s}"), "world")
+            .or(Some(facts[&s].world_once.as_nanos() as f64))
+            .map(|t| t / 1e6);
         let mem = memory(s);
         let mib = |k: u64| format!("{:.1}", k as f64 / 1024.0);
         out.push_str(&format!(
@@ -468,6 +709,34 @@ fn summary(since: SystemTime, facts: &BTreeMap<usize, PoolFacts>, threads_size: 
         m("build_engine", "builtin").map_or("–".into(), |t| format!("{:.2}", t / 1e6)),
         m("build_engine", "pack200").map_or("–".into(), |t| format!("{:.2}", t / 1e6)),
     ));
+    out.push_str("\n### Building one request's context (µs)\n\n| part | µs |\n|---|---:|\n");
+    for (name, label) in [
+        (
+            "datetime_new_datetime",
+            "`RestrictedExpression::new_datetime`",
+        ),
+        (
+            "datetime_cached_name",
+            "`datetime(…)` with the name parsed once (the engine)",
+        ),
+        (
+            "context_new_datetime",
+            "`Context::from_pairs`, six pairs, with `new_datetime`",
+        ),
+        (
+            "context_cached_name",
+            "`Context::from_pairs`, six pairs, name parsed once (the engine)",
+        ),
+        (
+            "context_json_with_schema",
+            "`Context::from_json_value` with the schema",
+        ),
+    ] {
+        out.push_str(&format!(
+            "| {label} | {} |\n",
+            us(m("parts", name).map(|t| t / 1000.0))
+        ));
+    }
     let hand: usize = facts.values().map(|f| f.hand_disagreements).sum();
     out.push_str(&format!(
         "hand floor vs engine: {hand} disagreement(s) over {} requests\n",
@@ -488,6 +757,12 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let listing_or_testing = args.iter().any(|a| a == "--list" || a == "--test");
     let since = SystemTime::now();
+    let start_load = std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
     let mut c = Criterion::default()
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(2))
@@ -496,15 +771,31 @@ fn main() {
     let cedar = Cedar::new();
     let sizes = sizes();
     let threads_size = sizes.get(sizes.len() / 2).copied();
+    let rounds = rounds(listing_or_testing);
+    let smallest = sizes.iter().copied().min().unwrap_or(100);
+    let reference = {
+        let p = common::province(smallest, SEED);
+        Reference {
+            world: World::new(p.data).unwrap(),
+            requests: p.requests,
+        }
+    };
     let mut facts = BTreeMap::new();
     for &size in &sizes {
-        let f = bench_size(&mut c, size, &cedar, Some(size) == threads_size);
+        let f = bench_size(
+            &mut c,
+            size,
+            &cedar,
+            Some(size) == threads_size,
+            &reference,
+            rounds,
+        );
         facts.insert(size, f);
     }
     bench_parts(&mut c, &cedar);
     bench_engine_build(&mut c);
     c.final_summary();
     if !listing_or_testing {
-        summary(since, &facts, threads_size);
+        summary(since, &start_load, &facts, threads_size);
     }
 }
