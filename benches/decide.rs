@@ -92,6 +92,7 @@ fn decide_all(engine: &Engine, world: &World, requests: &[AccessRequest]) {
 struct PoolFacts {
     requests: usize,
     queries: usize,
+    base_requests: usize,
     allowed: usize,
     evaluations: usize,
     hand_disagreements: usize,
@@ -122,11 +123,11 @@ struct Threads {
     cpu_us_2: f64,
 }
 
-/// A province decided alongside every other, so that flatness is a ratio of times taken
-/// under the same load.
+/// The base province (`common::BASE` agreements), which every larger one contains: its
+/// requests are decided on it and on each larger world in the same rounds, so flatness
+/// is a ratio of the same decisions taken under the same load.
 struct Reference {
     world: World,
-    requests: Vec<AccessRequest>,
 }
 
 fn bench_size(
@@ -154,6 +155,7 @@ fn bench_size(
     let facts = PoolFacts {
         requests: requests.len(),
         queries: queries.len(),
+        base_requests: province.base_requests.len(),
         allowed: requests
             .iter()
             .filter(|r| engine.decide(&world, r).is_allowed())
@@ -166,6 +168,13 @@ fn bench_size(
     };
     let mut facts = facts;
     let heavy = size >= HEAVY;
+    for r in &province.base_requests {
+        assert_eq!(
+            engine.decide(&world, r),
+            engine.decide(&reference.world, r),
+            "a base request decides the same in every size"
+        );
+    }
 
     eprintln!(
         "province of {size} agreements: {} requests ({} queries), {} allowed, {:.2} Cedar evaluations per request, hand check disagrees on {}",
@@ -209,6 +218,9 @@ fn bench_size(
                 black_box(baselines::hand_decide(black_box(&world), black_box(r)));
             }
         })
+    });
+    g.bench_function("decide_base", |b| {
+        b.iter(|| decide_all(&engine, &world, &province.base_requests))
     });
     g.throughput(Throughput::Elements(queries.len() as u64));
     g.bench_function("decide_query", |b| {
@@ -308,18 +320,18 @@ fn bench_size(
                 &mut || hand_all(),
                 &mut || decide_all(&engine, &world, &queries),
                 &mut || decide_all(&extra, &world, &queries),
-                &mut || decide_all(&engine, &reference.world, &reference.requests),
+                &mut || decide_all(&engine, &world, &province.base_requests),
+                &mut || decide_all(&engine, &reference.world, &province.base_requests),
             ],
         );
-        let per = |i: usize, n: usize| -> Vec<f64> { t[i].iter().map(|x| x / n as f64).collect() };
-        let decide = per(0, requests.len());
-        let reference_decide = per(5, reference.requests.len());
+        let base = &t[5];
+        let reference_decide = &t[6];
         facts.paired = Some(Paired {
             rounds,
             decide_vs_floor: median_ratio(&t[0], &t[1]),
             decide_vs_hand: median_ratio(&t[0], &t[2]),
             pack200_vs_builtin: median_ratio(&t[4], &t[3]),
-            vs_reference: median_ratio(&decide, &reference_decide),
+            vs_reference: median_ratio(base, reference_decide),
             threads: threads.then(|| shared_engine(&engine, &world, requests, rounds)),
         });
     }
@@ -632,7 +644,7 @@ fn summary(
         .unwrap_or(0);
     out.push_str(&format!(
         "### Ratios (targets in brackets): medians of per-round ratios over {rounds} interleaved rounds\n\n\
-         | agreements | decide / Cedar floor (≤ 1.3) | decide / decide on the smallest province (≤ 1.1) | pack200 / built-in pack, queries (≤ 1.2) | decide / hand floor | naive / decide |\n\
+         | agreements | decide / Cedar floor (≤ 1.3) | decide / decide on the 100-agreement province, same requests (≤ 1.1) | pack200 / built-in pack, queries (≤ 1.2) | decide / hand floor | naive / decide |\n\
          |---:|---:|---:|---:|---:|---:|\n"
     ));
     let f2 = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.2}"));
@@ -668,13 +680,13 @@ fn summary(
             ratio(m(&g, "1").map(|t| 2.0 * t), m(&g, "2"))
         ));
     }
-    out.push_str("\n### Absolute times, µs per request (criterion medians, each bench run on its own)\n\n| agreements | decide | Cedar floor | Cedar, whole-world store | hand floor | naive | decide (query) | decide (query, pack200) | Cedar evaluations / request | allowed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("\n### Absolute times, µs per request (criterion medians, each bench run on its own)\n\n| agreements | decide | Cedar floor | Cedar, whole-world store | hand floor | naive | decide (query) | decide (query, pack200) | decide (the 100-agreement province's requests) | Cedar evaluations / request | allowed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for &s in &sizes {
         let f = &facts[&s];
         let g = format!("access_{s}");
         let queries = m(&g, "decide_query");
         out.push_str(&format!(
-            "| {s} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {}/{} |\n",
+            "| {s} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {}/{} |\n",
             us(per(&g, "decide", f.requests)),
             us(per(&g, "cedar_floor", f.requests)),
             us(per(&g, "cedar_whole_store", f.requests)),
@@ -684,6 +696,7 @@ fn summary(
                 .map(|t| t / 1000.0)),
             us(queries.map(|t| t / f.queries as f64 / 1000.0)),
             us(m(&g, "decide_query_pack200").map(|t| t / f.queries as f64 / 1000.0)),
+            us(per(&g, "decide_base", f.base_requests)),
             f.evaluations as f64 / f.requests as f64,
             f.allowed,
             f.requests,
@@ -772,13 +785,8 @@ fn main() {
     let sizes = sizes();
     let threads_size = sizes.get(sizes.len() / 2).copied();
     let rounds = rounds(listing_or_testing);
-    let smallest = sizes.iter().copied().min().unwrap_or(100);
-    let reference = {
-        let p = common::province(smallest, SEED);
-        Reference {
-            world: World::new(p.data).unwrap(),
-            requests: p.requests,
-        }
+    let reference = Reference {
+        world: World::new(common::province(common::BASE, SEED).data).unwrap(),
     };
     let mut facts = BTreeMap::new();
     for &size in &sizes {

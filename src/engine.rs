@@ -221,8 +221,15 @@ impl Engine {
             );
         };
         let holder = &account.holder;
-        let provider = world.databases.get(&dataset.database).map(|db| &db.manager);
-        let holder_kind = world.agencies.get(holder).map(|a| a.kind);
+        // By the indexes the world keeps, so no id but the request's two is hashed.
+        let holder_idx = world.account_holder.get(account_idx).copied().flatten();
+        let provider_idx = world.dataset_provider.get(dataset_idx).copied().flatten();
+        let provider = provider_idx
+            .and_then(|i| world.agencies.get_index(i))
+            .map(|(id, _)| id);
+        let holder_kind = holder_idx
+            .and_then(|i| world.agencies.get_index(i))
+            .map(|(_, a)| a.kind);
         if !model::in_cedar_range(request.at) {
             reasons.push(engine_reason(
                 pack,
@@ -242,9 +249,9 @@ impl Engine {
             );
         }
 
-        let candidates: &[usize] = match provider {
-            Some(p) => world.agreement_indexes_between(holder, p),
-            None => &[],
+        let candidates: &[usize] = match (holder_idx, provider_idx) {
+            (Some(h), Some(p)) => world.agreement_indexes_between_indexes(h, p),
+            _ => &[],
         };
         let slice = pack.slices.get(request.action.as_str());
         let mut best: Option<Evaluation> = None;

@@ -216,6 +216,11 @@ pub struct World {
     pub(crate) violations: IndexMap<ViolationId, Violation>,
     /// (consumer index, provider index) → agreement indexes, sorted by agreement id.
     pub(crate) agreements_by_pair: HashMap<(usize, usize), Vec<usize>>,
+    /// Per account index: its holder's agency index (decisions hash no ids but the
+    /// request's own two).
+    pub(crate) account_holder: Vec<Option<usize>>,
+    /// Per dataset index: its provider's agency index (the manager of its database).
+    pub(crate) dataset_provider: Vec<Option<usize>>,
     /// The provincial focal point, if recorded.
     pub(crate) focal_point: Option<AgencyId>,
     pub(crate) cedar: CedarWorld,
@@ -550,6 +555,19 @@ impl World {
             }
         }
 
+        let account_holder = accounts
+            .values()
+            .map(|a| agencies.get_index_of(&a.holder))
+            .collect();
+        let dataset_provider = datasets
+            .values()
+            .map(|s| {
+                databases
+                    .get(&s.database)
+                    .and_then(|db| agencies.get_index_of(&db.manager))
+            })
+            .collect();
+
         let mut world = World {
             territory,
             agencies,
@@ -560,6 +578,8 @@ impl World {
             agreements,
             violations,
             agreements_by_pair,
+            account_holder,
+            dataset_provider,
             focal_point,
             cedar: CedarWorld::placeholder()?,
         };
@@ -695,6 +715,18 @@ impl World {
             .get_index_of(consumer)
             .zip(self.agencies.get_index_of(provider));
         key.and_then(|k| self.agreements_by_pair.get(&k))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// [`Self::agreement_indexes_between`] by agency indexes.
+    pub(crate) fn agreement_indexes_between_indexes(
+        &self,
+        consumer: usize,
+        provider: usize,
+    ) -> &[usize] {
+        self.agreements_by_pair
+            .get(&(consumer, provider))
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }

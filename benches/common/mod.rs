@@ -75,6 +75,9 @@ pub struct Province {
     /// open-data reads, some strays (wrong channel, unknown purpose, a dataset out of the
     /// agreement, an unpublished dataset, an external agency bypassing the NGSP, …).
     pub requests: Vec<AccessRequest>,
+    /// The requests of the base province (the first [`BASE`] agreements), which every
+    /// size contains unchanged: the same decisions, on a larger world.
+    pub base_requests: Vec<AccessRequest>,
     // Suspension requests (QD05/2024 Đ16.2.h) and catalog requests go here once those
     // decisions land; see the marked place in benches/decide.rs.
 }
@@ -136,9 +139,46 @@ const KIND_PATTERN: [AgencyKind; 20] = {
     ]
 };
 
+/// The agreements of the base province, which every larger province contains unchanged.
+pub const BASE: usize = 100;
+
 /// Generates a province with `agreements` sharing agreements, deterministically from `seed`.
+///
+/// A larger province is the base province of [`BASE`] agreements plus `agreements - BASE`
+/// more, among agencies of their own (sharing only the provincial focal point): the base
+/// requests decide the same way in every size, so their cost measures the size alone.
 pub fn province(agreements: usize, seed: u64) -> Province {
+    let mut rng = Rng::new(seed);
+    let base = generate(agreements.min(BASE), &mut rng, "");
+    let base_requests = requests(&base, &mut rng, 256);
+    if agreements <= BASE {
+        return Province {
+            requests: base_requests.clone(),
+            base_requests,
+            data: base,
+        };
+    }
     let mut rng = Rng::new(seed ^ agreements as u64);
+    let extra = generate(agreements - BASE, &mut rng, "x-");
+    let mut data = base;
+    let focal = data.agencies[0].id.clone();
+    data.agencies
+        .extend(extra.agencies.into_iter().filter(|a| a.id != focal));
+    data.databases.extend(extra.databases);
+    data.datasets.extend(extra.datasets);
+    data.accounts.extend(extra.accounts);
+    data.agreements.extend(extra.agreements);
+    data.violations.extend(extra.violations);
+    let requests = requests(&data, &mut rng, 256);
+    Province {
+        data,
+        requests,
+        base_requests,
+    }
+}
+
+/// One province of `agreements` agreements; every id but the focal point's starts with `ids`.
+fn generate(agreements: usize, rng: &mut Rng, ids: &str) -> WorldData {
     let n = agreements;
     let n_agencies = (n / 25).max(60);
     let n_databases = (n / 50).max(12);
@@ -154,7 +194,7 @@ pub fn province(agreements: usize, seed: u64) -> Province {
         AgencyKind::InformationAndCommunications,
     ));
     agencies.push(Agency::new(
-        "ubnd-tinh".parse().unwrap(),
+        format!("{ids}ubnd-tinh").parse().unwrap(),
         "Ủy ban nhân dân tỉnh",
         AgencyKind::ProvincialPeoplesCommittee,
     ));
@@ -171,7 +211,7 @@ pub fn province(agreements: usize, seed: u64) -> Province {
             _ => "cd",
         };
         agencies.push(Agency::new(
-            format!("{prefix}-{i:05}").parse().unwrap(),
+            format!("{ids}{prefix}-{i:05}").parse().unwrap(),
             format!("{prefix} {i}"),
             kind,
         ));
@@ -220,7 +260,7 @@ pub fn province(agreements: usize, seed: u64) -> Province {
         let manager = *rng.pick(pool);
         db_manager.push(manager);
         databases.push(Database {
-            id: format!("csdl-{i:05}").parse().unwrap(),
+            id: format!("{ids}csdl-{i:05}").parse().unwrap(),
             name: format!("Cơ sở dữ liệu {i}"),
             manager: agencies[manager].id.clone(),
             catalog: rng.weighted(&[
@@ -256,7 +296,7 @@ pub fn province(agreements: usize, seed: u64) -> Province {
         };
         by_manager[db_manager[db]].push(i);
         datasets.push(Dataset {
-            id: format!("ds-{i:06}").parse().unwrap(),
+            id: format!("{ids}ds-{i:06}").parse().unwrap(),
             name: format!("Bộ dữ liệu {i}"),
             database: databases[db].id.clone(),
             class: rng.weighted(&[
@@ -340,7 +380,7 @@ pub fn province(agreements: usize, seed: u64) -> Province {
         let end = (renewal || rng.chance(70))
             .then(|| start + Duration::days(365 + rng.below(730) as i64));
         agreements_v.push(SharingAgreement {
-            id: format!("agr-{i:06}").parse().unwrap(),
+            id: format!("{ids}agr-{i:06}").parse().unwrap(),
             provider: agencies[provider].id.clone(),
             consumer: agencies[consumer].id.clone(),
             datasets: ds,
@@ -377,7 +417,7 @@ pub fn province(agreements: usize, seed: u64) -> Province {
             (holder, issuer)
         };
         accounts.push(Account {
-            id: format!("acc-{i:06}").parse().unwrap(),
+            id: format!("{ids}acc-{i:06}").parse().unwrap(),
             holder,
             issuer,
             authentication: rng.weighted(&[
@@ -395,7 +435,7 @@ pub fn province(agreements: usize, seed: u64) -> Province {
         let g = rng.pick(&agreements_v);
         let recorded_at = instant(date(2024, 1, 1), rng.below(500) as i64, 36_000);
         violations.push(Violation {
-            id: format!("vp-{i:05}").parse().unwrap(),
+            id: format!("{ids}vp-{i:05}").parse().unwrap(),
             violator: g.consumer.clone(),
             agreement: Some(g.id.clone()),
             kind: *rng.pick(&ViolationKind::ALL),
@@ -414,8 +454,7 @@ pub fn province(agreements: usize, seed: u64) -> Province {
     data.agreements = agreements_v;
     data.violations = violations;
 
-    let requests = requests(&data, &mut rng, 256);
-    Province { data, requests }
+    data
 }
 
 /// `count` access requests against `data`, between the pack's start (2024-03-05) and the
