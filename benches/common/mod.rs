@@ -4,16 +4,17 @@
 //! accounts and violations grow in proportion (a province has thousands of agencies — every
 //! commune People's Committee — tens of thousands of datasets, and more agreements and
 //! accounts still); the smallest province keeps enough agencies that, as in the larger
-//! ones, most pairs of agencies have at most one agreement. The mixes of agency kinds, data classes, channels, statuses and terms
-//! are fixed ratios drawn with a seeded generator, so every run of every machine benches
-//! the same worlds and the same requests.
+//! ones, most pairs of agencies have at most one agreement. The mixes of agency kinds,
+//! data classes, channels, statuses and terms are fixed ratios drawn with a seeded
+//! generator, so every run on every machine benches the same worlds and requests.
 //!
 //! | agreements | agencies | databases | datasets | accounts | violations |
 //! |-----------:|---------:|----------:|---------:|---------:|-----------:|
 //! |        100 |       60 |        12 |       60 |       30 |          1 |
-//! |     10,000 |      400 |       200 |    2,000 |    1,000 |        100 |
-//! |    100,000 |    4,000 |     2,000 |   20,000 |   10,000 |      1,000 |
-
+//! |     10,000 |      455 |       210 |    2,040 |    1,020 |        100 |
+//! |    100,000 |    4,055 |     2,010 |   20,040 |   10,020 |      1,000 |
+//!
+//! Every larger province contains the 100-agreement one unchanged (see [`province`]).
 pub mod baselines;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
