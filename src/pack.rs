@@ -608,12 +608,7 @@ impl Loader {
                 if let Some(rule) = &rule
                     && rules.contains_key(&rule.id)
                 {
-                    self.error(
-                        file,
-                        offset,
-                        Some(rule.id.to_string()),
-                        format!("duplicate @id `{}`", rule.id),
-                    );
+                    self.error(file, offset, Some(rule.id.to_string()), format!("duplicate @id `{}`", rule.id));
                     continue;
                 }
                 // A policy whose annotations are broken is still validated, under a
@@ -623,12 +618,7 @@ impl Loader {
                     None => format!("{file}#{}", n + 1),
                 });
                 if let Err(e) = all.add(policy.new_id(cedar_id.clone())) {
-                    self.error(
-                        file,
-                        offset,
-                        rule.as_ref().map(|r| r.id.to_string()),
-                        e.to_string(),
-                    );
+                    self.error(file, offset, rule.as_ref().map(|r| r.id.to_string()), e.to_string());
                     continue;
                 }
                 file_of.insert(cedar_id.clone(), (file.clone(), offset.unwrap_or(0)));
@@ -644,11 +634,7 @@ impl Loader {
             validator.validate_with_level(&all, ValidationMode::Strict, model::ENTITY_DEPTH);
         for e in result.validation_errors() {
             let (file, fallback) = file_of.get(e.policy_id()).cloned().unwrap_or_default();
-            let policy = Some(
-                cedar_ids
-                    .get(e.policy_id())
-                    .map_or_else(|| e.policy_id().to_string(), ToString::to_string),
-            );
+            let policy = Some(cedar_ids.get(e.policy_id()).map_or_else(|| e.policy_id().to_string(), ToString::to_string));
             let offset = first_label_offset(e).or(Some(fallback));
             let message = match e.help() {
                 Some(help) => format!("{e} (help: {help})"),
