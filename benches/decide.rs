@@ -1,3 +1,809 @@
-//! Benchmarks (see docs/PERFORMANCE.md).
+//! Benchmarks: access decisions, world and engine construction, on generated provinces of
+//! 100, 10,000 and 100,000 agreements, with the baselines measured in the same run on the
+//! same requests (see docs/PERFORMANCE.md and benches/common).
+//!
+//! ```text
+//! cargo bench --bench decide                           # everything, then the ratio table
+//! LGSP_BENCH_SIZES=100,10000 cargo bench --bench decide   # fewer sizes
+//! cargo bench --bench decide -- access_100/            # a criterion filter (no table)
+//! ```
+//!
+//! After criterion's own report, the bench prints the table of docs/PERFORMANCE.md: ratios
+//! first, computed from the medians of this run, then absolute times, build times and
+//! memory (peak RSS of a child process per size, from /proc/self/status).
 
-fn main() {}
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    missing_docs,
+    reason = "a bench: inputs are generated fixtures, and a broken one must stop the run"
+)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
+use lgsp_policy::{AccessRequest, Action, Engine, RulePack, World};
+
+use common::baselines::{self, Cedar};
+
+const SEED: u64 = 0x5EED_0557_2024;
+const SIZES: [usize; 3] = [100, 10_000, 100_000];
+/// Extra policies for another action, to show that slicing keeps them off the path.
+const EXTRA_POLICIES: usize = 200;
+/// From this size on, the naive baseline and `World::new` are timed once, not by
+/// criterion (ten samples of several seconds each would take minutes).
+const HEAVY: usize = 100_000;
+
+fn sizes() -> Vec<usize> {
+    match std::env::var("LGSP_BENCH_SIZES") {
+        Ok(list) => list
+            .split(',')
+            .filter_map(|s| s.trim().replace('_', "").parse().ok())
+            .collect(),
+        Err(_) => SIZES.to_vec(),
+    }
+}
+
+/// The built-in pack plus `EXTRA_POLICIES` policies scoped to `subscribe` only.
+fn extra_pack() -> RulePack {
+    let (manifest, files) = RulePack::builtin_sources();
+    let mut manifest: serde_json::Value = serde_json::from_str(manifest).unwrap();
+    manifest["policies"]
+        .as_array_mut()
+        .unwrap()
+        .push("extra.cedar".into());
+    let mut extra = String::new();
+    for i in 0..EXTRA_POLICIES {
+        extra.push_str(&format!(
+            "@id(\"bench.subscribe-{i:03}\")\n\
+             @clause(\"QD05/2024 Đ17.2.b\")\n\
+             @reason(\"bench_subscribe_{i:03}\")\n\
+             @vi(\"Quy tắc đồng bộ bổ sung số {i}.\")\n\
+             @en(\"Extra synchronisation rule number {i}.\")\n\
+             forbid (principal, action == Lgsp::Action::\"subscribe\", resource)\n\
+             when {{ resource.class == \"shared\" && context.purpose == \"bench-purpose-{i}\" && \
+             principal.holder.kind != \"citizen\" }};\n\n"
+        ));
+    }
+    let mut sources: Vec<(String, String)> = files
+        .iter()
+        .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+        .collect();
+    sources.push(("extra.cedar".into(), extra));
+    RulePack::from_sources(&manifest.to_string(), sources).unwrap()
+}
+
+fn decide_all(engine: &Engine, world: &World, requests: &[AccessRequest]) {
+    for r in requests {
+        black_box(engine.decide(black_box(world), black_box(r)));
+    }
+}
+
+/// Facts about a province's request pool, printed with the table.
+#[derive(Default)]
+struct PoolFacts {
+    requests: usize,
+    queries: usize,
+    base_requests: usize,
+    allowed: usize,
+    evaluations: usize,
+    hand_disagreements: usize,
+    /// Single-shot timings, for the sizes where criterion's ten samples would take minutes.
+    world_once: Duration,
+    naive_once: Option<Duration>,
+    paired: Option<Paired>,
+}
+
+/// Ratios from interleaved rounds (see `interleaved`).
+#[derive(Debug, Clone, Copy, Default)]
+struct Paired {
+    rounds: usize,
+    decide_vs_floor: f64,
+    decide_vs_hand: f64,
+    pack200_vs_builtin: f64,
+    /// decide on this province / decide on the reference (smallest) province.
+    vs_reference: f64,
+    threads: Option<Threads>,
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct Threads {
+    /// throughput on 2 threads / on 1 thread, wall clock.
+    speedup: f64,
+    /// CPU µs per decision on 1 thread and on 2 threads (from /proc/thread-self/stat).
+    cpu_us_1: f64,
+    cpu_us_2: f64,
+}
+
+/// The base province (`common::BASE` agreements), which every larger one contains: its
+/// requests are decided on it and on each larger world in the same rounds, so flatness
+/// is a ratio of the same decisions taken under the same load.
+struct Reference {
+    world: World,
+}
+
+fn bench_size(
+    c: &mut Criterion,
+    size: usize,
+    cedar: &Cedar,
+    threads: bool,
+    reference: &Reference,
+    rounds: usize,
+) -> PoolFacts {
+    let province = common::province(size, SEED);
+    let data = province.data.clone();
+    let started = Instant::now();
+    let world = World::new(data).unwrap();
+    let world_once = started.elapsed();
+    let engine = Engine::builtin().unwrap();
+    let extra = Engine::new(extra_pack());
+    let requests = &province.requests;
+    let queries: Vec<AccessRequest> = requests
+        .iter()
+        .filter(|r| r.action == Action::Query)
+        .cloned()
+        .collect();
+    let floor = baselines::prepare_floor(cedar, &engine, &world, requests);
+    let facts = PoolFacts {
+        requests: requests.len(),
+        queries: queries.len(),
+        base_requests: province.base_requests.len(),
+        allowed: requests
+            .iter()
+            .filter(|r| engine.decide(&world, r).is_allowed())
+            .count(),
+        evaluations: floor.len(),
+        hand_disagreements: baselines::disagreements(&engine, &world, requests),
+        world_once,
+        naive_once: None,
+        paired: None,
+    };
+    let mut facts = facts;
+    let heavy = size >= HEAVY;
+    for r in &province.base_requests {
+        assert_eq!(
+            engine.decide(&world, r),
+            engine.decide(&reference.world, r),
+            "a base request decides the same in every size"
+        );
+    }
+
+    eprintln!(
+        "province of {size} agreements: {} requests ({} queries), {} allowed, {:.2} Cedar evaluations per request, hand check disagrees on {}",
+        facts.requests,
+        facts.queries,
+        facts.allowed,
+        facts.evaluations as f64 / facts.requests as f64,
+        facts.hand_disagreements
+    );
+    let mut g = c.benchmark_group(format!("access_{size}"));
+    g.throughput(Throughput::Elements(requests.len() as u64));
+    g.bench_function("decide", |b| {
+        b.iter(|| decide_all(&engine, &world, requests))
+    });
+    g.bench_function("cedar_floor", |b| {
+        b.iter(|| {
+            for p in &floor {
+                black_box(cedar.authorizer.is_authorized(
+                    black_box(&p.request),
+                    &cedar.policies,
+                    &p.entities,
+                ));
+            }
+        })
+    });
+    let store = cedar.whole_world(&world);
+    g.bench_function("cedar_whole_store", |b| {
+        b.iter(|| {
+            for p in &floor {
+                black_box(cedar.authorizer.is_authorized(
+                    black_box(&p.request),
+                    &cedar.policies,
+                    &store,
+                ));
+            }
+        })
+    });
+    g.bench_function("hand_floor", |b| {
+        b.iter(|| {
+            for r in requests {
+                black_box(baselines::hand_decide(black_box(&world), black_box(r)));
+            }
+        })
+    });
+    g.bench_function("decide_base", |b| {
+        b.iter(|| decide_all(&engine, &world, &province.base_requests))
+    });
+    g.throughput(Throughput::Elements(queries.len() as u64));
+    g.bench_function("decide_query", |b| {
+        b.iter(|| decide_all(&engine, &world, &queries))
+    });
+    g.bench_function("decide_query_pack200", |b| {
+        b.iter(|| decide_all(&extra, &world, &queries))
+    });
+    g.finish();
+
+    // The naive integration: one request per iteration, cycling through the pool; on the
+    // largest province, a few requests timed once (each takes seconds).
+    if heavy {
+        let n = 2;
+        let started = Instant::now();
+        for r in requests.iter().take(n) {
+            black_box(cedar.naive_decide(&world, r));
+        }
+        facts.naive_once = Some(started.elapsed() / n as u32);
+    } else {
+        let mut g = c.benchmark_group(format!("naive_{size}"));
+        g.sampling_mode(SamplingMode::Flat).sample_size(10);
+        if size >= 10_000 {
+            g.warm_up_time(Duration::from_millis(1));
+        }
+        let mut next = 0usize;
+        g.bench_function("decide", |b| {
+            b.iter(|| {
+                let r = &requests[next % requests.len()];
+                next += 1;
+                black_box(cedar.naive_decide(&world, r))
+            })
+        });
+        g.finish();
+    }
+
+    if threads {
+        // One engine shared by one and by two threads; each thread decides the whole pool
+        // per iteration, so throughput(2) / throughput(1) = 2 * t(1) / t(2).
+        let mut g = c.benchmark_group(format!("threads_{size}"));
+        for n in [1usize, 2] {
+            g.bench_function(format!("{n}"), |b| {
+                b.iter_custom(|iters| {
+                    let start = Instant::now();
+                    std::thread::scope(|s| {
+                        for _ in 0..n {
+                            s.spawn(|| {
+                                for _ in 0..iters {
+                                    decide_all(&engine, &world, requests);
+                                }
+                            });
+                        }
+                    });
+                    start.elapsed()
+                })
+            });
+        }
+        g.finish();
+    }
+
+    if !heavy {
+        let mut g = c.benchmark_group(format!("build_{size}"));
+        g.sampling_mode(SamplingMode::Flat).sample_size(10);
+        g.bench_function("world", |b| {
+            b.iter_batched(
+                || province.data.clone(),
+                |data| World::new(data).unwrap(),
+                BatchSize::PerIteration,
+            )
+        });
+        g.finish();
+    }
+
+    // The ratios of the table, from interleaved rounds: every round times each
+    // contender once over the same pool, so a ratio compares times taken under the same
+    // load (the machine is shared; criterion's benches above run one after the other).
+    if rounds > 0 {
+        let floor_all = || {
+            for p in &floor {
+                black_box(cedar.authorizer.is_authorized(
+                    black_box(&p.request),
+                    &cedar.policies,
+                    &p.entities,
+                ));
+            }
+        };
+        let hand_all = || {
+            for r in requests {
+                black_box(baselines::hand_decide(black_box(&world), black_box(r)));
+            }
+        };
+        let t = interleaved(
+            rounds,
+            &mut [
+                &mut || decide_all(&engine, &world, requests),
+                &mut || floor_all(),
+                &mut || hand_all(),
+                &mut || decide_all(&engine, &world, &queries),
+                &mut || decide_all(&extra, &world, &queries),
+                &mut || decide_all(&engine, &world, &province.base_requests),
+                &mut || decide_all(&engine, &reference.world, &province.base_requests),
+            ],
+        );
+        let base = &t[5];
+        let reference_decide = &t[6];
+        facts.paired = Some(Paired {
+            rounds,
+            decide_vs_floor: median_ratio(&t[0], &t[1]),
+            decide_vs_hand: median_ratio(&t[0], &t[2]),
+            pack200_vs_builtin: median_ratio(&t[4], &t[3]),
+            vs_reference: median_ratio(base, reference_decide),
+            threads: threads.then(|| shared_engine(&engine, &world, requests, rounds)),
+        });
+    }
+
+    // -------------------------------------------------------------- suspension, catalog
+    // PLACE FOR THE SUSPENSION AND CATALOG BENCHES. Those decisions are being written on
+    // other branches; when they land, generate their requests in `common::province`
+    // (next to `requests`), and add here, on this province:
+    //   g.bench_function("suspension_decide", ...)  // the suspension decision
+    //   g.bench_function("catalog_decide", ...)     // the catalog decision
+    // each with its Cedar floor built like `baselines::prepare_floor`, and add their rows
+    // to `summary` below.
+
+    facts
+}
+
+/// `datetime("…")` as the engine builds it (src/model.rs): the function name parsed once.
+fn datetime_cached_name(text: &str) -> cedar_policy::RestrictedExpression {
+    use cedar_policy_core::ast::{Name, RestrictedExpr};
+    static NAME: std::sync::OnceLock<Name> = std::sync::OnceLock::new();
+    let name = NAME.get_or_init(|| Name::parse_unqualified_name("datetime").unwrap());
+    RestrictedExpr::call_extension_fn(name.clone(), [RestrictedExpr::val(text)]).into()
+}
+
+/// The parts of one evaluation the engine builds per request, measured alone: is the
+/// per-request context worth optimising?
+fn bench_parts(c: &mut Criterion, cedar: &Cedar) {
+    use cedar_policy::{Context, RestrictedExpression};
+    let text = "2024-06-03T09:30:00.000+0700";
+    let mut g = c.benchmark_group("parts");
+    g.bench_function("datetime_new_datetime", |b| {
+        b.iter(|| RestrictedExpression::new_datetime(black_box(text)))
+    });
+    g.bench_function("datetime_cached_name", |b| {
+        b.iter(|| datetime_cached_name(black_box(text)))
+    });
+    let pairs = |now: RestrictedExpression| {
+        vec![
+            ("now".to_owned(), now),
+            (
+                "channel".to_owned(),
+                RestrictedExpression::new_string("lgsp".into()),
+            ),
+            (
+                "purpose".to_owned(),
+                RestrictedExpression::new_string("statistics".into()),
+            ),
+            (
+                "authenticated".to_owned(),
+                RestrictedExpression::new_bool(true),
+            ),
+            (
+                "subjectRequested".to_owned(),
+                RestrictedExpression::new_bool(false),
+            ),
+            (
+                "agreement".to_owned(),
+                RestrictedExpression::new_entity_uid(cedar.uid("Agreement", "agr-000001")),
+            ),
+        ]
+    };
+    g.bench_function("context_new_datetime", |b| {
+        b.iter(|| Context::from_pairs(pairs(RestrictedExpression::new_datetime(text))).unwrap())
+    });
+    g.bench_function("context_cached_name", |b| {
+        b.iter(|| Context::from_pairs(pairs(datetime_cached_name(text))).unwrap())
+    });
+    let action = cedar.uid("Action", "query");
+    g.bench_function("context_json_with_schema", |b| {
+        b.iter(|| {
+            let v = serde_json::json!({
+                "now": text,
+                "channel": "lgsp",
+                "purpose": "statistics",
+                "authenticated": true,
+                "subjectRequested": false,
+                "agreement": {"__entity": {"type": "Lgsp::Agreement", "id": "agr-000001"}},
+            });
+            Context::from_json_value(v, Some((&cedar.schema, &action))).unwrap()
+        })
+    });
+    g.finish();
+}
+
+fn bench_engine_build(c: &mut Criterion) {
+    let mut g = c.benchmark_group("build_engine");
+    g.sampling_mode(SamplingMode::Flat).sample_size(10);
+    g.bench_function("builtin", |b| b.iter(|| Engine::builtin().unwrap()));
+    g.bench_function("pack200", |b| b.iter(|| Engine::new(extra_pack())));
+    g.finish();
+}
+
+// ------------------------------------------------------------------ interleaved rounds
+
+/// Rounds of the interleaved measurement: `LGSP_BENCH_ROUNDS`, default 30; none under
+/// `--test` and `--list`.
+fn rounds(testing: bool) -> usize {
+    if testing {
+        return 0;
+    }
+    std::env::var("LGSP_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(30)
+}
+
+/// Runs every contender once per round, in an order reversed every other round, and
+/// returns each contender's seconds per round.
+fn interleaved(rounds: usize, contenders: &mut [&mut dyn FnMut()]) -> Vec<Vec<f64>> {
+    let n = contenders.len();
+    let mut times = vec![Vec::with_capacity(rounds); n];
+    for round in 0..rounds {
+        for k in 0..n {
+            let i = if round % 2 == 0 { k } else { n - 1 - k };
+            let start = Instant::now();
+            (contenders[i])();
+            times[i].push(start.elapsed().as_secs_f64());
+        }
+    }
+    times
+}
+
+fn median_of(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let mid = v.len() / 2;
+    if v.len() % 2 == 1 {
+        v[mid]
+    } else {
+        (v[mid - 1] + v[mid]) / 2.0
+    }
+}
+
+/// The median over rounds of a[i] / b[i].
+fn median_ratio(a: &[f64], b: &[f64]) -> f64 {
+    median_of(a.iter().zip(b).map(|(x, y)| x / y).collect())
+}
+
+/// CPU time of the calling thread, in seconds (utime + stime of /proc/thread-self/stat,
+/// in clock ticks of 1/100 s).
+fn thread_cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+    let fields: Vec<u64> = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    fields.iter().sum::<u64>() as f64 / 100.0
+}
+
+/// One engine shared by one thread and by two, in interleaved rounds: each thread decides
+/// the pool `PASSES` times. Wall-clock speedup, and CPU time per decision on each side
+/// (a speedup short of 2 with equal CPU per decision means the cores were busy with other
+/// work, not that the threads got in each other's way).
+fn shared_engine(
+    engine: &Engine,
+    world: &World,
+    requests: &[AccessRequest],
+    rounds: usize,
+) -> Threads {
+    const PASSES: usize = 4;
+    let cpu = std::sync::Mutex::new([0.0f64; 2]);
+    let run = |threads: usize| {
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    let start = thread_cpu();
+                    for _ in 0..PASSES {
+                        decide_all(engine, world, requests);
+                    }
+                    let used = thread_cpu() - start;
+                    if let Ok(mut c) = cpu.lock() {
+                        c[threads - 1] += used;
+                    }
+                });
+            }
+        })
+    };
+    let t = interleaved(rounds, &mut [&mut || run(1), &mut || run(2)]);
+    let one: Vec<f64> = t[0].iter().map(|x| 2.0 * x).collect();
+    let decisions = (rounds * PASSES * requests.len()) as f64;
+    let cpu = cpu.into_inner().unwrap_or_default();
+    Threads {
+        speedup: median_ratio(&one, &t[1]),
+        cpu_us_1: cpu[0] / decisions * 1e6,
+        cpu_us_2: cpu[1] / (2.0 * decisions) * 1e6,
+    }
+}
+
+// ------------------------------------------------------------------ memory
+
+/// In a child process: generate the province, then build its world and an engine, and
+/// print the resident set sizes.
+fn memory_child(size: usize) {
+    let (_, before) = common::rss_kib();
+    let province = common::province(size, SEED);
+    let (_, data) = common::rss_kib();
+    let world = World::new(province.data).unwrap();
+    let engine = Engine::builtin().unwrap();
+    black_box((&world, &engine));
+    let (peak, after) = common::rss_kib();
+    println!("memory {size} {before} {data} {peak} {after}");
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Memory {
+    before: u64,
+    data: u64,
+    peak: u64,
+    after: u64,
+}
+
+fn memory(size: usize) -> Option<Memory> {
+    let exe = std::env::current_exe().ok()?;
+    let out = Command::new(exe)
+        .env("LGSP_BENCH_MEMORY_CHILD", size.to_string())
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("memory "))?;
+    let v: Vec<u64> = line
+        .split_whitespace()
+        .skip(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    Some(Memory {
+        before: *v.first()?,
+        data: *v.get(1)?,
+        peak: *v.get(2)?,
+        after: *v.get(3)?,
+    })
+}
+
+// ------------------------------------------------------------------ the table
+
+/// Where criterion writes its estimates (its own rule: $CRITERION_HOME, then
+/// $CARGO_TARGET_DIR/criterion, then the target directory from `cargo metadata`).
+fn criterion_dir() -> PathBuf {
+    if let Some(home) = std::env::var_os("CRITERION_HOME") {
+        return PathBuf::from(home);
+    }
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(target).join("criterion");
+    }
+    let metadata = std::env::var_os("CARGO").and_then(|cargo| {
+        Command::new(cargo)
+            .args(["metadata", "--format-version", "1", "--no-deps"])
+            .output()
+            .ok()
+    });
+    metadata
+        .and_then(|o| serde_json::from_slice::<serde_json::Value>(&o.stdout).ok())
+        .and_then(|v| v["target_directory"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("target"))
+        .join("criterion")
+}
+
+/// The median time of one iteration of a benchmark measured in this run, in ns.
+fn criterion_median(dir: &Path, since: SystemTime, group: &str, function: &str) -> Option<f64> {
+    let path = dir.join(group).join(function).join("new/estimates.json");
+    let fresh = std::fs::metadata(&path)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t >= since);
+    if !fresh {
+        return None;
+    }
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    v["median"]["point_estimate"].as_f64()
+}
+
+fn summary(
+    since: SystemTime,
+    start_load: &str,
+    facts: &BTreeMap<usize, PoolFacts>,
+    threads_size: Option<usize>,
+) {
+    let dir = criterion_dir();
+    let m = |g: &str, f: &str| criterion_median(&dir, since, g, f);
+    let per = |g: &str, f: &str, n: usize| m(g, f).map(|t| t / n as f64 / 1000.0);
+    let ratio = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.2}", a / b),
+        _ => "–".into(),
+    };
+    let us = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.2}"));
+    let sizes: Vec<usize> = facts.keys().copied().collect();
+    let mut out = String::new();
+    let cpu = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|r| r.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+        })
+        .unwrap_or_else(|| "unknown CPU".into());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    out.push_str(&format!(
+        "\n## lgsp-policy bench summary ({cores} cores, {cpu}; load average at the start {start_load}, at the end {})\n\n",
+        load.join(" ")
+    ));
+    let rounds = facts
+        .values()
+        .find_map(|f| f.paired.map(|p| p.rounds))
+        .unwrap_or(0);
+    out.push_str(&format!(
+        "### Ratios (targets in brackets): medians of per-round ratios over {rounds} interleaved rounds\n\n\
+         | agreements | decide / Cedar floor (≤ 1.3) | decide / decide on the 100-agreement province, same requests (≤ 1.1) | pack200 / built-in pack, queries (≤ 1.2) | decide / hand floor | naive / decide |\n\
+         |---:|---:|---:|---:|---:|---:|\n"
+    ));
+    let f2 = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.2}"));
+    for &s in &sizes {
+        let f = &facts[&s];
+        let g = format!("access_{s}");
+        let decide = per(&g, "decide", f.requests);
+        let naive = m(&format!("naive_{s}"), "decide")
+            .or(f.naive_once.map(|d| d.as_nanos() as f64))
+            .map(|t| t / 1000.0);
+        let p = f.paired;
+        out.push_str(&format!(
+            "| {s} | {} | {} | {} | {} | {} |\n",
+            f2(p.map(|p| p.decide_vs_floor)),
+            f2(p.map(|p| p.vs_reference)),
+            f2(p.map(|p| p.pack200_vs_builtin)),
+            f2(p.map(|p| p.decide_vs_hand)),
+            ratio(naive, decide),
+        ));
+    }
+    if let Some(s) = threads_size
+        && let Some(t) = facts.get(&s).and_then(|f| f.paired).and_then(|p| p.threads)
+    {
+        out.push_str(&format!(
+            "\nOne Engine shared by 2 threads, {s} agreements: throughput × {:.2} of one thread (≥ 1.8); CPU per decision {:.1} µs on 1 thread, {:.1} µs on 2 threads\n",
+            t.speedup, t.cpu_us_1, t.cpu_us_2
+        ));
+    }
+    if let Some(s) = threads_size {
+        let g = format!("threads_{s}");
+        out.push_str(&format!(
+            "(criterion, run one after the other: 2 threads / 1 thread throughput {})\n",
+            ratio(m(&g, "1").map(|t| 2.0 * t), m(&g, "2"))
+        ));
+    }
+    out.push_str("\n### Absolute times, µs per request (criterion medians, each bench run on its own)\n\n| agreements | decide | Cedar floor | Cedar, whole-world store | hand floor | naive | decide (query) | decide (query, pack200) | decide (the 100-agreement province's requests) | Cedar evaluations / request | allowed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for &s in &sizes {
+        let f = &facts[&s];
+        let g = format!("access_{s}");
+        let queries = m(&g, "decide_query");
+        out.push_str(&format!(
+            "| {s} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {}/{} |\n",
+            us(per(&g, "decide", f.requests)),
+            us(per(&g, "cedar_floor", f.requests)),
+            us(per(&g, "cedar_whole_store", f.requests)),
+            us(per(&g, "hand_floor", f.requests)),
+            us(m(&format!("naive_{s}"), "decide")
+                .or(f.naive_once.map(|d| d.as_nanos() as f64))
+                .map(|t| t / 1000.0)),
+            us(queries.map(|t| t / f.queries as f64 / 1000.0)),
+            us(m(&g, "decide_query_pack200").map(|t| t / f.queries as f64 / 1000.0)),
+            us(per(&g, "decide_base", f.base_requests)),
+            f.evaluations as f64 / f.requests as f64,
+            f.allowed,
+            f.requests,
+        ));
+    }
+    out.push_str("\n### Construction and memory\n\n| agreements | World::new (ms) | peak RSS (MiB) | RSS of the data alone (MiB) | RSS after building (MiB) |\n|---:|---:|---:|---:|---:|\n");
+    for &s in &sizes {
+        let world = m(&format!("build_{s}"), "world")
+            .or(Some(facts[&s].world_once.as_nanos() as f64))
+            .map(|t| t / 1e6);
+        let mem = memory(s);
+        let mib = |k: u64| format!("{:.1}", k as f64 / 1024.0);
+        out.push_str(&format!(
+            "| {s} | {} | {} | {} | {} |\n",
+            world.map_or("–".into(), |x| format!("{x:.1}")),
+            mem.map_or("–".into(), |m| mib(m.peak)),
+            mem.map_or("–".into(), |m| mib(m.data.saturating_sub(m.before))),
+            mem.map_or("–".into(), |m| mib(m.after)),
+        ));
+    }
+    out.push_str(&format!(
+        "\nEngine::builtin(): {} ms; the built-in pack + {EXTRA_POLICIES} policies: {} ms (independent of the province)\n",
+        m("build_engine", "builtin").map_or("–".into(), |t| format!("{:.2}", t / 1e6)),
+        m("build_engine", "pack200").map_or("–".into(), |t| format!("{:.2}", t / 1e6)),
+    ));
+    out.push_str("\n### Building one request's context (µs)\n\n| part | µs |\n|---|---:|\n");
+    for (name, label) in [
+        (
+            "datetime_new_datetime",
+            "`RestrictedExpression::new_datetime`",
+        ),
+        (
+            "datetime_cached_name",
+            "`datetime(…)` with the name parsed once (the engine)",
+        ),
+        (
+            "context_new_datetime",
+            "`Context::from_pairs`, six pairs, with `new_datetime`",
+        ),
+        (
+            "context_cached_name",
+            "`Context::from_pairs`, six pairs, name parsed once (the engine)",
+        ),
+        (
+            "context_json_with_schema",
+            "`Context::from_json_value` with the schema",
+        ),
+    ] {
+        out.push_str(&format!(
+            "| {label} | {} |\n",
+            us(m("parts", name).map(|t| t / 1000.0))
+        ));
+    }
+    let hand: usize = facts.values().map(|f| f.hand_disagreements).sum();
+    out.push_str(&format!(
+        "hand floor vs engine: {hand} disagreement(s) over {} requests\n",
+        facts.values().map(|f| f.requests).sum::<usize>()
+    ));
+    println!("{out}");
+    let _ = std::fs::write(dir.join("lgsp-summary.md"), out);
+}
+
+fn main() {
+    if let Some(size) = std::env::var("LGSP_BENCH_MEMORY_CHILD")
+        .ok()
+        .and_then(|s| s.parse().ok())
+    {
+        memory_child(size);
+        return;
+    }
+    let args: Vec<String> = std::env::args().collect();
+    let listing_or_testing = args.iter().any(|a| a == "--list" || a == "--test");
+    let since = SystemTime::now();
+    let start_load = std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut c = Criterion::default()
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2))
+        .sample_size(20)
+        .configure_from_args();
+    let cedar = Cedar::new();
+    let sizes = sizes();
+    let threads_size = sizes.get(sizes.len() / 2).copied();
+    let rounds = rounds(listing_or_testing);
+    let reference = Reference {
+        world: World::new(common::province(common::BASE, SEED).data).unwrap(),
+    };
+    let mut facts = BTreeMap::new();
+    for &size in &sizes {
+        let f = bench_size(
+            &mut c,
+            size,
+            &cedar,
+            Some(size) == threads_size,
+            &reference,
+            rounds,
+        );
+        facts.insert(size, f);
+    }
+    bench_parts(&mut c, &cedar);
+    bench_engine_build(&mut c);
+    c.final_summary();
+    if !listing_or_testing {
+        summary(since, &start_load, &facts, threads_size);
+    }
+}

@@ -238,7 +238,7 @@ impl Engine {
     ) -> Decision {
         let date = model::local_date(now);
         let Some(pack) = self.pack_for(&world.territory, date) else {
-            return self.no_pack(world, date);
+            return self.no_pack(world, date, now);
         };
         let deny = |reasons| {
             finish(

@@ -179,7 +179,7 @@ impl Engine {
     pub fn decide(&self, world: &World, request: &AccessRequest) -> Decision {
         let date = model::local_date(request.at);
         let Some(pack) = self.pack_for(&world.territory, date) else {
-            return self.no_pack(world, date);
+            return self.no_pack(world, date, request.at);
         };
         let mut reasons = Vec::new();
         let account_idx = world.accounts.get_index_of(&request.account);
@@ -228,8 +228,15 @@ impl Engine {
             );
         };
         let holder = &account.holder;
-        let provider = world.databases.get(&dataset.database).map(|db| &db.manager);
-        let holder_kind = world.agencies.get(holder).map(|a| a.kind);
+        // By the indexes the world keeps, so no id but the request's two is hashed.
+        let holder_idx = world.account_holder.get(account_idx).copied().flatten();
+        let provider_idx = world.dataset_provider.get(dataset_idx).copied().flatten();
+        let provider = provider_idx
+            .and_then(|i| world.agencies.get_index(i))
+            .map(|(id, _)| id);
+        let holder_kind = holder_idx
+            .and_then(|i| world.agencies.get_index(i))
+            .map(|(_, a)| a.kind);
         if !model::in_cedar_range(request.at) {
             reasons.push(engine_reason(
                 pack,
@@ -249,9 +256,9 @@ impl Engine {
             );
         }
 
-        let candidates: &[usize] = match provider {
-            Some(p) => world.agreement_indexes_between(holder, p),
-            None => &[],
+        let candidates: &[usize] = match (holder_idx, provider_idx) {
+            (Some(h), Some(p)) => world.agreement_indexes_between_indexes(h, p),
+            _ => &[],
         };
         let slice = pack.slices.get(request.action.as_str());
         let mut best: Option<Evaluation> = None;
@@ -496,7 +503,12 @@ impl Engine {
         }
     }
 
-    pub(crate) fn no_pack(&self, world: &World, date: NaiveDate) -> Decision {
+    pub(crate) fn no_pack(
+        &self,
+        world: &World,
+        date: NaiveDate,
+        at: DateTime<FixedOffset>,
+    ) -> Decision {
         // Cite the nearest pack of the same territory, else the first pack.
         let pack = self
             .packs
@@ -510,13 +522,15 @@ impl Engine {
             r.detail = Some(format!("territory `{}` on {date}", world.territory));
             reasons.push(r);
         }
-        // The answer changes when a pack of the territory comes into force.
+        // True until a pack of the territory comes into force.
         let valid_until = self
             .packs
             .iter()
-            .filter(|p| p.manifest.territory == world.territory && p.manifest.effective_from > date)
+            .filter(|p| p.manifest.territory == world.territory)
             .filter_map(|p| model::start_of_local_day(p.manifest.effective_from))
-            .min();
+            .filter(|t| *t > at)
+            .min()
+            .map(|t| t.with_timezone(&model::vn_offset()));
         Decision {
             outcome: Outcome::Deny,
             reasons,
@@ -624,8 +638,11 @@ pub(crate) fn valid_until(
             .effective_until
             .and_then(model::start_of_local_day),
     );
+    // Cedar sees instants to the millisecond (model::cedar_datetime_text), so a time is
+    // crossed, for the policies, at its whole millisecond.
     times
         .into_iter()
+        .map(model::whole_millisecond)
         .filter(|t| *t > at)
         .min()
         .map(|t| t.with_timezone(&model::vn_offset()))

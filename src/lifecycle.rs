@@ -551,7 +551,7 @@ impl Engine {
     fn decide_act(&self, world: &World, act: Act<'_>) -> Decision {
         let date = model::local_date(act.at);
         let Some(pack) = self.pack_for(&world.territory, date) else {
-            return self.no_pack(world, date);
+            return self.no_pack(world, date, act.at);
         };
         let cedar = &world.cedar;
         let mut reasons = act.problems;

@@ -81,13 +81,63 @@ impl Model {
 }
 
 /// Cedar's datetime text for an instant: `2024-03-05T14:00:00.000+0700`. Cedar takes
-/// `+0700`, not `+07:00`.
+/// `+0700`, not `+07:00`. Written by hand rather than with a `strftime` pattern, which
+/// chrono re-parses on every call; the world and every decision format instants.
 pub(crate) fn cedar_datetime_text(at: DateTime<FixedOffset>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string()
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write as _;
+    let offset = at.offset().local_minus_utc();
+    let sign = if offset < 0 { '-' } else { '+' };
+    let offset = offset.unsigned_abs() / 60;
+    let mut text = String::with_capacity(28);
+    // Writing to a String cannot fail.
+    let _ = write!(
+        text,
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{sign}{:02}{:02}",
+        at.year(),
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second(),
+        at.timestamp_subsec_millis().min(999),
+        offset / 60,
+        offset % 60,
+    );
+    text
 }
 
+/// The instant as Cedar sees it: cut to the whole millisecond, as
+/// [`cedar_datetime_text`] writes it.
+pub(crate) fn whole_millisecond(at: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    use chrono::Timelike;
+    let millis = at.timestamp_subsec_millis().min(999);
+    at.with_nanosecond(millis * 1_000_000).unwrap_or(at)
+}
+
+/// The extension function name `datetime`, parsed once.
+fn datetime_name() -> Option<&'static cedar_policy_core::ast::Name> {
+    static NAME: std::sync::OnceLock<Option<cedar_policy_core::ast::Name>> =
+        std::sync::OnceLock::new();
+    NAME.get_or_init(|| cedar_policy_core::ast::Name::parse_unqualified_name("datetime").ok())
+        .as_ref()
+}
+
+/// `datetime("…")` for an instant. `RestrictedExpression::new_datetime` parses the name
+/// `datetime` with Cedar's full grammar on every call (≈ 5 µs, a fifth of a decision);
+/// this builds the same expression with the name parsed once, through cedar-policy's
+/// `From<RestrictedExpr>`. A unit test checks both give the same value.
 pub(crate) fn datetime_expr(at: DateTime<FixedOffset>) -> RestrictedExpression {
-    RestrictedExpression::new_datetime(cedar_datetime_text(at))
+    let text = cedar_datetime_text(at);
+    match datetime_name() {
+        Some(name) => {
+            RestrictedExpression::from(cedar_policy_core::ast::RestrictedExpr::call_extension_fn(
+                name.clone(),
+                [cedar_policy_core::ast::RestrictedExpr::val(text)],
+            ))
+        }
+        None => RestrictedExpression::new_datetime(text),
+    }
 }
 
 /// 00:00 local (UTC+7) at the start of `date`.
@@ -150,6 +200,28 @@ mod tests {
     fn datetime_text_is_cedar_form() {
         let at = DateTime::parse_from_rfc3339("2024-03-05T14:00:00+07:00").unwrap_or_default();
         assert_eq!(cedar_datetime_text(at), "2024-03-05T14:00:00.000+0700");
+    }
+
+    #[test]
+    fn datetime_text_keeps_millis_and_negative_offsets() {
+        let at = DateTime::parse_from_rfc3339("1999-12-31T23:59:58.25-03:30").unwrap_or_default();
+        assert_eq!(cedar_datetime_text(at), "1999-12-31T23:59:58.250-0330");
+        let chrono_form = at.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string();
+        assert_eq!(cedar_datetime_text(at), chrono_form);
+    }
+
+    #[test]
+    fn datetime_expr_is_cedars_datetime() {
+        let at = DateTime::parse_from_rfc3339("2024-03-05T14:00:00+07:00").unwrap_or_default();
+        let ours = cedar_policy::Context::from_pairs([("t".to_owned(), datetime_expr(at))]);
+        let cedars = cedar_policy::Context::from_pairs([(
+            "t".to_owned(),
+            RestrictedExpression::new_datetime(cedar_datetime_text(at)),
+        )]);
+        assert!(datetime_name().is_some());
+        let ours = ours.map(|c| c.to_string()).ok();
+        assert!(ours.is_some());
+        assert_eq!(ours, cedars.map(|c| c.to_string()).ok());
     }
 
     #[test]

@@ -257,6 +257,11 @@ pub struct World {
     pub(crate) refusals: IndexMap<RefusalId, Refusal>,
     /// (consumer index, provider index) → agreement indexes, sorted by agreement id.
     pub(crate) agreements_by_pair: HashMap<(usize, usize), Vec<usize>>,
+    /// Per account index: its holder's agency index (decisions hash no ids but the
+    /// request's own two).
+    pub(crate) account_holder: Vec<Option<usize>>,
+    /// Per dataset index: its provider's agency index (the manager of its database).
+    pub(crate) dataset_provider: Vec<Option<usize>>,
     /// The provincial focal point, if recorded.
     pub(crate) focal_point: Option<AgencyId>,
     pub(crate) cedar: CedarWorld,
@@ -628,6 +633,19 @@ impl World {
             }
         }
 
+        let account_holder = accounts
+            .values()
+            .map(|a| agencies.get_index_of(&a.holder))
+            .collect();
+        let dataset_provider = datasets
+            .values()
+            .map(|s| {
+                databases
+                    .get(&s.database)
+                    .and_then(|db| agencies.get_index_of(&db.manager))
+            })
+            .collect();
+
         let mut world = World {
             territory,
             agencies,
@@ -641,6 +659,8 @@ impl World {
             database_suspensions,
             refusals,
             agreements_by_pair,
+            account_holder,
+            dataset_provider,
             focal_point,
             cedar: CedarWorld::placeholder()?,
         };
@@ -803,6 +823,18 @@ impl World {
             .get_index_of(consumer)
             .zip(self.agencies.get_index_of(provider));
         key.and_then(|k| self.agreements_by_pair.get(&k))
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
+    /// [`Self::agreement_indexes_between`] by agency indexes.
+    pub(crate) fn agreement_indexes_between_indexes(
+        &self,
+        consumer: usize,
+        provider: usize,
+    ) -> &[usize] {
+        self.agreements_by_pair
+            .get(&(consumer, provider))
             .map(Vec::as_slice)
             .unwrap_or(&[])
     }
@@ -1045,7 +1077,14 @@ impl CedarWorld {
             violation_uids.push(u);
         }
 
-        let entities = Entities::from_entities(entities, Some(&model.schema)).map_err(internal)?;
+        // The entities conform to the schema by construction: every attribute comes from
+        // checked data through the conversions above, and a unit test validates a full
+        // province's store against the schema. Checking them again here was a third of
+        // the time of building a world (docs/PERFORMANCE.md); the action hierarchy the
+        // schema would have added is added explicitly.
+        let actions = model.schema.action_entities().map_err(internal)?;
+        let entities =
+            Entities::from_entities(entities.into_iter().chain(actions), None).map_err(internal)?;
         Ok(CedarWorld {
             model,
             entities,
@@ -1165,4 +1204,56 @@ fn check_lifecycle_records(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The store is built without Cedar's schema check, so check here that a province with
+    /// every kind of record and every optional attribute conforms to the schema, and holds
+    /// the action hierarchy.
+    #[test]
+    fn cedar_store_conforms_to_the_schema() {
+        let json = include_str!("../policies/qd05-2024-phu-yen/tests/phu-yen.world.json");
+        let world = World::from_json(json);
+        assert!(world.is_ok(), "{world:?}");
+        let Ok(world) = world else { return };
+        let cedar = &world.cedar;
+        let (actions, others): (Vec<Entity>, Vec<Entity>) = cedar
+            .entities
+            .iter()
+            .cloned()
+            .partition(|e| e.uid().type_name() == &cedar.model.action);
+        assert!(
+            actions.iter().any(|a| a.uid().id().unescaped() == "query"),
+            "the action hierarchy is in the store"
+        );
+        let checked = Entities::from_entities(others, Some(&cedar.model.schema));
+        assert!(checked.is_ok(), "{checked:?}");
+        for (kind, present) in [
+            (
+                "evaluatedUntil",
+                world.databases.values().any(|d| d.last_evaluated.is_some()),
+            ),
+            (
+                "publishedAt",
+                world.datasets.values().any(|d| d.published.is_some()),
+            ),
+            (
+                "end",
+                world.agreements.values().any(|g| g.term.end.is_some()),
+            ),
+            (
+                "determinedAt",
+                world.violations.values().any(|v| v.determined_at.is_some()),
+            ),
+            (
+                "agreement",
+                world.violations.values().any(|v| v.agreement.is_some()),
+            ),
+        ] {
+            assert!(present, "the example province has an optional `{kind}`");
+        }
+    }
 }

@@ -25,4 +25,5 @@ mod properties;
 mod reference;
 mod schemas;
 mod support;
+mod validity;
 mod world;

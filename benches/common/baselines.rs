@@ -1,0 +1,576 @@
+//! The baselines the engine is measured against, on the same requests:
+//!
+//! - (a) the Cedar floor: `Authorizer::is_authorized` alone, on a request, a context and a
+//!   store of just the entities the request touches, all built before timing starts, with
+//!   the pack's policies for the action;
+//! - (b) the hand floor: the access rules of `access.cedar` written out in Rust over the
+//!   world's public accessors;
+//! - (c) the naive integration: convert the whole world to Cedar entities on every request.
+
+use std::collections::{HashMap, HashSet};
+use std::str::FromStr;
+
+use cedar_policy::{
+    Authorizer, Context, Entities, Entity, EntityId, EntityTypeName, EntityUid, PolicySet, Request,
+    RestrictedExpression, Schema,
+};
+use chrono::{DateTime, FixedOffset, Months, NaiveDate};
+use lgsp_policy::{
+    AccessRequest, Action, Agency, AgreementStatus, Authentication, Channel, DataClass, Engine,
+    RulePack, SharingAgreement, World,
+};
+
+// ---------------------------------------------------------------- Cedar conversion
+
+pub struct Cedar {
+    pub schema: Schema,
+    /// The built-in pack's access policies (every one is scoped to `access`, so this is the
+    /// engine's slice for each of query, download and subscribe).
+    pub policies: PolicySet,
+    pub authorizer: Authorizer,
+    ty: HashMap<&'static str, EntityTypeName>,
+}
+
+impl Cedar {
+    pub fn new() -> Cedar {
+        let (schema, _) = Schema::from_cedarschema_str(lgsp_policy::MODEL_SCHEMA).unwrap();
+        let (_, files) = RulePack::builtin_sources();
+        let text: String = files.iter().map(|(_, t)| *t).collect::<Vec<_>>().join("\n");
+        let policies = PolicySet::from_str(&text).unwrap();
+        let ty = [
+            "Agency",
+            "MasterData",
+            "Database",
+            "Dataset",
+            "Account",
+            "Agreement",
+            "Violation",
+            "Action",
+        ]
+        .into_iter()
+        .map(|n| (n, EntityTypeName::from_str(&format!("Lgsp::{n}")).unwrap()))
+        .collect();
+        Cedar {
+            schema,
+            policies,
+            authorizer: Authorizer::new(),
+            ty,
+        }
+    }
+
+    pub fn uid(&self, ty: &str, id: &str) -> EntityUid {
+        EntityUid::from_type_name_and_id(self.ty[ty].clone(), EntityId::new(id))
+    }
+
+    fn r(&self, ty: &str, id: &str) -> RestrictedExpression {
+        RestrictedExpression::new_entity_uid(self.uid(ty, id))
+    }
+
+    fn agency(&self, a: &Agency) -> Entity {
+        let attrs = HashMap::from([
+            ("kind".into(), s(a.kind.as_str())),
+            (
+                "stateAdministrative".into(),
+                b(a.kind.is_state_administrative()),
+            ),
+            ("inProvince".into(), b(a.kind.is_in_province())),
+            (
+                "provincialFocalPoint".into(),
+                b(a.kind.is_provincial_focal_point()),
+            ),
+        ]);
+        Entity::new(self.uid("Agency", a.id.as_str()), attrs, HashSet::new()).unwrap()
+    }
+
+    fn database(&self, d: &lgsp_policy::Database) -> Entity {
+        let mut attrs = HashMap::from([
+            ("manager".into(), self.r("Agency", d.manager.as_str())),
+            ("catalog".into(), s(d.catalog.as_str())),
+            (
+                "atDataCentre".into(),
+                b(d.hosting == lgsp_policy::Hosting::ProvincialDataCentre),
+            ),
+            (
+                "masterData".into(),
+                RestrictedExpression::new_set(
+                    d.master_data
+                        .iter()
+                        .map(|m| self.r("MasterData", m.as_str())),
+                ),
+            ),
+        ]);
+        if let Some(day) = d.last_evaluated {
+            attrs.insert("evaluatedUntil".into(), dt(evaluated_until(day)));
+        }
+        Entity::new(self.uid("Database", d.id.as_str()), attrs, HashSet::new()).unwrap()
+    }
+
+    fn dataset(&self, world: &World, d: &lgsp_policy::Dataset) -> Entity {
+        let provider = world.provider_of(&d.id).unwrap();
+        let mut attrs = HashMap::from([
+            ("database".into(), self.r("Database", d.database.as_str())),
+            ("provider".into(), self.r("Agency", provider.as_str())),
+            ("class".into(), s(d.class.as_str())),
+            ("personalData".into(), b(d.personal_data)),
+        ]);
+        if let Some(day) = d.published {
+            attrs.insert("publishedAt".into(), dt(start_of_day(day)));
+        }
+        Entity::new(
+            self.uid("Dataset", d.id.as_str()),
+            attrs,
+            HashSet::from([self.uid("Database", d.database.as_str())]),
+        )
+        .unwrap()
+    }
+
+    fn account(&self, a: &lgsp_policy::Account) -> Entity {
+        let attrs = HashMap::from([
+            ("holder".into(), self.r("Agency", a.holder.as_str())),
+            ("issuer".into(), self.r("Agency", a.issuer.as_str())),
+            ("authentication".into(), s(a.authentication.as_str())),
+        ]);
+        Entity::new(self.uid("Account", a.id.as_str()), attrs, HashSet::new()).unwrap()
+    }
+
+    fn agreement(&self, g: &SharingAgreement) -> Entity {
+        let mut attrs = HashMap::from([
+            ("provider".into(), self.r("Agency", g.provider.as_str())),
+            ("consumer".into(), self.r("Agency", g.consumer.as_str())),
+            (
+                "datasets".into(),
+                RestrictedExpression::new_set(
+                    g.datasets.iter().map(|d| self.r("Dataset", d.as_str())),
+                ),
+            ),
+            (
+                "purposes".into(),
+                RestrictedExpression::new_set(g.purposes.iter().map(|p| s(p.as_str()))),
+            ),
+            (
+                "methods".into(),
+                RestrictedExpression::new_set(g.methods.iter().map(|m| s(m.as_str()))),
+            ),
+            ("status".into(), s(g.status.as_str())),
+            ("start".into(), dt(g.term.start)),
+        ]);
+        if let Some(end) = g.term.end {
+            attrs.insert("end".into(), dt(end));
+        }
+        Entity::new(self.uid("Agreement", g.id.as_str()), attrs, HashSet::new()).unwrap()
+    }
+
+    fn master_data(&self, m: &lgsp_policy::MasterData) -> Entity {
+        let reference = match m.reference {
+            lgsp_policy::MasterDataReference::ProvincialPeoplesCommittee => {
+                "provincial_peoples_committee"
+            }
+            lgsp_policy::MasterDataReference::None => "none",
+            _ => "ministry",
+        };
+        let attrs = HashMap::from([("reference".into(), s(reference))]);
+        Entity::new(self.uid("MasterData", m.id.as_str()), attrs, HashSet::new()).unwrap()
+    }
+
+    fn violation(&self, v: &lgsp_policy::Violation) -> Entity {
+        let mut attrs = HashMap::from([
+            ("violator".into(), self.r("Agency", v.violator.as_str())),
+            ("kind".into(), s(v.kind.as_str())),
+            ("recordedAt".into(), dt(v.recorded_at)),
+        ]);
+        if let Some(at) = v.determined_at {
+            attrs.insert("determinedAt".into(), dt(at));
+        }
+        if let Some(g) = &v.agreement {
+            attrs.insert("agreement".into(), self.r("Agreement", g.as_str()));
+        }
+        Entity::new(self.uid("Violation", v.id.as_str()), attrs, HashSet::new()).unwrap()
+    }
+
+    /// The context the engine builds for a request and a candidate agreement.
+    pub fn context(&self, r: &AccessRequest, agreement: Option<&SharingAgreement>) -> Context {
+        let mut pairs = vec![
+            ("now".to_owned(), dt(r.at)),
+            ("channel".to_owned(), s(r.channel.as_str())),
+            ("purpose".to_owned(), s(r.purpose.as_str())),
+            ("authenticated".to_owned(), b(r.authenticated)),
+            ("subjectRequested".to_owned(), b(r.subject_requested)),
+        ];
+        if let Some(g) = agreement {
+            pairs.push(("agreement".to_owned(), self.r("Agreement", g.id.as_str())));
+        }
+        Context::from_pairs(pairs).unwrap()
+    }
+
+    /// The Cedar request for an access request and a candidate agreement.
+    pub fn request(
+        &self,
+        r: &AccessRequest,
+        agreement: Option<&SharingAgreement>,
+        schema: Option<&Schema>,
+    ) -> Request {
+        Request::new(
+            self.uid("Account", r.account.as_str()),
+            self.uid("Action", r.action.as_str()),
+            self.uid("Dataset", r.dataset.as_str()),
+            self.context(r, agreement),
+            schema,
+        )
+        .unwrap()
+    }
+
+    /// Just the entities a request reaches: the account, its holder and issuer, the
+    /// dataset, its database and provider, the agreement, and the actions.
+    pub fn sliced_entities(
+        &self,
+        world: &World,
+        r: &AccessRequest,
+        agreement: Option<&SharingAgreement>,
+    ) -> Entities {
+        let account = world.account(&r.account).unwrap();
+        let dataset = world.dataset(&r.dataset).unwrap();
+        let database = world.database(&dataset.database).unwrap();
+        let mut parties = vec![&account.holder, &account.issuer, &database.manager];
+        parties.sort();
+        parties.dedup();
+        let mut entities: Vec<Entity> = parties
+            .into_iter()
+            .map(|a| self.agency(world.agency(a).unwrap()))
+            .collect();
+        entities.push(self.account(account));
+        entities.push(self.dataset(world, dataset));
+        entities.push(self.database(database));
+        if let Some(g) = agreement {
+            entities.push(self.agreement(g));
+        }
+        // With the schema, so the store holds the action hierarchy (`query in access`).
+        Entities::from_entities(entities, Some(&self.schema)).unwrap()
+    }
+
+    /// The whole world as Cedar entities, checked against the schema: what a casual
+    /// integration does on every request.
+    pub fn whole_world(&self, world: &World) -> Entities {
+        let data = world.to_data();
+        let mut entities = Vec::new();
+        entities.extend(data.agencies.iter().map(|a| self.agency(a)));
+        entities.extend(data.master_data.iter().map(|m| self.master_data(m)));
+        entities.extend(data.databases.iter().map(|d| self.database(d)));
+        entities.extend(data.datasets.iter().map(|d| self.dataset(world, d)));
+        entities.extend(data.accounts.iter().map(|a| self.account(a)));
+        entities.extend(data.agreements.iter().map(|g| self.agreement(g)));
+        entities.extend(data.violations.iter().map(|v| self.violation(v)));
+        Entities::from_entities(entities, Some(&self.schema)).unwrap()
+    }
+
+    /// The naive integration: whole world to Cedar, a schema-checked request with the first
+    /// agreement between the parties, all policies.
+    pub fn naive_decide(&self, world: &World, r: &AccessRequest) -> bool {
+        let entities = self.whole_world(world);
+        let agreement = world
+            .account(&r.account)
+            .zip(world.provider_of(&r.dataset))
+            .and_then(|(a, p)| world.agreements_between(&a.holder, p).next());
+        let request = self.request(r, agreement, Some(&self.schema));
+        self.authorizer
+            .is_authorized(&request, &self.policies, &entities)
+            .decision()
+            == cedar_policy::Decision::Allow
+    }
+}
+
+fn s(text: &str) -> RestrictedExpression {
+    RestrictedExpression::new_string(text.to_owned())
+}
+
+fn b(v: bool) -> RestrictedExpression {
+    RestrictedExpression::new_bool(v)
+}
+
+fn dt(at: DateTime<FixedOffset>) -> RestrictedExpression {
+    RestrictedExpression::new_datetime(at.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string())
+}
+
+fn start_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
+    day.and_hms_opt(0, 0, 0)
+        .unwrap()
+        .and_local_timezone(super::vn())
+        .unwrap()
+}
+
+/// 24:00 local of the day twelve months after the evaluation (QD05/2024 Đ4.3).
+fn evaluated_until(day: NaiveDate) -> DateTime<FixedOffset> {
+    start_of_day(
+        day.checked_add_months(Months::new(12))
+            .unwrap()
+            .succ_opt()
+            .unwrap(),
+    )
+}
+
+// ---------------------------------------------------------------- the Cedar floor
+
+/// One pre-built Cedar evaluation: what the engine hands Cedar for one candidate.
+pub struct Prepared {
+    pub request: Request,
+    pub entities: Entities,
+}
+
+/// For each request, the evaluations the engine performs for it (each candidate agreement
+/// in order until one allows; no agreement when there is none), built ahead of time.
+///
+/// Panics if the floor's final answer differs from the engine's: the floor must do the
+/// same work.
+pub fn prepare_floor(
+    cedar: &Cedar,
+    engine: &Engine,
+    world: &World,
+    requests: &[AccessRequest],
+) -> Vec<Prepared> {
+    let mut out = Vec::new();
+    for r in requests {
+        let mut last = false;
+        let candidates: Vec<&SharingAgreement> =
+            match (world.account(&r.account), world.provider_of(&r.dataset)) {
+                (Some(a), Some(p)) => world.agreements_between(&a.holder, p).collect(),
+                _ => continue,
+            };
+        let options: Vec<Option<&SharingAgreement>> = if candidates.is_empty() {
+            vec![None]
+        } else {
+            candidates.into_iter().map(Some).collect()
+        };
+        for g in options {
+            let p = Prepared {
+                request: cedar.request(r, g, None),
+                entities: cedar.sliced_entities(world, r, g),
+            };
+            let response = cedar
+                .authorizer
+                .is_authorized(&p.request, &cedar.policies, &p.entities);
+            assert!(
+                response.diagnostics().errors().next().is_none(),
+                "the floor's store is complete"
+            );
+            let allowed = response.decision() == cedar_policy::Decision::Allow;
+            last = allowed;
+            out.push(p);
+            if allowed {
+                break;
+            }
+        }
+        if world.account(&r.account).is_some() && world.dataset(&r.dataset).is_some() {
+            assert_eq!(
+                last,
+                engine.decide(world, r).is_allowed(),
+                "floor and engine on {r:?}"
+            );
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- the hand floor
+
+/// The outcome of the hand-written check: allow or deny and the reason codes, as the engine
+/// reports them (permits on an allow, forbids on a deny, `no_right_established` when nothing
+/// matched).
+#[derive(Debug, PartialEq, Eq)]
+pub struct Hand {
+    pub allowed: bool,
+    pub reasons: Vec<&'static str>,
+    pub agreement: Option<usize>,
+}
+
+/// One candidate's evaluation: allowed, weight, permits, forbids, agreement.
+type Candidate = (
+    bool,
+    usize,
+    Vec<&'static str>,
+    Vec<&'static str>,
+    Option<usize>,
+);
+
+/// The access rules of `access.cedar`, written out by hand.
+pub fn hand_decide(world: &World, r: &AccessRequest) -> Hand {
+    let deny = |code| Hand {
+        allowed: false,
+        reasons: vec![code],
+        agreement: None,
+    };
+    let Some(account) = world.account(&r.account) else {
+        return deny("unknown_account");
+    };
+    let Some(dataset) = world.dataset(&r.dataset) else {
+        return deny("unknown_dataset");
+    };
+    let (Some(database), Some(holder)) = (
+        world.database(&dataset.database),
+        world.agency(&account.holder),
+    ) else {
+        return deny("evaluation_error");
+    };
+    let provider = &database.manager;
+    let issuer_focal = world
+        .agency(&account.issuer)
+        .is_some_and(|a| a.kind.is_provincial_focal_point());
+    let sa = holder.kind.is_state_administrative();
+    let class = dataset.class;
+    let needs = class.needs_agreement();
+    let open = class.is_open_or_public();
+    let via = matches!(
+        r.channel,
+        Channel::Lgsp | Channel::NgspLgsp | Channel::Portal
+    );
+    let at = r.at;
+
+    // The rules that do not depend on the agreement.
+    let mut fixed_forbids: Vec<&'static str> = Vec::new();
+    let mut forbid = |cond: bool, code: &'static str| {
+        if cond {
+            fixed_forbids.push(code);
+        }
+    };
+    forbid(
+        matches!(
+            class,
+            DataClass::StateSecret | DataClass::Internal | DataClass::Temporary
+        ),
+        "out_of_scope",
+    );
+    forbid(r.channel == Channel::Direct, "not_through_lgsp");
+    forbid(
+        !holder.kind.is_in_province() && r.channel != Channel::NgspLgsp,
+        "external_not_through_ngsp",
+    );
+    forbid(
+        !sa && r.channel != Channel::Portal,
+        "public_only_through_portal",
+    );
+    forbid(!sa && needs, "shared_data_for_state_agencies");
+    forbid(
+        account.authentication == Authentication::None || !r.authenticated,
+        "not_authenticated",
+    );
+    forbid(
+        &account.issuer != provider && !issuer_focal,
+        "account_not_issued_for_provider",
+    );
+    forbid(
+        dataset.published.is_none_or(|d| start_of_day(d) > at),
+        "not_published",
+    );
+    forbid(open && database.last_evaluated.is_none(), "not_evaluated");
+    forbid(
+        open && database
+            .last_evaluated
+            .is_some_and(|d| at >= evaluated_until(d)),
+        "evaluation_expired",
+    );
+    forbid(
+        dataset.personal_data && sa && &holder.id != provider && !r.subject_requested,
+        "personal_data_without_subject_request",
+    );
+    forbid(dataset.personal_data && !sa, "personal_data_not_public");
+
+    let candidates: Vec<(usize, &SharingAgreement)> = world
+        .agreements_between(&holder.id, provider)
+        .enumerate()
+        .collect();
+    let options: Vec<Option<(usize, &SharingAgreement)>> = if candidates.is_empty() {
+        vec![None]
+    } else {
+        candidates.into_iter().map(Some).collect()
+    };
+    let mut best: Option<Candidate> = None;
+    for option in options {
+        let g = option.map(|(_, g)| g);
+        let mut permits = Vec::new();
+        if sa && via && needs && g.is_some() {
+            permits.push("agency_shared_data");
+        }
+        if sa && via && open {
+            permits.push("agency_open_data");
+        }
+        if !sa && r.channel == Channel::Portal && open {
+            permits.push("public_open_data");
+        }
+        let mut forbids = fixed_forbids.clone();
+        if sa && needs && g.is_none() {
+            forbids.push("no_agreement");
+        }
+        if let (true, Some(g)) = (needs, g) {
+            if !g.term.contains(at) {
+                forbids.push("outside_agreement_term");
+            }
+            if g.status == AgreementStatus::Suspended {
+                forbids.push("agreement_suspended");
+            }
+            if g.status == AgreementStatus::Terminated {
+                forbids.push("agreement_terminated");
+            }
+            if g.datasets.binary_search(&dataset.id).is_err() {
+                forbids.push("dataset_not_in_agreement");
+            }
+            if !g.purposes.contains(&r.purpose) {
+                forbids.push("purpose_not_in_agreement");
+            }
+            if !g.methods.contains(&method(r.action)) {
+                forbids.push("method_not_in_agreement");
+            }
+        }
+        let allowed = !permits.is_empty() && forbids.is_empty();
+        // What Cedar reports as the decision's reasons: the permits on an allow, the
+        // forbids on a deny.
+        let weight = if allowed {
+            permits.len()
+        } else {
+            forbids.len()
+        };
+        let better = match &best {
+            None => true,
+            Some((b_allowed, b_weight, ..)) => !b_allowed && (allowed || weight < *b_weight),
+        };
+        if better {
+            best = Some((allowed, weight, permits, forbids, option.map(|(i, _)| i)));
+            if allowed {
+                break;
+            }
+        }
+    }
+    let Some((allowed, _, permits, forbids, agreement)) = best else {
+        return deny("evaluation_error");
+    };
+    let mut reasons = if allowed { permits } else { forbids };
+    if !allowed && reasons.is_empty() {
+        reasons.push("no_right_established");
+    }
+    Hand {
+        allowed,
+        reasons,
+        agreement,
+    }
+}
+
+fn method(action: Action) -> lgsp_policy::SharingMethod {
+    action.method()
+}
+
+/// How many requests the hand check and the engine disagree on (outcome or reason set).
+pub fn disagreements(engine: &Engine, world: &World, requests: &[AccessRequest]) -> usize {
+    requests
+        .iter()
+        .filter(|r| {
+            let d = engine.decide(world, r);
+            let h = hand_decide(world, r);
+            let mut a: Vec<&str> = d.reason_codes().collect();
+            let mut b = h.reasons.clone();
+            a.sort_unstable();
+            b.sort_unstable();
+            let differ = d.is_allowed() != h.allowed || a != b;
+            if differ && std::env::var_os("LGSP_BENCH_DEBUG").is_some() {
+                eprintln!("disagree on {r:?}: engine {a:?}, hand {b:?}");
+            }
+            differ
+        })
+        .count()
+}
