@@ -154,7 +154,8 @@ fn engine_agrees_with_the_reference_model() {
     assert!(t.decisions as usize >= wanted.min(10_000));
     // `no_right_established` cannot occur with the built-in pack: every case that no
     // permit covers is matched by a specific forbid. The reference model agrees on every
-    // case; a custom pack reaches the code in `no_right_is_reached_when_nothing_refuses`.
+    // case; a custom pack reaches it in
+    // `qd05_17_1_no_right_is_established_when_nothing_permits_or_refuses`.
     let missing: Vec<&&str> = ALL_CODES
         .iter()
         .filter(|c| **c != "no_right_established" && !t.codes.contains_key(**c))
@@ -547,4 +548,33 @@ fn qd05_14_5_term_start_is_exact_in_offsets_with_seconds() {
         "{}",
         replay(&world, &request)
     );
+}
+
+/// QD05/2024 Đ17.1: when no policy permits and none refuses, the deny says that no right
+/// was established. The built-in pack never gets there (a specific forbid covers every
+/// case no permit covers: the differential test shows the reference model agrees), so a
+/// pack whose only policy never matches shows it.
+#[test]
+fn qd05_17_1_no_right_is_established_when_nothing_permits_or_refuses() {
+    let (manifest, files) = lgsp_policy::RulePack::builtin_sources();
+    let never = r#"
+@id("test.never")
+@clause("QD05/2024 Đ17.1")
+@reason("test_never")
+@vi("Không bao giờ khớp (chính sách kiểm thử).")
+@en("Never matches (a test policy).")
+forbid (principal, action in Lgsp::Action::"access", resource) when { context.channel == "never" };
+"#;
+    let pack = lgsp_policy::RulePack::from_sources(manifest, [(files[0].0, never)]).unwrap();
+    let world = support::world();
+    let request = AccessRequest::from_json(
+        r#"{"account": "acc.tuy-hoa.dan-cu", "action": "query", "dataset": "dan-cu.nhan-khau",
+            "channel": "lgsp", "purpose": "administrative-procedures",
+            "at": "2024-06-03T09:30:00+07:00", "subject_requested": true}"#,
+    )
+    .unwrap();
+    let d = Engine::new(pack).decide(&world, &request);
+    assert_eq!(d.outcome, Outcome::Deny);
+    assert_eq!(codes(&d), ["no_right_established"].into_iter().collect());
+    assert_eq!(d.reasons[0].kind, ReasonKind::NothingPermitted);
 }
