@@ -578,3 +578,30 @@ forbid (principal, action in Lgsp::Action::"access", resource) when { context.ch
     assert_eq!(codes(&d), ["no_right_established"].into_iter().collect());
     assert_eq!(d.reasons[0].kind, ReasonKind::NothingPermitted);
 }
+
+/// Regression (a reading of the law, not a divergence): Đ11.3 routes *system connections*
+/// from outside the province through the NGSP; the provincial portal is an access point
+/// (Đ3.5, Đ12.9). An outside agency reading open data on the portal was refused with
+/// `external_not_through_ngsp` while any citizen was allowed; it is now allowed, and a
+/// direct LGSP connection from outside is still refused.
+#[test]
+fn qd05_11_3_an_outside_agency_may_read_open_data_on_the_portal() {
+    let world = support::world();
+    let request = |channel: &str| {
+        AccessRequest::from_json(&format!(
+            r#"{{"account": "acc.bo-tp", "action": "query", "dataset": "dan-cu.thong-ke",
+                "channel": "{channel}", "purpose": "planning", "at": "2024-06-03T09:30:00+07:00"}}"#
+        ))
+        .unwrap()
+    };
+    let portal = ENGINE.decide(&world, &request("portal"));
+    assert!(portal.is_allowed(), "{:?}", portal.reasons);
+    assert_eq!(codes(&portal), ["agency_open_data"].into_iter().collect());
+    let through_ngsp = ENGINE.decide(&world, &request("ngsp_lgsp"));
+    assert!(through_ngsp.is_allowed(), "{:?}", through_ngsp.reasons);
+    let straight_to_lgsp = ENGINE.decide(&world, &request("lgsp"));
+    assert_eq!(
+        codes(&straight_to_lgsp),
+        ["external_not_through_ngsp"].into_iter().collect()
+    );
+}
