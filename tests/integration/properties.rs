@@ -384,6 +384,23 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(300))]
+
+    /// The strategies' promise: every generated world passes `World::new` (no filter hides
+    /// a rejection here), in every size.
+    #[test]
+    fn generated_worlds_always_pass_world_new(
+        data in prop_oneof![
+            8 => WorldSize::SMALL.up_to().prop_flat_map(lgsp_policy::strategies::world_data),
+            1 => lgsp_policy::strategies::world_data(WorldSize::MEDIUM),
+        ]
+    ) {
+        let built = World::new(data.clone());
+        prop_assert!(built.is_ok(), "{:?}", built.err());
+    }
+}
+
 const ALWAYS_FORBID: &str = r#"
 @id("test.always-forbid")
 @clause("QD05/2024 Đ17.1")
