@@ -154,7 +154,8 @@ fn engine_agrees_with_the_reference_model() {
     assert!(t.decisions as usize >= wanted.min(10_000));
     // `no_right_established` cannot occur with the built-in pack: every case that no
     // permit covers is matched by a specific forbid. The reference model agrees on every
-    // case; a custom pack reaches the code in `no_right_is_reached_when_nothing_refuses`.
+    // case; a custom pack reaches it in
+    // `qd05_17_1_no_right_is_established_when_nothing_permits_or_refuses`.
     let missing: Vec<&&str> = ALL_CODES
         .iter()
         .filter(|c| **c != "no_right_established" && !t.codes.contains_key(**c))
@@ -383,6 +384,23 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(300))]
+
+    /// The strategies' promise: every generated world passes `World::new` (no filter hides
+    /// a rejection here), in every size.
+    #[test]
+    fn generated_worlds_always_pass_world_new(
+        data in prop_oneof![
+            8 => WorldSize::SMALL.up_to().prop_flat_map(lgsp_policy::strategies::world_data),
+            1 => lgsp_policy::strategies::world_data(WorldSize::MEDIUM),
+        ]
+    ) {
+        let built = World::new(data.clone());
+        prop_assert!(built.is_ok(), "{:?}", built.err());
+    }
+}
+
 const ALWAYS_FORBID: &str = r#"
 @id("test.always-forbid")
 @clause("QD05/2024 Đ17.1")
@@ -546,5 +564,61 @@ fn qd05_14_5_term_start_is_exact_in_offsets_with_seconds() {
         (want.outcome, want.reasons.clone()),
         "{}",
         replay(&world, &request)
+    );
+}
+
+/// QD05/2024 Đ17.1: when no policy permits and none refuses, the deny says that no right
+/// was established. The built-in pack never gets there (a specific forbid covers every
+/// case no permit covers: the differential test shows the reference model agrees), so a
+/// pack whose only policy never matches shows it.
+#[test]
+fn qd05_17_1_no_right_is_established_when_nothing_permits_or_refuses() {
+    let (manifest, files) = lgsp_policy::RulePack::builtin_sources();
+    let never = r#"
+@id("test.never")
+@clause("QD05/2024 Đ17.1")
+@reason("test_never")
+@vi("Không bao giờ khớp (chính sách kiểm thử).")
+@en("Never matches (a test policy).")
+forbid (principal, action in Lgsp::Action::"access", resource) when { context.channel == "never" };
+"#;
+    let pack = lgsp_policy::RulePack::from_sources(manifest, [(files[0].0, never)]).unwrap();
+    let world = support::world();
+    let request = AccessRequest::from_json(
+        r#"{"account": "acc.tuy-hoa.dan-cu", "action": "query", "dataset": "dan-cu.nhan-khau",
+            "channel": "lgsp", "purpose": "administrative-procedures",
+            "at": "2024-06-03T09:30:00+07:00", "subject_requested": true}"#,
+    )
+    .unwrap();
+    let d = Engine::new(pack).decide(&world, &request);
+    assert_eq!(d.outcome, Outcome::Deny);
+    assert_eq!(codes(&d), ["no_right_established"].into_iter().collect());
+    assert_eq!(d.reasons[0].kind, ReasonKind::NothingPermitted);
+}
+
+/// Regression (a reading of the law, not a divergence): Đ11.3 routes *system connections*
+/// from outside the province through the NGSP; the provincial portal is an access point
+/// (Đ3.5, Đ12.9). An outside agency reading open data on the portal was refused with
+/// `external_not_through_ngsp` while any citizen was allowed; it is now allowed, and a
+/// direct LGSP connection from outside is still refused.
+#[test]
+fn qd05_11_3_an_outside_agency_may_read_open_data_on_the_portal() {
+    let world = support::world();
+    let request = |channel: &str| {
+        AccessRequest::from_json(&format!(
+            r#"{{"account": "acc.bo-tp", "action": "query", "dataset": "dan-cu.thong-ke",
+                "channel": "{channel}", "purpose": "planning", "at": "2024-06-03T09:30:00+07:00"}}"#
+        ))
+        .unwrap()
+    };
+    let portal = ENGINE.decide(&world, &request("portal"));
+    assert!(portal.is_allowed(), "{:?}", portal.reasons);
+    assert_eq!(codes(&portal), ["agency_open_data"].into_iter().collect());
+    let through_ngsp = ENGINE.decide(&world, &request("ngsp_lgsp"));
+    assert!(through_ngsp.is_allowed(), "{:?}", through_ngsp.reasons);
+    let straight_to_lgsp = ENGINE.decide(&world, &request("lgsp"));
+    assert_eq!(
+        codes(&straight_to_lgsp),
+        ["external_not_through_ngsp"].into_iter().collect()
     );
 }

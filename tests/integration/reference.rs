@@ -351,8 +351,12 @@ impl<'w> Reference<'w> {
         if request.channel == Channel::Direct {
             grounds.insert("not_through_lgsp");
         }
-        // Đ11.3: from outside the province, only NGSP → LGSP.
-        if is_outside_the_province(holder) && request.channel != Channel::NgspLgsp {
+        // Đ11.3: a system outside the province connects through NGSP → LGSP, not to the
+        // LGSP (or around it) directly. The portal is an access point, not a connection
+        // between systems (Đ3.5, Đ12.9): outside agencies use it like anyone else.
+        if is_outside_the_province(holder)
+            && matches!(request.channel, Channel::Lgsp | Channel::Direct)
+        {
             grounds.insert("external_not_through_ngsp");
         }
         // Đ17.1.e: the public comes through the portal.
