@@ -1,4 +1,4 @@
-//! [`proptest`] strategies for worlds, calendars and access requests (feature `proptest`).
+//! [`proptest`](mod@proptest) strategies for worlds, calendars and access requests (feature `proptest`).
 //!
 //! Use them in your own property tests: generate a [`World`] of the size you care about,
 //! then requests drawn *relative to that world* with [`requests_for`], and check what your
