@@ -86,23 +86,21 @@ impl Model {
 pub(crate) fn cedar_datetime_text(at: DateTime<FixedOffset>) -> String {
     use chrono::{Datelike, Timelike};
     use std::fmt::Write as _;
-    let offset = at.offset().local_minus_utc();
-    let sign = if offset < 0 { '-' } else { '+' };
-    let offset = offset.unsigned_abs() / 60;
-    let mut text = String::with_capacity(28);
+    // Written in UTC: an offset with seconds (`+07:00:30`) has no Cedar form, and the
+    // instant, which is all that Cedar compares, is the same.
+    let utc = at.naive_utc();
+    let mut text = String::with_capacity(24);
     // Writing to a String cannot fail.
     let _ = write!(
         text,
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{sign}{:02}{:02}",
-        at.year(),
-        at.month(),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second(),
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        utc.year(),
+        utc.month(),
+        utc.day(),
+        utc.hour(),
+        utc.minute(),
+        utc.second(),
         at.timestamp_subsec_millis().min(999),
-        offset / 60,
-        offset % 60,
     );
     text
 }
@@ -169,7 +167,8 @@ pub(crate) fn end_of_day_months_after(
 /// Cedar's datetime covers years 0000–9999 in the text form we emit; we accept 1900–9999.
 pub(crate) fn in_cedar_range(at: DateTime<FixedOffset>) -> bool {
     use chrono::Datelike;
-    (1900..=9999).contains(&at.year())
+    // Both the local year and the UTC year Cedar is given must have four digits.
+    (1900..=9999).contains(&at.year()) && (1900..=9999).contains(&at.naive_utc().year())
 }
 
 pub(crate) type Attrs = HashMap<String, RestrictedExpression>;
@@ -199,15 +198,20 @@ mod tests {
     #[test]
     fn datetime_text_is_cedar_form() {
         let at = DateTime::parse_from_rfc3339("2024-03-05T14:00:00+07:00").unwrap_or_default();
-        assert_eq!(cedar_datetime_text(at), "2024-03-05T14:00:00.000+0700");
+        assert_eq!(cedar_datetime_text(at), "2024-03-05T07:00:00.000Z");
     }
 
     #[test]
     fn datetime_text_keeps_millis_and_negative_offsets() {
         let at = DateTime::parse_from_rfc3339("1999-12-31T23:59:58.25-03:30").unwrap_or_default();
-        assert_eq!(cedar_datetime_text(at), "1999-12-31T23:59:58.250-0330");
-        let chrono_form = at.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string();
+        assert_eq!(cedar_datetime_text(at), "2000-01-01T03:29:58.250Z");
+        let chrono_form = at.naive_utc().format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string();
         assert_eq!(cedar_datetime_text(at), chrono_form);
+        // An offset with seconds keeps the instant.
+        let odd = DateTime::parse_from_rfc3339("2024-06-03T10:00:30+07:00")
+            .unwrap_or_default()
+            .with_timezone(&FixedOffset::east_opt(7 * 3600 + 30).unwrap_or(vn_offset()));
+        assert_eq!(cedar_datetime_text(odd), "2024-06-03T03:00:30.000Z");
     }
 
     #[test]

@@ -189,6 +189,19 @@ fn qd05_14_5_validity_ends_at_the_millisecond_cedar_sees() {
         .unwrap();
     let end = DateTime::parse_from_rfc3339("2025-04-01T00:00:00.0005+07:00").unwrap();
     agreement.term.end = Some(end);
+    // A world whose times are finer than Cedar's millisecond is refused outright, so the
+    // engine never has to guess which side of the millisecond an instant falls on.
+    assert!(matches!(
+        World::new(data.clone()),
+        Err(lgsp_policy::WorldError::SubMillisecond { .. })
+    ));
+    let agreement = data
+        .agreements
+        .iter_mut()
+        .find(|g| g.id.as_str() == "agr.tnmt.phuong-1")
+        .unwrap();
+    agreement.term.end =
+        Some(DateTime::parse_from_rfc3339("2025-04-01T00:00:00.001+07:00").unwrap());
     let world = World::new(data).unwrap();
     let engine = support::engine();
     let before = DateTime::parse_from_rfc3339("2025-03-31T23:59:59.9999+07:00").unwrap();
@@ -205,7 +218,7 @@ fn qd05_14_5_validity_ends_at_the_millisecond_cedar_sees() {
     let until = first.valid_until.unwrap();
     assert_eq!(
         until,
-        DateTime::parse_from_rfc3339("2025-04-01T00:00:00+07:00").unwrap()
+        DateTime::parse_from_rfc3339("2025-04-01T00:00:00.001+07:00").unwrap()
     );
     let mut later = request.clone();
     later.at = until + Duration::microseconds(200);
