@@ -181,6 +181,19 @@ impl Engine {
         let Some(pack) = self.pack_for(&world.territory, date) else {
             return self.no_pack(world, date, request.at);
         };
+        // A deny before any policy ran: its reasons are the engine's own.
+        let early = |reasons, holder_kind| {
+            finish(
+                pack,
+                Outcome::Deny,
+                reasons,
+                Vec::new(),
+                date,
+                holder_kind,
+                None,
+                valid_until(pack, request.at, Vec::new()),
+            )
+        };
         let mut reasons = Vec::new();
         let account_idx = world.accounts.get_index_of(&request.account);
         let dataset_idx = world.datasets.get_index_of(&request.dataset);
@@ -201,31 +214,13 @@ impl Engine {
             ));
         }
         let (Some(account_idx), Some(dataset_idx)) = (account_idx, dataset_idx) else {
-            return finish(
-                pack,
-                Outcome::Deny,
-                reasons,
-                Vec::new(),
-                date,
-                None,
-                None,
-                valid_until(pack, request.at, Vec::new()),
-            );
+            return early(reasons, None);
         };
         let (Some((_, account)), Some((_, dataset))) = (
             world.accounts.get_index(account_idx),
             world.datasets.get_index(dataset_idx),
         ) else {
-            return finish(
-                pack,
-                Outcome::Deny,
-                reasons,
-                Vec::new(),
-                date,
-                None,
-                None,
-                valid_until(pack, request.at, Vec::new()),
-            );
+            return early(reasons, None);
         };
         let holder = &account.holder;
         // By the indexes the world keeps, so no id but the request's two is hashed.
@@ -244,16 +239,7 @@ impl Engine {
                 ReasonKind::EvaluationError,
                 Some("the request's time is outside the years 1900–9999".into()),
             ));
-            return finish(
-                pack,
-                Outcome::Deny,
-                reasons,
-                Vec::new(),
-                date,
-                holder_kind,
-                None,
-                valid_until(pack, request.at, Vec::new()),
-            );
+            return early(reasons, holder_kind);
         }
 
         let candidates: &[usize] = match (holder_idx, provider_idx) {
@@ -262,11 +248,13 @@ impl Engine {
         };
         let slice = pack.slices.get(request.action.as_str());
         let mut best: Option<Evaluation> = None;
-        let options: Vec<Option<usize>> = if candidates.is_empty() {
-            vec![None]
-        } else {
-            candidates.iter().copied().map(Some).collect()
-        };
+        // Without any agreement, one evaluation without one; no allocation per decision.
+        let none: &[Option<usize>] = &[None];
+        let options = candidates
+            .iter()
+            .copied()
+            .map(Some)
+            .chain(none.iter().copied().filter(|_| candidates.is_empty()));
         for candidate in options {
             let eval = self.evaluate(
                 pack,
@@ -296,16 +284,7 @@ impl Engine {
                 ReasonKind::EvaluationError,
                 Some("no evaluation ran".into()),
             ));
-            return finish(
-                pack,
-                Outcome::Deny,
-                reasons,
-                Vec::new(),
-                date,
-                holder_kind,
-                None,
-                valid_until(pack, request.at, Vec::new()),
-            );
+            return early(reasons, holder_kind);
         };
 
         let outcome = eval.outcome();
