@@ -95,7 +95,6 @@ struct Suite {
     report: Option<TestReport>,
     world: Option<World>,
     suite: Option<PackTestSuite>,
-    skipped: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -171,18 +170,6 @@ fn main() -> ExitCode {
         };
         let suite = match PackTestSuite::from_json(&text) {
             Ok(s) => s,
-            Err(e) if !looks_like_access_suite(&text) => {
-                suites.push(Suite {
-                    file,
-                    report: None,
-                    world: None,
-                    suite: None,
-                    skipped: Some(format!(
-                        "not access cases; this checker runs access requests only ({e})"
-                    )),
-                });
-                continue;
-            }
             Err(e) => {
                 eprintln!("{file}: error: {e}");
                 broken = true;
@@ -209,13 +196,12 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let report = run_pack_tests(&engine, &world, &suite.cases);
+        let report = run_pack_tests(&engine, &world, &suite.calendar.calendar(), &suite.cases);
         suites.push(Suite {
             file,
             report: Some(report),
             world: Some(world),
             suite: Some(suite),
-            skipped: None,
         });
     }
     if broken {
@@ -251,7 +237,7 @@ fn main() -> ExitCode {
             "pack": m.id,
             "warnings": pack.warnings(),
             "suites": suites.iter().map(|s| serde_json::json!({
-                "file": s.file, "skipped": s.skipped, "report": s.report,
+                "file": s.file, "report": s.report,
             })).collect::<Vec<_>>(),
             "coverage": coverage,
             "passed": passed,
@@ -346,36 +332,15 @@ fn case_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Whether a test file that failed to parse was meant to hold access cases: its requests
-/// name an `account` (other request kinds, e.g. lifecycle cases, are skipped).
-fn looks_like_access_suite(text: &str) -> bool {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
-        return true;
-    };
-    match value.get("cases").and_then(|c| c.as_array()) {
-        Some(cases) => {
-            cases.is_empty()
-                || cases
-                    .iter()
-                    .any(|c| c.pointer("/request/account").is_some())
-        }
-        None => true,
-    }
-}
-
 fn print_tests(suites: &[Suite]) {
     for s in suites {
-        if let Some(why) = &s.skipped {
-            println!("\n{}: skipped: {why}", s.file);
-            continue;
-        }
         let Some(report) = &s.report else { continue };
         println!("\n{}: running {} case(s)", s.file, report.cases.len());
         for c in &report.cases {
             if c.passed {
-                println!("  ok    [{}] {}", c.clause, c.name);
+                println!("  ok    {:<12} [{}] {}", c.act, c.clause, c.name);
             } else {
-                println!("  FAIL  [{}] {}", c.clause, c.name);
+                println!("  FAIL  {:<12} [{}] {}", c.act, c.clause, c.name);
                 println!(
                     "        expected {} [{}], got {} [{}]",
                     outcome(c.expected.outcome),
@@ -388,6 +353,9 @@ fn print_tests(suites: &[Suite]) {
                 }
                 if !c.unexpected.is_empty() {
                     println!("        unexpected reasons: {}", c.unexpected.join(", "));
+                }
+                for p in &c.problems {
+                    println!("        {p}");
                 }
             }
         }
@@ -508,7 +476,9 @@ fn export_cedar(
             .cases
             .iter()
             .filter_map(|c| {
-                cedar_request(engine, world, &c.request)
+                // Cedar's CLI takes access requests; lifecycle and catalog cases have no
+                // export (their context is computed with a calendar).
+                cedar_request(engine, world, c.access_request()?)
                     .ok()
                     .map(|r| r.to_run_test(&c.name))
             })

@@ -790,3 +790,25 @@ impl Engine {
         explanation
     }
 }
+
+impl Engine {
+    /// This engine with the forbids of every pack set aside: asked a question, it says
+    /// which permits hold (for [`Tracer`](crate::Tracer)).
+    pub(crate) fn permits_only(&self) -> Engine {
+        let mut engine = self.clone();
+        for pack in &mut engine.packs {
+            for slice in pack.slices.values_mut() {
+                let mut permits = PolicySet::new();
+                for p in slice
+                    .policies()
+                    .filter(|p| p.effect() == cedar_policy::Effect::Permit)
+                {
+                    // Ids are unique in the slice, so adding to a fresh set cannot fail.
+                    let _ = permits.add(p.clone());
+                }
+                *slice = permits;
+            }
+        }
+        engine
+    }
+}

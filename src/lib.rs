@@ -75,11 +75,12 @@ mod explain;
 mod interop;
 mod testing;
 
-pub use explain::Explanation;
+pub use explain::{Explanation, Question, Trace, Tracer};
 pub use interop::{
     CedarRequest, InteropError, cedar_policies_json, cedar_request, cedar_schema_text,
 };
 pub use testing::{
-    CaseResult, ClauseCoverage, Coverage, Expectation, PackTestCase, PackTestSuite, PolicyCoverage,
-    TestReport, TestSuiteError, TestWorld, run_pack_tests,
+    CaseResult, ClauseCoverage, Coverage, Expectation, ExpectedTransition, PackTestCase,
+    PackTestSuite, PolicyCoverage, TestCalendar, TestReport, TestSuiteError, TestWorld,
+    run_pack_tests,
 };

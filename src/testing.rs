@@ -1,27 +1,35 @@
-//! Pack tests and coverage: a rule pack ships test cases (a world, requests, the expected
-//! outcome and reason codes, in the spirit of `cedar run-tests`); the runner decides each
-//! case and says what was missing or unexpected; coverage says which policies the cases
-//! reached and which clauses have rules and tests. No I/O: the caller reads the files.
+//! Pack tests and coverage: a rule pack ships test cases (a world, questions — access
+//! requests, lifecycle acts, catalog proposals — the expected outcome and reason codes, in
+//! the spirit of `cedar run-tests`); the runner decides each case and says what was
+//! missing or unexpected; coverage says which policies the cases reached and which
+//! clauses have rules and tests. No I/O: the caller reads the files.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::{DateTime, FixedOffset};
+use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::agreement::AgreementStatus;
+use crate::calendar::Calendar;
 use crate::clause::Clause;
-use crate::decision::{Decision, Outcome};
+use crate::decision::{Decision, Duty, Outcome};
 use crate::engine::Engine;
-use crate::ids::{PackId, PolicyId};
+use crate::explain::Question;
+use crate::ids::{AgreementId, PackId, PolicyId};
+use crate::lifecycle::Transition;
 use crate::pack::RulePack;
-use crate::request::AccessRequest;
 use crate::world::{World, WorldData};
 
-/// A pack's test file (`tests/*.cases.json`): the world the cases run in, and the cases.
+/// A pack's test file (`tests/*.cases.json`): the world the cases run in, the calendar
+/// deadlines are counted with, and the cases.
 ///
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::PackTestSuite;
+/// use lgsp_policy::{PackTestSuite, Question};
 ///
 /// let suite = PackTestSuite::from_json(r#"{
 ///   "world": "phu-yen.world.json",
@@ -32,10 +40,18 @@ use crate::world::{World, WorldData};
 ///                 "dataset": "dan-cu.nhan-khau", "channel": "direct",
 ///                 "purpose": "administrative-procedures", "at": "2024-06-03T09:30:00+07:00"},
 ///     "expect": {"outcome": "deny", "reasons": ["not_through_lgsp"]}
+///   }, {
+///     "name": "suspension without grounds",
+///     "clause": "QD05/2024 Đ16.2.h",
+///     "act": "suspend",
+///     "request": {"provider": "so-tp", "agreement": "agr.tp.so-tnmt",
+///                 "at": "2024-05-17T17:00:00+07:00"},
+///     "expect": {"outcome": "deny", "reasons": ["suspension_without_grounds"], "transitions": []}
 ///   }]
 /// }"#)?;
 /// assert_eq!(suite.world.file(), Some("phu-yen.world.json"));
-/// assert_eq!(suite.cases.len(), 1);
+/// assert!(matches!(suite.cases[0].question, Question::Access(_)));
+/// assert!(matches!(suite.cases[1].question, Question::Suspension(_)));
 /// # Ok::<(), lgsp_policy::TestSuiteError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -43,6 +59,11 @@ use crate::world::{World, WorldData};
 pub struct PackTestSuite {
     /// The world: a file name (relative to the test file) or the world itself, inline.
     pub world: TestWorld,
+    /// The working-day calendar the deadlines of lifecycle cases are counted with: the
+    /// name of a built-in calendar (`"vietnam_public_sector"`, the default) or a calendar
+    /// written out.
+    #[serde(default, skip_serializing_if = "TestCalendar::is_default")]
+    pub calendar: TestCalendar,
     /// The cases.
     pub cases: Vec<PackTestCase>,
 }
@@ -83,18 +104,268 @@ impl TestWorld {
     }
 }
 
-/// One test case: a request, and what the pack must answer.
+/// The calendar of a suite: a built-in one by name, or one written out.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TestCalendar {
+    /// `"vietnam_public_sector"`: [`Calendar::vietnam_public_sector`], the default.
+    #[default]
+    #[serde(serialize_with = "vietnam_public_sector_name")]
+    #[schemars(with = "VietnamPublicSector")]
+    VietnamPublicSector,
+    /// A calendar written out (weekly days off and years).
+    Inline(Box<Calendar>),
+}
+
+/// Schema of the built-in calendar's name.
+#[derive(JsonSchema)]
+#[allow(dead_code, reason = "only describes a JSON string")]
+enum VietnamPublicSector {
+    #[serde(rename = "vietnam_public_sector")]
+    Name,
+}
+
+fn vietnam_public_sector_name<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str("vietnam_public_sector")
+}
+
+impl<'de> Deserialize<'de> for TestCalendar {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(deserializer)? {
+            serde_json::Value::String(name) if name == "vietnam_public_sector" => {
+                Ok(TestCalendar::VietnamPublicSector)
+            }
+            serde_json::Value::String(name) => Err(serde::de::Error::custom(format!(
+                "unknown calendar `{name}`: the built-in calendar is `vietnam_public_sector`; \
+                 another one is written out as an object"
+            ))),
+            value @ serde_json::Value::Object(_) => serde_json::from_value(value)
+                .map(|c| TestCalendar::Inline(Box::new(c)))
+                .map_err(|e| serde::de::Error::custom(format!("calendar: {e}"))),
+            _ => Err(serde::de::Error::custom(
+                "`calendar` must be a built-in calendar's name or a calendar (an object)",
+            )),
+        }
+    }
+}
+
+impl TestCalendar {
+    /// The calendar itself.
+    pub fn calendar(&self) -> Cow<'_, Calendar> {
+        match self {
+            TestCalendar::VietnamPublicSector => Cow::Owned(Calendar::vietnam_public_sector()),
+            TestCalendar::Inline(c) => Cow::Borrowed(c),
+        }
+    }
+
+    fn is_default(&self) -> bool {
+        *self == TestCalendar::VietnamPublicSector
+    }
+}
+
+/// One test case: a question, and what the pack must answer.
+///
+/// In JSON, `act` says what the question is — `access` (the default), `suspend`,
+/// `restore`, `terminate`, `usage_report`, `suspend_all` or `catalog` — and `request`
+/// holds it ([`AccessRequest`](crate::AccessRequest),
+/// [`SuspensionRequest`](crate::SuspensionRequest), …); a catalog case gives `proposal`
+/// and `at` instead. `given_statuses` sets agreements' statuses for this case only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "RawCase", into = "RawCase")]
 pub struct PackTestCase {
     /// What the case shows, in a few words.
     pub name: String,
     /// The clause the case exercises (every test of a rule is named by its clause).
     pub clause: Clause,
-    /// The request.
-    pub request: AccessRequest,
+    /// The question put to the engine.
+    pub question: Question,
+    /// Agreement statuses that differ from the world's, for this case only (an agreement
+    /// already suspended, say).
+    pub given_statuses: IndexMap<AgreementId, AgreementStatus>,
     /// The expected answer.
     pub expect: Expectation,
+}
+
+impl PackTestCase {
+    /// A case on the world as it is.
+    pub fn new(
+        name: impl Into<String>,
+        clause: Clause,
+        question: impl Into<Question>,
+        expect: Expectation,
+    ) -> Self {
+        PackTestCase {
+            name: name.into(),
+            clause,
+            question: question.into(),
+            given_statuses: IndexMap::new(),
+            expect,
+        }
+    }
+
+    /// The access request, for an access case.
+    pub fn access_request(&self) -> Option<&crate::request::AccessRequest> {
+        match &self.question {
+            Question::Access(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// What a case asks, as its JSON names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum ActName {
+    Access,
+    Suspend,
+    Restore,
+    Terminate,
+    UsageReport,
+    SuspendAll,
+    Catalog,
+}
+
+/// The written form of a case.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "PackTestCase")]
+struct RawCase {
+    /// What the case shows, in a few words.
+    name: String,
+    /// The clause the case exercises.
+    clause: Clause,
+    /// What is asked: `access` (the default without `proposal`), `suspend`, `restore`,
+    /// `terminate`, `usage_report`, `suspend_all`, `catalog` (the default with
+    /// `proposal`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    act: Option<ActName>,
+    /// The request, of the kind `act` names (every kind but `catalog`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<AnyRequest>")]
+    request: Option<serde_json::Value>,
+    /// A catalog case's proposal.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    proposal: Option<crate::catalog::CatalogProposal>,
+    /// A catalog case's time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    at: Option<DateTime<FixedOffset>>,
+    /// Agreement statuses that differ from the world's, for this case only.
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    given_statuses: IndexMap<AgreementId, AgreementStatus>,
+    /// The expected answer.
+    expect: Expectation,
+}
+
+/// Schema only: the requests a case may hold.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "only describes the JSON")]
+enum AnyRequest {
+    Access(crate::request::AccessRequest),
+    Suspend(crate::lifecycle::SuspensionRequest),
+    Restore(crate::lifecycle::RestorationRequest),
+    Terminate(crate::lifecycle::TerminationRequest),
+    UsageReport(crate::lifecycle::UsageReportRequest),
+    SuspendAll(crate::lifecycle::SuspendAllRequest),
+}
+
+impl TryFrom<RawCase> for PackTestCase {
+    type Error = String;
+
+    fn try_from(raw: RawCase) -> Result<Self, String> {
+        let name = &raw.name;
+        let act = raw.act.unwrap_or(if raw.proposal.is_some() {
+            ActName::Catalog
+        } else {
+            ActName::Access
+        });
+        fn parse<T: serde::de::DeserializeOwned>(
+            name: &str,
+            what: &str,
+            request: Option<serde_json::Value>,
+        ) -> Result<T, String> {
+            let request = request.ok_or_else(|| format!("case `{name}`: `request` is missing"))?;
+            serde_json::from_value(request)
+                .map_err(|e| format!("case `{name}`: `request` is not {what}: {e}"))
+        }
+        let question = match act {
+            ActName::Catalog => {
+                if raw.request.is_some() {
+                    return Err(format!(
+                        "case `{name}`: a catalog case gives `proposal` and `at`, not `request`"
+                    ));
+                }
+                match (raw.proposal, raw.at) {
+                    (Some(proposal), Some(at)) => Question::Catalog { proposal, at },
+                    (None, _) => return Err(format!("case `{name}`: `proposal` is missing")),
+                    (_, None) => return Err(format!("case `{name}`: `at` is missing")),
+                }
+            }
+            other => {
+                if raw.proposal.is_some() || raw.at.is_some() {
+                    return Err(format!(
+                        "case `{name}`: `proposal` and `at` belong to catalog cases; \
+                         the time of a request is its own `at`"
+                    ));
+                }
+                let r = raw.request;
+                match other {
+                    ActName::Suspend => {
+                        Question::Suspension(parse(name, "a suspension request", r)?)
+                    }
+                    ActName::Restore => {
+                        Question::Restoration(parse(name, "a restoration request", r)?)
+                    }
+                    ActName::Terminate => {
+                        Question::Termination(parse(name, "a termination request", r)?)
+                    }
+                    ActName::UsageReport => {
+                        Question::UsageReport(parse(name, "a usage-report request", r)?)
+                    }
+                    ActName::SuspendAll => {
+                        Question::SuspendAll(parse(name, "a suspend-all request", r)?)
+                    }
+                    ActName::Access | ActName::Catalog => {
+                        Question::Access(parse(name, "an access request", r)?)
+                    }
+                }
+            }
+        };
+        Ok(PackTestCase {
+            name: raw.name,
+            clause: raw.clause,
+            question,
+            given_statuses: raw.given_statuses,
+            expect: raw.expect,
+        })
+    }
+}
+
+impl From<PackTestCase> for RawCase {
+    fn from(case: PackTestCase) -> RawCase {
+        fn value<T: Serialize>(t: &T) -> Option<serde_json::Value> {
+            serde_json::to_value(t).ok()
+        }
+        let (act, request, proposal, at) = match &case.question {
+            Question::Access(r) => (None, value(r), None, None),
+            Question::Suspension(r) => (Some(ActName::Suspend), value(r), None, None),
+            Question::Restoration(r) => (Some(ActName::Restore), value(r), None, None),
+            Question::Termination(r) => (Some(ActName::Terminate), value(r), None, None),
+            Question::UsageReport(r) => (Some(ActName::UsageReport), value(r), None, None),
+            Question::SuspendAll(r) => (Some(ActName::SuspendAll), value(r), None, None),
+            Question::Catalog { proposal, at } => (None, None, Some(proposal.clone()), Some(*at)),
+        };
+        RawCase {
+            name: case.name,
+            clause: case.clause,
+            act,
+            request,
+            proposal,
+            at,
+            given_statuses: case.given_statuses,
+            expect: case.expect,
+        }
+    }
 }
 
 /// The expected answer of a case.
@@ -105,7 +376,31 @@ pub struct Expectation {
     pub outcome: Outcome,
     /// Exactly the reason codes the decision must carry (order does not matter).
     pub reasons: Vec<String>,
+    /// For lifecycle cases: exactly the status changes the answer must make, each as
+    /// `[agreement, from, to]` (order does not matter); not checked when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transitions: Option<Vec<ExpectedTransition>>,
+    /// For suspensions: the instant the notice the act obliges is due (the one-day notice
+    /// to the consumer, or the public notice of a maintenance); not checked when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice_due: Option<DateTime<FixedOffset>>,
 }
+
+impl Expectation {
+    /// An outcome and exactly these reason codes; transitions and notices not checked.
+    pub fn new(outcome: Outcome, reasons: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Expectation {
+            outcome,
+            reasons: reasons.into_iter().map(Into::into).collect(),
+            transitions: None,
+            notice_due: None,
+        }
+    }
+}
+
+/// An expected status change: `[agreement, from, to]`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct ExpectedTransition(pub AgreementId, pub AgreementStatus, pub AgreementStatus);
 
 /// A test file's text is not a [`PackTestSuite`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -129,7 +424,8 @@ impl PackTestSuite {
     /// # Errors
     ///
     /// [`TestSuiteError::Json`] with line and column when the text is not a suite (unknown
-    /// fields, a malformed clause, request or outcome).
+    /// fields, a malformed clause, request or outcome, a request of the wrong kind for its
+    /// `act`). A mistake inside a case is located at the end of that case and names it.
     ///
     /// # Example
     ///
@@ -142,6 +438,12 @@ impl PackTestSuite {
     ///     r#"{"world": {"territory": "VN-57", "agencis": []}, "cases": []}"#,
     /// ).unwrap_err();
     /// assert!(err.to_string().contains("inline world: unknown field `agencis`"));
+    /// // So are a request's, with its case.
+    /// let err = lgsp_policy::PackTestSuite::from_json(r#"{"world": "w.json", "cases": [{
+    ///   "name": "x", "clause": "QD05/2024 Đ16.1.g", "act": "terminate",
+    ///   "request": {"provider": "so-tp", "agreement": "a", "when": "today"},
+    ///   "expect": {"outcome": "deny", "reasons": []}}]}"#).unwrap_err();
+    /// assert!(err.to_string().contains("case `x`: `request` is not a termination request"));
     /// ```
     pub fn from_json(json: &str) -> Result<PackTestSuite, TestSuiteError> {
         serde_json::from_str(json).map_err(|e| TestSuiteError::Json {
@@ -159,7 +461,10 @@ pub struct CaseResult {
     pub name: String,
     /// The case's clause.
     pub clause: Clause,
-    /// Whether outcome and reason codes are as expected.
+    /// What the case asked: `access`, `suspend`, `restore`, `terminate`,
+    /// `usage_report`, `suspend_all` or `catalog`.
+    pub act: String,
+    /// Whether outcome, reason codes, transitions and notice are as expected.
     pub passed: bool,
     /// What was expected.
     pub expected: Expectation,
@@ -171,13 +476,20 @@ pub struct CaseResult {
     pub missing: Vec<String>,
     /// Reason codes the decision gives that were not expected.
     pub unexpected: Vec<String>,
-    /// The policies satisfied while deciding (see [`Engine::explain`]).
+    /// Other mismatches: transitions, the notice's due time, a `given_statuses` entry
+    /// naming no agreement of the world.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub problems: Vec<String>,
+    /// The policies satisfied while deciding (see [`Tracer`](crate::Tracer)).
     pub satisfied: Vec<PolicyId>,
     /// The pack that decided, if one was in force.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pack: Option<PackId>,
     /// The full decision.
     pub decision: Decision,
+    /// The status changes a lifecycle act made.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transitions: Vec<Transition>,
 }
 
 /// The results of a suite's cases.
@@ -204,58 +516,145 @@ impl TestReport {
     }
 }
 
-/// Runs test cases against an engine in a world: decides each request (with
-/// [`Engine::explain`]) and compares the outcome and the set of reason codes with the
-/// expectation. Never fails: a case that cannot pass is a failed case.
+/// Runs test cases against an engine in a world: answers each question with a
+/// [`Tracer`](crate::Tracer) (deadlines counted with `calendar`) and compares the outcome
+/// and the set of reason codes — and, where the case states them, the transitions and
+/// the notice's due time — with the expectation. Never fails: a case that cannot pass is
+/// a failed case.
 ///
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{Engine, Expectation, Outcome, PackTestCase, World, WorldData, run_pack_tests};
+/// use lgsp_policy::{AccessRequest, Calendar, Engine, Expectation, Outcome, PackTestCase, World,
+///     WorldData, run_pack_tests};
 ///
 /// let engine = Engine::builtin()?;
 /// let world = World::new(WorldData::new("VN-57".parse()?))?;
-/// let case = PackTestCase {
-///     name: "unknown account".into(),
-///     clause: "QD05/2024 Đ16.2.e".parse()?,
-///     request: lgsp_policy::AccessRequest::from_json(r#"{"account": "ghost", "action": "query",
+/// let case = PackTestCase::new(
+///     "unknown account",
+///     "QD05/2024 Đ16.2.e".parse()?,
+///     AccessRequest::from_json(r#"{"account": "ghost", "action": "query",
 ///         "dataset": "nothing", "channel": "lgsp", "purpose": "p",
 ///         "at": "2024-06-03T09:00:00+07:00"}"#)?,
-///     expect: Expectation { outcome: Outcome::Deny, reasons: vec!["unknown_account".into()] },
-/// };
-/// let report = run_pack_tests(&engine, &world, &[case]);
+///     Expectation::new(Outcome::Deny, ["unknown_account"]),
+/// );
+/// let report = run_pack_tests(&engine, &world, &Calendar::vietnam_public_sector(), &[case]);
 /// assert!(!report.all_passed()); // the dataset is unknown too
 /// assert_eq!(report.cases[0].unexpected, ["unknown_dataset"]);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub fn run_pack_tests(engine: &Engine, world: &World, cases: &[PackTestCase]) -> TestReport {
+pub fn run_pack_tests(
+    engine: &Engine,
+    world: &World,
+    calendar: &Calendar,
+    cases: &[PackTestCase],
+) -> TestReport {
+    let tracer = engine.tracer();
     let cases = cases
         .iter()
         .map(|case| {
-            let explanation = engine.explain(world, &case.request);
-            let decision = explanation.decision;
+            let mut problems = Vec::new();
+            let world = with_statuses(world, &case.given_statuses, &mut problems);
+            let trace = tracer.trace(&world, &case.question, calendar);
+            let decision = trace.decision;
             let got: BTreeSet<&str> = decision.reason_codes().collect();
             let want: BTreeSet<&str> = case.expect.reasons.iter().map(String::as_str).collect();
             let missing: Vec<String> = want.difference(&got).map(|s| (*s).to_owned()).collect();
             let unexpected: Vec<String> = got.difference(&want).map(|s| (*s).to_owned()).collect();
+            if let Some(expected) = &case.expect.transitions {
+                let show = |a: &AgreementId, f: AgreementStatus, t: AgreementStatus| {
+                    format!("{a}: {} → {}", f.as_str(), t.as_str())
+                };
+                let mut want: Vec<String> = expected.iter().map(|e| show(&e.0, e.1, e.2)).collect();
+                let mut got: Vec<String> = trace
+                    .transitions
+                    .iter()
+                    .map(|t| show(&t.agreement, t.from, t.to))
+                    .collect();
+                want.sort();
+                got.sort();
+                if got != want {
+                    problems.push(format!(
+                        "transitions [{}], expected [{}]",
+                        got.join("; "),
+                        want.join("; ")
+                    ));
+                }
+            }
+            if let Some(expected) = case.expect.notice_due {
+                match notice_due(&decision) {
+                    Some(due) if due == expected => {}
+                    Some(due) => problems.push(format!(
+                        "notice due {}, expected {}",
+                        due.to_rfc3339(),
+                        expected.to_rfc3339()
+                    )),
+                    None => problems.push(format!(
+                        "no notice is owed, expected one due {}",
+                        expected.to_rfc3339()
+                    )),
+                }
+            }
             CaseResult {
                 name: case.name.clone(),
                 clause: case.clause.clone(),
+                act: case.question.act().to_owned(),
                 passed: decision.outcome == case.expect.outcome
                     && missing.is_empty()
-                    && unexpected.is_empty(),
+                    && unexpected.is_empty()
+                    && problems.is_empty(),
                 expected: case.expect.clone(),
                 outcome: decision.outcome,
                 reasons: decision.reason_codes().map(str::to_owned).collect(),
                 missing,
                 unexpected,
-                satisfied: explanation.satisfied,
+                problems,
+                satisfied: trace.satisfied,
                 pack: decision.pack.as_ref().map(|p| p.id.clone()),
                 decision,
+                transitions: trace.transitions,
             }
         })
         .collect();
     TestReport { cases }
+}
+
+/// The world with a case's `given_statuses` applied; the world as it is when there are
+/// none, or when they cannot be applied (each problem said).
+fn with_statuses<'w>(
+    world: &'w World,
+    given: &IndexMap<AgreementId, AgreementStatus>,
+    problems: &mut Vec<String>,
+) -> Cow<'w, World> {
+    if given.is_empty() {
+        return Cow::Borrowed(world);
+    }
+    let mut data = world.to_data();
+    for (id, status) in given {
+        match data.agreements.iter_mut().find(|g| &g.id == id) {
+            Some(g) => g.status = *status,
+            None => problems.push(format!(
+                "given_statuses: agreement `{id}` is not in the world"
+            )),
+        }
+    }
+    match World::new(data) {
+        Ok(w) => Cow::Owned(w),
+        Err(e) => {
+            problems.push(format!("given_statuses: the world no longer holds: {e}"));
+            Cow::Borrowed(world)
+        }
+    }
+}
+
+/// The due time of the notice a decision obliges: the one-day notice to a suspended
+/// consumer, or a maintenance's public notice.
+fn notice_due(decision: &Decision) -> Option<DateTime<FixedOffset>> {
+    decision.duties.iter().find_map(|d| match d {
+        Duty::NotifyConsumer { due, .. } => Some(due.due()),
+        Duty::PublicNotice { due, .. } => *due,
+        _ => None,
+    })
 }
 
 /// Coverage of one policy.

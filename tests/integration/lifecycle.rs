@@ -1142,90 +1142,27 @@ fn lifecycle_rules_load_with_the_builtin_pack_and_cite_listed_clauses() {
 
 #[test]
 fn shipped_lifecycle_cases_decide_as_expected() {
-    let suite: serde_json::Value = serde_json::from_str(support::LIFECYCLE_CASES).unwrap();
-    let engine = support::engine();
-    let calendar = calendar();
-    let cases = suite["cases"].as_array().cloned().unwrap_or_default();
-    assert!(cases.len() >= 25, "the suite has its cases");
+    let suite = lgsp_policy::PackTestSuite::from_json(support::LIFECYCLE_CASES).unwrap();
+    assert!(suite.cases.len() >= 25, "the suite has its cases");
+    let report = lgsp_policy::run_pack_tests(
+        &support::engine(),
+        &support::world(),
+        &suite.calendar.calendar(),
+        &suite.cases,
+    );
     let mut failures = Vec::new();
-    for case in cases {
-        let mut d = data();
-        if let Some(given) = case["given_statuses"].as_object() {
-            for (id, status) in given {
-                let status: AgreementStatus = serde_json::from_value(status.clone()).unwrap();
-                let g = d
-                    .agreements
-                    .iter_mut()
-                    .find(|g| g.id.as_str() == id)
-                    .unwrap();
-                g.status = status;
-            }
-        }
-        let world = build(d);
-        let request = case["request"].clone();
-        let answer = match case["act"].as_str().unwrap_or_default() {
-            "suspend" => engine.decide_suspension(
-                &world,
-                &serde_json::from_value(request).unwrap(),
-                &calendar,
-            ),
-            "restore" => {
-                engine.decide_restoration(&world, &serde_json::from_value(request).unwrap())
-            }
-            "terminate" => {
-                engine.decide_termination(&world, &serde_json::from_value(request).unwrap())
-            }
-            "usage_report" => {
-                engine.decide_usage_report(&world, &serde_json::from_value(request).unwrap())
-            }
-            "suspend_all" => engine.decide_suspend_all(
-                &world,
-                &serde_json::from_value(request).unwrap(),
-                &calendar,
-            ),
-            other => panic!("unknown act {other}"),
-        };
-        let d = &answer.decision;
-        let outcome = if d.is_allowed() { "allow" } else { "deny" };
-        let mut got: Vec<&str> = d.reason_codes().collect();
-        got.sort_unstable();
-        let mut want: Vec<&str> = case["expect"]["reasons"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|v| v.as_str())
-            .collect();
-        want.sort_unstable();
-        let mut problems = Vec::new();
-        if outcome != case["expect"]["outcome"] || got != want {
-            problems.push(format!(
-                "got {outcome} {got:?}, want {} {want:?}",
-                case["expect"]["outcome"]
-            ));
-        }
-        if let Some(expected) = case["expect"]["transitions"].as_array() {
-            let mut got: Vec<serde_json::Value> = answer
-                .transitions
-                .iter()
-                .map(|t| serde_json::json!([t.agreement, t.from, t.to]))
-                .collect();
-            got.sort_by_key(ToString::to_string);
-            if &got != expected {
-                problems.push(format!("transitions {got:?}, want {expected:?}"));
-            }
-        }
-        if let Some(due) = case["expect"]["notice_due"].as_str()
-            && notify_due(&answer) != at(due)
-        {
-            problems.push(format!("notice due {}, want {due}", notify_due(&answer)));
-        }
-        assert_well_formed(d);
-        if !problems.is_empty() {
+    for c in &report.cases {
+        assert_well_formed(&c.decision);
+        if !c.passed {
             failures.push(format!(
-                "{} [{}]: {}",
-                case["name"],
-                case["clause"],
-                problems.join("; ")
+                "{} [{}]: got {:?} {:?}, want {:?} {:?}; {}",
+                c.name,
+                c.clause,
+                c.outcome,
+                c.reasons,
+                c.expected.outcome,
+                c.expected.reasons,
+                c.problems.join("; ")
             ));
         }
     }
