@@ -268,6 +268,10 @@ pub struct Rule {
     pub line: usize,
     /// The actions it applies to (`Lgsp::Action::"query"` → `query`).
     pub actions: Vec<String>,
+    /// Whether its conditions read the request's sharing agreement (`context.agreement`,
+    /// or `context has agreement`). An access decision allowed only by permits that do
+    /// not — the rights to open data — rests on no agreement.
+    pub uses_agreement: bool,
 }
 
 /// A loaded, checked rule pack. Build it with [`RulePack::builtin`] or
@@ -956,6 +960,9 @@ impl Loader {
                 file: file.to_owned(),
                 line,
                 actions,
+                uses_agreement: policy
+                    .to_json()
+                    .is_ok_and(|json| reads_context_attribute(&json, "agreement")),
             }),
             _ => None,
         }
@@ -997,6 +1004,30 @@ impl Loader {
     }
 }
 
+/// Whether a policy in Cedar's JSON form reads `context.<attribute>` or asks
+/// `context has <attribute>` anywhere in its conditions.
+fn reads_context_attribute(json: &serde_json::Value, attribute: &str) -> bool {
+    match json {
+        serde_json::Value::Object(map) => {
+            let direct = [".", "has"].iter().any(|op| {
+                map.get(*op).is_some_and(|access| {
+                    access.get("attr").and_then(|a| a.as_str()) == Some(attribute)
+                        && access
+                            .get("left")
+                            .and_then(|l| l.get("Var"))
+                            .and_then(|v| v.as_str())
+                            == Some("context")
+                })
+            });
+            direct || map.values().any(|v| reads_context_attribute(v, attribute))
+        }
+        serde_json::Value::Array(items) => {
+            items.iter().any(|v| reads_context_attribute(v, attribute))
+        }
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1008,6 +1039,32 @@ mod tests {
         assert_eq!(starts.len(), 2);
         assert_eq!(text.get(starts[0]..starts[0] + 3), Some("@id"));
         assert_eq!(text.get(starts[1]..starts[1] + 6), Some("forbid"));
+    }
+
+    #[test]
+    fn qd05_17_1_d_only_the_shared_data_right_reads_the_agreement() {
+        let Ok(pack) = RulePack::builtin() else {
+            panic!("the built-in pack loads")
+        };
+        let reading: Vec<&str> = pack
+            .rules()
+            .filter(|r| r.permit && r.file == "access.cedar")
+            .map(|r| (r.id.as_str(), r.uses_agreement))
+            .filter(|(_, uses)| *uses)
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(reading, ["access.agency-shared-data"]);
+        // Forbids that look at the agreement are found too, through `has` and `.`.
+        assert!(
+            pack.rules()
+                .any(|r| !r.permit && r.uses_agreement && r.file == "access.cedar")
+        );
+        let json = serde_json::json!({"&&": {"left": {"has": {"left": {"Var": "context"},
+            "attr": "agreement"}}, "right": {"Value": true}}});
+        assert!(reads_context_attribute(&json, "agreement"));
+        assert!(!reads_context_attribute(&json, "purpose"));
+        let other = serde_json::json!({".": {"left": {"Var": "resource"}, "attr": "agreement"}});
+        assert!(!reads_context_attribute(&other, "agreement"));
     }
 
     #[test]
