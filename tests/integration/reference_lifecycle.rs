@@ -41,6 +41,12 @@ pub struct LifecycleVerdict {
     pub transitions: Vec<(AgreementId, AgreementStatus, AgreementStatus)>,
     /// For an allowed suspension: when the one-day notice is due.
     pub notice_due: Option<DateTime<FixedOffset>>,
+    /// The duties an allowed act creates, by kind: `notify_consumer` (Đ16.2.h),
+    /// `report_usage` (Đ16.1.e), `public_notice` (ND47/2020 Đ43.3, Đ43.4).
+    pub duties: BTreeSet<&'static str>,
+    /// For an allowed suspension of every consumer with no notice out yet: by when the
+    /// public notice is due (`None`: force majeure, "by appropriate means", no time).
+    pub public_notice_due: Option<Option<DateTime<FixedOffset>>>,
 }
 
 impl LifecycleVerdict {
@@ -50,6 +56,8 @@ impl LifecycleVerdict {
             reasons,
             transitions: Vec::new(),
             notice_due: None,
+            duties: BTreeSet::new(),
+            public_notice_due: None,
         }
     }
 
@@ -59,6 +67,8 @@ impl LifecycleVerdict {
             reasons: BTreeSet::from([reason]),
             transitions: Vec::new(),
             notice_due: None,
+            duties: BTreeSet::new(),
+            public_notice_due: None,
         }
     }
 }
@@ -258,6 +268,7 @@ impl<'w> LifecycleReference<'w> {
                 )
             })
             .map(|d| d.due());
+        verdict.duties.insert("notify_consumer");
         match due {
             Ok(due) => verdict.notice_due = Some(due),
             Err(_) => return LifecycleVerdict::deny(BTreeSet::from(["deadline_not_computable"])),
@@ -357,7 +368,10 @@ impl<'w> LifecycleReference<'w> {
         if !grounds.is_empty() {
             return LifecycleVerdict::deny(grounds);
         }
-        LifecycleVerdict::allow("signs_of_unlawful_use")
+        // The consumer then owes the report.
+        let mut verdict = LifecycleVerdict::allow("signs_of_unlawful_use");
+        verdict.duties.insert("report_usage");
+        verdict
     }
 
     /// ND47/2020 Đ43.1, Đ43.3: the database's manager suspends every consumer for an
@@ -451,6 +465,12 @@ impl<'w> LifecycleReference<'w> {
             .collect();
         transitions.sort_by(|a, b| a.0.cmp(&b.0));
         verdict.transitions = transitions;
+        // Until published, the notice is owed: for maintenance by the latest moment
+        // (Đ43.3), for force majeure by appropriate means, with no time fixed (Đ43.4).
+        if r.notice.is_none() {
+            verdict.duties.insert("public_notice");
+            verdict.public_notice_due = Some(latest);
+        }
         verdict
     }
 }
