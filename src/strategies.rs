@@ -2005,10 +2005,10 @@ fn suspend_all_part() -> impl Strategy<Value = SuspendAllPart> {
 /// around the latest moment the public notice may be published — 24:00 of the day before
 /// the 7th working day before the start, counted back with `calendar` (ND47/2020
 /// Đ43.3): the notice, when there is one (two times in three), is published a day, an
-/// hour, a second or a millisecond before or after it, or up to 20 days before, and
-/// states the expected restoration time six times in seven; without a notice, the request
-/// itself is made around that moment. When `calendar` cannot count the days, the times
-/// sit around the start instead.
+/// hour, a second or a millisecond before or after it, or up to 20 days before or 5
+/// after, and states the expected restoration time six times in seven; the request comes
+/// after the notice or, without one, around that moment. When `calendar` cannot count the
+/// days, or for other grounds, the times sit around the start instead.
 ///
 /// # Example
 ///
