@@ -22,7 +22,13 @@ mod packs;
 #[cfg(feature = "proptest")]
 mod properties;
 #[cfg(feature = "proptest")]
+mod properties_lifecycle;
+#[cfg(feature = "proptest")]
 mod reference;
+#[cfg(feature = "proptest")]
+mod reference_catalog;
+#[cfg(feature = "proptest")]
+mod reference_lifecycle;
 mod schemas;
 mod support;
 mod validity;

@@ -23,8 +23,9 @@
 //!   `evaluation_error` (a time the engine cannot evaluate: a year outside 1900–9999 as
 //!   written), `no_right_established`.
 //!
-//! Suspension, refusal and catalog rules are not modelled yet: see `Scope` below and
-//! docs/TESTING.md.
+//! The lifecycle acts and catalog eligibility have their own models
+//! (`reference_lifecycle.rs`, `reference_catalog.rs`); the checks of refusals and
+//! notices are not modelled yet (docs/TESTING.md).
 
 use std::collections::BTreeSet;
 
