@@ -247,6 +247,8 @@ impl Engine {
             _ => &[],
         };
         let slice = pack.slices.get(request.action.as_str());
+        // Cedar's value of the request's instant, made once for every candidate.
+        let now = model::datetime_value(request.at);
         let mut best: Option<Evaluation> = None;
         // Without any agreement, one evaluation without one; no allocation per decision.
         let none: &[Option<usize>] = &[None];
@@ -261,6 +263,7 @@ impl Engine {
                 slice,
                 world,
                 request,
+                now.as_ref(),
                 account_idx,
                 dataset_idx,
                 candidate,
@@ -334,19 +337,20 @@ impl Engine {
 
         // Validity: the earliest instant after `at` where a time the decision depends on is
         // crossed.
-        let mut times: Vec<DateTime<FixedOffset>> = world
+        let dataset_times = world
             .cedar
             .dataset_times
             .get(dataset_idx)
-            .cloned()
-            .unwrap_or_default();
-        for &c in candidates {
-            if let Some((_, g)) = world.agreements.get_index(c) {
-                times.push(g.term.start);
-                times.extend(g.term.end);
-            }
-        }
-        let valid_until = valid_until(pack, request.at, times);
+            .map_or(&[][..], Vec::as_slice);
+        let agreement_times = candidates
+            .iter()
+            .filter_map(|&c| world.agreements.get_index(c))
+            .flat_map(|(_, g)| std::iter::once(g.term.start).chain(g.term.end));
+        let valid_until = earliest_after(
+            pack,
+            request.at,
+            dataset_times.iter().copied().chain(agreement_times),
+        );
         let mut decision = finish(
             pack,
             outcome,
@@ -368,6 +372,8 @@ impl Engine {
         decision
     }
 
+    /// One evaluation for one candidate agreement; `now` is
+    /// [`model::datetime_value`] of the request's instant, made once per decision.
     #[allow(clippy::too_many_arguments)]
     fn evaluate(
         &self,
@@ -375,6 +381,7 @@ impl Engine {
         slice: Option<&PolicySet>,
         world: &World,
         request: &AccessRequest,
+        now: Option<&cedar_policy_core::ast::Value>,
         account_idx: usize,
         dataset_idx: usize,
         agreement: Option<usize>,
@@ -398,6 +405,33 @@ impl Engine {
         ) else {
             return fail("internal: missing entity uid".into());
         };
+        let agreement_uid = agreement.and_then(|i| cedar.agreement_uids.get(i));
+        // The context's values built directly (model::context_of); the same context as
+        // the pairs below, which remain for the case Cedar refuses the instant.
+        let context = now.cloned().and_then(|now| {
+            let agreement = agreement_uid.map(|uid| ("agreement", model::entity_value(uid)));
+            model::context_of(
+                [
+                    ("now", now),
+                    ("channel", model::string_value(request.channel.as_str())),
+                    ("purpose", model::string_value(request.purpose.as_str())),
+                    ("authenticated", model::bool_value(request.authenticated)),
+                    (
+                        "subjectRequested",
+                        model::bool_value(request.subject_requested),
+                    ),
+                ]
+                .into_iter()
+                .chain(agreement),
+            )
+        });
+        if let Some(context) = context {
+            let action = cedar.model.action_uid(request.action.as_str());
+            let cedar_request = model::request_of(principal, &action, resource, context);
+            let mut eval = self.ask(pack, slice, world, &cedar_request);
+            eval.agreement = agreement;
+            return eval;
+        }
         let mut pairs: Vec<(String, RestrictedExpression)> = vec![
             ("now".into(), model::datetime_expr(request.at)),
             ("channel".into(), model::string(request.channel.as_str())),
@@ -411,7 +445,7 @@ impl Engine {
                 RestrictedExpression::new_bool(request.subject_requested),
             ),
         ];
-        if let Some(uid) = agreement.and_then(|i| cedar.agreement_uids.get(i)) {
+        if let Some(uid) = agreement_uid {
             pairs.push(("agreement".into(), model::entity_ref(uid)));
         }
         let mut eval = self.authorize(
@@ -457,9 +491,21 @@ impl Engine {
                 Ok(r) => r,
                 Err(e) => return fail(e.to_string()),
             };
+        self.ask(pack, slice, world, &cedar_request)
+    }
+
+    /// Asks Cedar a built request against the world's entities and maps the answer to
+    /// the pack's rules.
+    pub(crate) fn ask(
+        &self,
+        pack: &RulePack,
+        slice: &PolicySet,
+        world: &World,
+        cedar_request: &Request,
+    ) -> Evaluation {
         let response = self
             .authorizer
-            .is_authorized(&cedar_request, slice, &cedar.entities);
+            .is_authorized(cedar_request, slice, &world.cedar.entities);
         let diagnostics = response.diagnostics();
         let mut matched: Vec<usize> = diagnostics
             .reason()
@@ -604,23 +650,32 @@ pub(crate) fn engine_reason(
 pub(crate) fn valid_until(
     pack: &RulePack,
     at: DateTime<FixedOffset>,
-    mut times: Vec<DateTime<FixedOffset>>,
+    times: Vec<DateTime<FixedOffset>>,
 ) -> Option<DateTime<FixedOffset>> {
-    times.extend(
-        pack.manifest
-            .advisories
-            .iter()
-            .filter_map(|a| model::start_of_local_day(a.from)),
-    );
-    times.extend(
-        pack.manifest
-            .effective_until
-            .and_then(model::start_of_local_day),
-    );
+    earliest_after(pack, at, times)
+}
+
+/// [`valid_until`] over any sequence of times, with nothing allocated.
+pub(crate) fn earliest_after(
+    pack: &RulePack,
+    at: DateTime<FixedOffset>,
+    times: impl IntoIterator<Item = DateTime<FixedOffset>>,
+) -> Option<DateTime<FixedOffset>> {
+    let pack_times = pack
+        .manifest
+        .advisories
+        .iter()
+        .filter_map(|a| model::start_of_local_day(a.from))
+        .chain(
+            pack.manifest
+                .effective_until
+                .and_then(model::start_of_local_day),
+        );
     // Cedar sees instants to the millisecond (model::cedar_datetime_text), so a time is
     // crossed, for the policies, at its whole millisecond.
     times
         .into_iter()
+        .chain(pack_times)
         .map(model::whole_millisecond)
         .filter(|t| *t > at)
         .min()
@@ -745,11 +800,13 @@ impl Engine {
             .agreement
             .as_ref()
             .and_then(|id| world.agreements.get_index_of(id));
+        let now = model::datetime_value(request.at);
         let full = self.evaluate(
             pack,
             Some(slice),
             world,
             request,
+            now.as_ref(),
             account_idx,
             dataset_idx,
             agreement,
@@ -769,6 +826,7 @@ impl Engine {
             Some(&permits),
             world,
             request,
+            now.as_ref(),
             account_idx,
             dataset_idx,
             agreement,
