@@ -162,6 +162,10 @@ struct Threads {
     /// they ran (schedstat's run-queue delay): how busy the machine was with other work.
     waiting_1: f64,
     waiting_2: f64,
+    /// The control, two threads with an engine and a world each (nothing shared):
+    /// wall-clock speedup over one thread and CPU µs per decision.
+    separate_speedup: f64,
+    separate_cpu_us: f64,
 }
 
 /// The base province (`common::BASE` agreements), which every larger one contains: its
@@ -440,7 +444,15 @@ fn bench_size(
                 median_ratio(&t[9], &t[10]),
                 median_ratio(&t[11], &t[12]),
             ],
-            threads: threads.then(|| shared_engine(&engine, &world, requests, rounds)),
+            threads: threads.then(|| {
+                // The control: a second engine and world, built alike, for the second
+                // thread, so the two threads share nothing.
+                let own = (
+                    Engine::builtin().unwrap(),
+                    World::new(province.data.clone()).unwrap(),
+                );
+                shared_engine(&engine, &world, (&own.0, &own.1), requests, rounds)
+            }),
         });
     }
 
@@ -608,26 +620,35 @@ fn rotated_pools(requests: &[AccessRequest]) -> [Vec<AccessRequest>; 2] {
     [requests.to_vec(), second]
 }
 
-/// One engine shared by one thread and by two, in interleaved rounds: each thread decides
-/// the pool `PASSES` times (the second thread from half-way through). Wall-clock speedup,
-/// CPU time per decision on each side, and the time the threads waited for a core: a
-/// speedup short of 2 with equal CPU per decision and long waits means the cores were
-/// busy with other work, not that the threads got in each other's way; CPU per decision
-/// rising on two threads would mean they do (locks, shared cache lines).
+/// One engine shared by one thread and by two, in interleaved rounds, with a control: two
+/// threads with an engine and a world each. Each thread decides the pool `PASSES` times
+/// (the second thread from half-way through). Wall-clock speedups, CPU time per decision
+/// on each side, and the time the threads waited for a core. A speedup short of 2 with
+/// long waits means the cores were busy with other work; CPU per decision rising on two
+/// threads means they slow each other down — through the engine (locks, shared reference
+/// counts) only if it rises more with the shared engine than in the control, which shares
+/// nothing but the machine (caches, memory, clock speed).
 fn shared_engine(
     engine: &Engine,
     world: &World,
+    own: (&Engine, &World),
     requests: &[AccessRequest],
     rounds: usize,
 ) -> Threads {
     const PASSES: usize = 4;
     let pools = rotated_pools(requests);
-    // Per side: CPU seconds, waiting seconds.
-    let used = std::sync::Mutex::new([(0.0f64, 0.0f64); 2]);
-    let run = |threads: usize| {
+    // Per side (1 thread, 2 sharing, 2 separate): CPU seconds, waiting seconds.
+    let used = std::sync::Mutex::new([(0.0f64, 0.0f64); 3]);
+    let run = |side: usize| {
+        let threads = if side == 0 { 1 } else { 2 };
         std::thread::scope(|s| {
-            for pool in pools.iter().take(threads) {
+            for (k, pool) in pools.iter().take(threads).enumerate() {
                 let used = &used;
+                let (engine, world) = if side == 2 && k == 1 {
+                    own
+                } else {
+                    (engine, world)
+                };
                 s.spawn(move || {
                     let (cpu0, wait0) = thread_cpu();
                     for _ in 0..PASSES {
@@ -635,14 +656,17 @@ fn shared_engine(
                     }
                     let (cpu1, wait1) = thread_cpu();
                     if let Ok(mut u) = used.lock() {
-                        u[threads - 1].0 += cpu1 - cpu0;
-                        u[threads - 1].1 += wait1 - wait0;
+                        u[side].0 += cpu1 - cpu0;
+                        u[side].1 += wait1 - wait0;
                     }
                 });
             }
         })
     };
-    let t = interleaved(rounds, &mut [&mut || run(1), &mut || run(2)]);
+    let t = interleaved(
+        rounds,
+        &mut [&mut || run(0), &mut || run(1), &mut || run(2)],
+    );
     let one: Vec<f64> = t[0].iter().map(|x| 2.0 * x).collect();
     let decisions = (rounds * PASSES * requests.len()) as f64;
     let used = used.into_inner().unwrap_or_default();
@@ -653,6 +677,8 @@ fn shared_engine(
         cpu_us_2: used[1].0 / (2.0 * decisions) * 1e6,
         waiting_1: share(used[0]),
         waiting_2: share(used[1]),
+        separate_speedup: median_ratio(&one, &t[2]),
+        separate_cpu_us: used[2].0 / (2.0 * decisions) * 1e6,
     }
 }
 
@@ -802,13 +828,16 @@ fn summary(
         out.push_str(&format!(
             "\nOne Engine shared by 2 threads, {s} agreements: throughput × {:.2} of one thread (≥ 1.8, wall clock); \
              CPU per decision {:.1} µs on 1 thread, {:.1} µs on 2 threads, so × {:.2} on two free cores; \
-             waiting for a core: {:.0} % of the running time on 1 thread, {:.0} % on 2\n",
+             waiting for a core: {:.0} % of the running time on 1 thread, {:.0} % on 2. \
+             Control, 2 threads with an engine and a world each: × {:.2} wall clock, CPU per decision {:.1} µs\n",
             t.speedup,
             t.cpu_us_1,
             t.cpu_us_2,
             2.0 * t.cpu_us_1 / t.cpu_us_2,
             100.0 * t.waiting_1,
             100.0 * t.waiting_2,
+            t.separate_speedup,
+            t.separate_cpu_us,
         ));
     }
     if let Some(s) = threads_size {
