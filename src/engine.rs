@@ -1,6 +1,8 @@
 //! The engine: picks the rule pack in force, hands Cedar the request's slice of the world,
 //! and turns Cedar's answer into a reasoned decision. Deciding never fails.
 
+use std::collections::HashMap;
+
 use cedar_policy::{Authorizer, Context, PolicySet, Request, RestrictedExpression};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -53,6 +55,57 @@ pub enum EngineError {
 pub struct Engine {
     packs: Vec<RulePack>,
     authorizer: Authorizer,
+    /// Per pack, `STRIPES - 1` copies of its access slices, parsed anew so each has its own
+    /// reference counts (see [`access_slice`](Engine::access_slice)).
+    copies: Vec<Vec<HashMap<String, PolicySet>>>,
+}
+
+/// How many copies of the access slices threads share out: a thread decides with copy
+/// `its stripe % STRIPES` (stripe 0 is the pack's own slices).
+const STRIPES: usize = 4;
+
+/// The stripe of the calling thread: threads are numbered in the order they first decide.
+fn stripe() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static STRIPE: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    STRIPE.with(|s| *s)
+}
+
+/// `STRIPES - 1` copies of a pack's access slices (query, download, subscribe), each
+/// policy parsed again from its own text, so that two threads deciding at once do not
+/// share the reference counts Cedar increments on every policy it evaluates (the policy's
+/// id, its annotations, its expression): passing those cache lines between cores cost
+/// a fifth more CPU per decision on two threads (docs/PERFORMANCE.md). A policy that does
+/// not parse again (none does) is shared rather than copied.
+fn access_copies(pack: &RulePack) -> Vec<HashMap<String, PolicySet>> {
+    (1..STRIPES)
+        .map(|_| {
+            let mut fresh: HashMap<cedar_policy::PolicyId, cedar_policy::Policy> = HashMap::new();
+            let mut slices = HashMap::new();
+            for action in crate::request::Action::ALL {
+                let Some(slice) = pack.slices.get(action.as_str()) else {
+                    continue;
+                };
+                let mut copy = PolicySet::new();
+                for p in slice.policies() {
+                    let policy = fresh
+                        .entry(p.id().clone())
+                        .or_insert_with(|| {
+                            cedar_policy::Policy::parse(Some(p.id().clone()), p.to_string())
+                                .unwrap_or_else(|_| p.clone())
+                        })
+                        .clone();
+                    // Ids are unique in a slice, so adding to a fresh set cannot fail.
+                    let _ = copy.add(policy);
+                }
+                slices.insert(action.as_str().to_owned(), copy);
+            }
+            slices
+        })
+        .collect()
 }
 
 /// One evaluation of the pack against one candidate agreement.
@@ -91,6 +144,7 @@ impl Engine {
     /// An engine on one pack.
     pub fn new(pack: RulePack) -> Engine {
         Engine {
+            copies: vec![access_copies(&pack)],
             packs: vec![pack],
             authorizer: Authorizer::new(),
         }
@@ -139,6 +193,7 @@ impl Engine {
             }
         }
         Ok(Engine {
+            copies: packs.iter().map(access_copies).collect(),
             packs,
             authorizer: Authorizer::new(),
         })
@@ -178,7 +233,14 @@ impl Engine {
     /// ```
     pub fn decide(&self, world: &World, request: &AccessRequest) -> Decision {
         let date = model::local_date(request.at);
-        let Some(pack) = self.pack_for(&world.territory, date) else {
+        let Some(pack_idx) = self
+            .packs
+            .iter()
+            .position(|p| p.manifest.territory == world.territory && p.in_force_on(date))
+        else {
+            return self.no_pack(world, date, request.at);
+        };
+        let Some(pack) = self.packs.get(pack_idx) else {
             return self.no_pack(world, date, request.at);
         };
         // A deny before any policy ran: its reasons are the engine's own.
@@ -246,7 +308,7 @@ impl Engine {
             (Some(h), Some(p)) => world.agreement_indexes_between_indexes(h, p),
             _ => &[],
         };
-        let slice = pack.slices.get(request.action.as_str());
+        let slice = self.access_slice(pack_idx, pack, request.action.as_str());
         // Cedar's value of the request's instant, made once for every candidate.
         let now = model::datetime_value(request.at);
         let mut best: Option<Evaluation> = None;
@@ -567,6 +629,27 @@ impl Engine {
         }
     }
 
+    /// The pack's slice for an access action, in the calling thread's copy: the same
+    /// policies in every copy.
+    fn access_slice<'a>(
+        &'a self,
+        pack_idx: usize,
+        pack: &'a RulePack,
+        action: &str,
+    ) -> Option<&'a PolicySet> {
+        let copy = stripe() % STRIPES;
+        if copy > 0
+            && let Some(slice) = self
+                .copies
+                .get(pack_idx)
+                .and_then(|copies| copies.get(copy - 1))
+                .and_then(|slices| slices.get(action))
+        {
+            return Some(slice);
+        }
+        pack.slices.get(action)
+    }
+
     /// The Cedar authorizer, for the other kinds of decision (catalog proposals).
     pub(crate) fn authorizer(&self) -> &Authorizer {
         &self.authorizer
@@ -846,5 +929,100 @@ impl Engine {
         explanation.satisfied = satisfied.iter().filter_map(id_at).collect();
         explanation.errored = full.errors.into_iter().filter_map(|(p, _)| p).collect();
         explanation
+    }
+}
+
+#[cfg(test)]
+mod stripe_tests {
+    use super::*;
+
+    /// Every copy of the access slices holds the same policies, with the same text, as the
+    /// pack's own slices.
+    #[test]
+    fn access_copies_are_the_packs_slices() {
+        let engine = Engine::builtin();
+        assert!(engine.is_ok());
+        let Ok(engine) = engine else { return };
+        let (Some(pack), Some(copies)) = (engine.packs.first(), engine.copies.first()) else {
+            panic!("one pack, with its copies")
+        };
+        assert_eq!(copies.len(), STRIPES - 1);
+        let texts = |set: &PolicySet| {
+            let mut v: Vec<(String, String)> = set
+                .policies()
+                .map(|p| (p.id().to_string(), p.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for slices in copies {
+            for action in crate::request::Action::ALL {
+                let (Some(copy), Some(own)) = (
+                    slices.get(action.as_str()),
+                    pack.slices.get(action.as_str()),
+                ) else {
+                    panic!("a slice for `{}`", action.as_str())
+                };
+                assert!(own.policies().count() > 0);
+                assert_eq!(texts(copy), texts(own));
+            }
+        }
+    }
+
+    /// Threads on every stripe decide exactly as the calling thread does.
+    #[test]
+    fn every_stripe_decides_alike() {
+        use crate::request::{Action, Channel};
+        let engine = Engine::builtin();
+        let world = World::from_json(include_str!(
+            "../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"
+        ));
+        assert!(engine.is_ok() && world.is_ok());
+        let (Ok(engine), Ok(world)) = (engine, world) else {
+            return;
+        };
+        let mut requests = Vec::new();
+        for account in world.accounts.keys() {
+            for dataset in world.datasets.keys() {
+                for (action, at) in [
+                    (Action::Query, "2024-06-03T09:00:00+07:00"),
+                    (Action::Download, "2025-01-02T10:00:00+07:00"),
+                ] {
+                    let (Ok(purpose), Ok(at)) = (
+                        "administrative-procedures".parse(),
+                        DateTime::parse_from_rfc3339(at),
+                    ) else {
+                        panic!("valid literals")
+                    };
+                    requests.push(AccessRequest::new(
+                        account.clone(),
+                        action,
+                        dataset.clone(),
+                        Channel::Lgsp,
+                        purpose,
+                        at,
+                    ));
+                }
+            }
+        }
+        assert!(!requests.is_empty());
+        let here: Vec<Decision> = requests.iter().map(|r| engine.decide(&world, r)).collect();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2 * STRIPES)
+                .map(|_| {
+                    s.spawn(|| {
+                        requests
+                            .iter()
+                            .map(|r| engine.decide(&world, r))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                let there = h.join();
+                assert!(there.is_ok());
+                assert_eq!(there.ok().as_ref(), Some(&here));
+            }
+        });
     }
 }
