@@ -1,6 +1,7 @@
-//! Benchmarks: access decisions, world and engine construction, on generated provinces of
-//! 100, 10,000 and 100,000 agreements, with the baselines measured in the same run on the
-//! same requests (see docs/PERFORMANCE.md and benches/common).
+//! Benchmarks: access, suspension, restoration and catalog decisions, world and engine
+//! construction, on generated provinces of 100, 10,000 and 100,000 agreements, with the
+//! baselines measured in the same run on the same requests (see docs/PERFORMANCE.md and
+//! benches/common).
 //!
 //! ```text
 //! cargo bench --bench decide                           # everything, then the ratio table
@@ -9,7 +10,7 @@
 //! ```
 //!
 //! After criterion's own report, the bench prints the table of docs/PERFORMANCE.md: ratios
-//! first, computed from the medians of this run, then absolute times, build times and
+//! first, from interleaved rounds, then absolute times (criterion medians), build times and
 //! memory (peak RSS of a child process per size, from /proc/self/status).
 
 #![allow(
@@ -29,8 +30,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
+use chrono::{DateTime, FixedOffset};
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
-use lgsp_policy::{AccessRequest, Action, Engine, RulePack, World};
+use lgsp_policy::{
+    AccessRequest, Action, Calendar, CatalogProposal, Engine, RestorationRequest, RulePack,
+    SuspensionRequest, World,
+};
 
 use common::baselines::{self, Cedar};
 
@@ -87,6 +92,33 @@ fn decide_all(engine: &Engine, world: &World, requests: &[AccessRequest]) {
     }
 }
 
+fn suspend_all(
+    engine: &Engine,
+    world: &World,
+    calendar: &Calendar,
+    requests: &[SuspensionRequest],
+) {
+    for r in requests {
+        black_box(engine.decide_suspension(black_box(world), black_box(r), calendar));
+    }
+}
+
+fn restore_all(engine: &Engine, world: &World, requests: &[RestorationRequest]) {
+    for r in requests {
+        black_box(engine.decide_restoration(black_box(world), black_box(r)));
+    }
+}
+
+fn catalog_all(
+    engine: &Engine,
+    world: &World,
+    proposals: &[(CatalogProposal, DateTime<FixedOffset>)],
+) {
+    for (p, at) in proposals {
+        black_box(engine.decide_catalog(black_box(world), black_box(p), *at));
+    }
+}
+
 /// Facts about a province's request pool, printed with the table.
 #[derive(Default)]
 struct PoolFacts {
@@ -100,6 +132,8 @@ struct PoolFacts {
     world_once: Duration,
     naive_once: Option<Duration>,
     paired: Option<Paired>,
+    /// Allowed out of `ACT_REQUESTS`: suspensions, restorations, catalog proposals.
+    acts_allowed: [usize; 3],
 }
 
 /// Ratios from interleaved rounds (see `interleaved`).
@@ -111,6 +145,8 @@ struct Paired {
     pack200_vs_builtin: f64,
     /// decide on this province / decide on the reference (smallest) province.
     vs_reference: f64,
+    /// decide_suspension, decide_restoration, decide_catalog over their Cedar floors.
+    acts_vs_floor: [f64; 3],
     threads: Option<Threads>,
 }
 
@@ -118,9 +154,18 @@ struct Paired {
 struct Threads {
     /// throughput on 2 threads / on 1 thread, wall clock.
     speedup: f64,
-    /// CPU µs per decision on 1 thread and on 2 threads (from /proc/thread-self/stat).
+    /// CPU µs per decision on 1 thread and on 2 threads (from /proc/thread-self/schedstat,
+    /// in ns; /proc/thread-self/stat in 10 ms ticks where schedstat is missing).
     cpu_us_1: f64,
     cpu_us_2: f64,
+    /// Time the threads spent runnable but waiting for a core, as a share of the time
+    /// they ran (schedstat's run-queue delay): how busy the machine was with other work.
+    waiting_1: f64,
+    waiting_2: f64,
+    /// The control, two threads with an engine and a world each (nothing shared):
+    /// wall-clock speedup over one thread and CPU µs per decision.
+    separate_speedup: f64,
+    separate_cpu_us: f64,
 }
 
 /// The base province (`common::BASE` agreements), which every larger one contains: its
@@ -165,6 +210,7 @@ fn bench_size(
         world_once,
         naive_once: None,
         paired: None,
+        acts_allowed: [0; 3],
     };
     let mut facts = facts;
     let heavy = size >= HEAVY;
@@ -231,6 +277,60 @@ fn bench_size(
     });
     g.finish();
 
+    // The suspension, restoration and catalog decisions on the same province, each
+    // against its Cedar floor: `Authorizer::is_authorized` on a request and a store of the
+    // entities it reaches, built beforehand, with the pack's slice for the action (the
+    // floors check they reach the engine's outcome on every request).
+    let calendar = Calendar::vietnam_public_sector();
+    let suspension_floor = baselines::prepare_suspension_floor(
+        cedar,
+        &engine,
+        &world,
+        &calendar,
+        &province.suspensions,
+    );
+    let restoration_floor =
+        baselines::prepare_restoration_floor(cedar, &engine, &world, &province.restorations);
+    let catalog_floor = baselines::prepare_catalog_floor(cedar, &engine, &world, &province.catalog);
+    facts.acts_allowed = [
+        province
+            .suspensions
+            .iter()
+            .filter(|r| engine.decide_suspension(&world, r, &calendar).is_allowed())
+            .count(),
+        province
+            .restorations
+            .iter()
+            .filter(|r| engine.decide_restoration(&world, r).is_allowed())
+            .count(),
+        province
+            .catalog
+            .iter()
+            .filter(|(p, at)| engine.decide_catalog(&world, p, *at).is_allowed())
+            .count(),
+    ];
+    let mut g = c.benchmark_group(format!("acts_{size}"));
+    g.throughput(Throughput::Elements(common::ACT_REQUESTS as u64));
+    g.bench_function("suspension_decide", |b| {
+        b.iter(|| suspend_all(&engine, &world, &calendar, &province.suspensions))
+    });
+    g.bench_function("suspension_floor", |b| {
+        b.iter(|| suspension_floor.run(&cedar.authorizer))
+    });
+    g.bench_function("restoration_decide", |b| {
+        b.iter(|| restore_all(&engine, &world, &province.restorations))
+    });
+    g.bench_function("restoration_floor", |b| {
+        b.iter(|| restoration_floor.run(&cedar.authorizer))
+    });
+    g.bench_function("catalog_decide", |b| {
+        b.iter(|| catalog_all(&engine, &world, &province.catalog))
+    });
+    g.bench_function("catalog_floor", |b| {
+        b.iter(|| catalog_floor.run(&cedar.authorizer))
+    });
+    g.finish();
+
     // The naive integration: one request per iteration, cycling through the pool; on the
     // largest province, a few requests timed once (each takes seconds).
     if heavy {
@@ -261,15 +361,16 @@ fn bench_size(
         // One engine shared by one and by two threads; each thread decides the whole pool
         // per iteration, so throughput(2) / throughput(1) = 2 * t(1) / t(2).
         let mut g = c.benchmark_group(format!("threads_{size}"));
+        let pools = rotated_pools(requests);
         for n in [1usize, 2] {
             g.bench_function(format!("{n}"), |b| {
                 b.iter_custom(|iters| {
                     let start = Instant::now();
                     std::thread::scope(|s| {
-                        for _ in 0..n {
+                        for pool in pools.iter().take(n) {
                             s.spawn(|| {
                                 for _ in 0..iters {
-                                    decide_all(&engine, &world, requests);
+                                    decide_all(&engine, &world, pool);
                                 }
                             });
                         }
@@ -322,6 +423,12 @@ fn bench_size(
                 &mut || decide_all(&extra, &world, &queries),
                 &mut || decide_all(&engine, &world, &province.base_requests),
                 &mut || decide_all(&engine, &reference.world, &province.base_requests),
+                &mut || suspend_all(&engine, &world, &calendar, &province.suspensions),
+                &mut || suspension_floor.run(&cedar.authorizer),
+                &mut || restore_all(&engine, &world, &province.restorations),
+                &mut || restoration_floor.run(&cedar.authorizer),
+                &mut || catalog_all(&engine, &world, &province.catalog),
+                &mut || catalog_floor.run(&cedar.authorizer),
             ],
         );
         let base = &t[5];
@@ -332,18 +439,25 @@ fn bench_size(
             decide_vs_hand: median_ratio(&t[0], &t[2]),
             pack200_vs_builtin: median_ratio(&t[4], &t[3]),
             vs_reference: median_ratio(base, reference_decide),
-            threads: threads.then(|| shared_engine(&engine, &world, requests, rounds)),
+            acts_vs_floor: [
+                median_ratio(&t[7], &t[8]),
+                median_ratio(&t[9], &t[10]),
+                median_ratio(&t[11], &t[12]),
+            ],
+            threads: threads.then(|| {
+                // The control: a second engine and world, built alike, for the second
+                // thread, so the two threads share nothing.
+                let own = (
+                    Engine::builtin().unwrap(),
+                    World::new(province.data.clone()).unwrap(),
+                );
+                shared_engine(&engine, &world, (&own.0, &own.1), requests, rounds)
+            }),
         });
     }
 
-    // -------------------------------------------------------------- suspension, catalog
-    // PLACE FOR THE SUSPENSION AND CATALOG BENCHES. Those decisions are being written on
-    // other branches; when they land, generate their requests in `common::province`
-    // (next to `requests`), and add here, on this province:
-    //   g.bench_function("suspension_decide", ...)  // the suspension decision
-    //   g.bench_function("catalog_decide", ...)     // the catalog decision
-    // each with its Cedar floor built like `baselines::prepare_floor`, and add their rows
-    // to `summary` below.
+    // The suspension, restoration and catalog benches are in the group `acts_{size}`
+    // above, and in the interleaved rounds; their rows are in `summary`.
 
     facts
 }
@@ -472,9 +586,19 @@ fn median_ratio(a: &[f64], b: &[f64]) -> f64 {
     median_of(a.iter().zip(b).map(|(x, y)| x / y).collect())
 }
 
-/// CPU time of the calling thread, in seconds (utime + stime of /proc/thread-self/stat,
-/// in clock ticks of 1/100 s).
-fn thread_cpu() -> f64 {
+/// CPU time of the calling thread and its time waiting for a core, in seconds: the first
+/// two fields of /proc/thread-self/schedstat (ns); where the kernel has no schedstat, the
+/// utime + stime of /proc/thread-self/stat (10 ms ticks) and no waiting time.
+fn thread_cpu() -> (f64, f64) {
+    let schedstat = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
+    let ns: Vec<u64> = schedstat
+        .split_whitespace()
+        .take(2)
+        .filter_map(|f| f.parse().ok())
+        .collect();
+    if let [on_cpu, waiting] = ns[..] {
+        return (on_cpu as f64 / 1e9, waiting as f64 / 1e9);
+    }
     let stat = std::fs::read_to_string("/proc/thread-self/stat").unwrap_or_default();
     let after = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
     let fields: Vec<u64> = after
@@ -483,45 +607,78 @@ fn thread_cpu() -> f64 {
         .take(2)
         .filter_map(|f| f.parse().ok())
         .collect();
-    fields.iter().sum::<u64>() as f64 / 100.0
+    (fields.iter().sum::<u64>() as f64 / 100.0, 0.0)
 }
 
-/// One engine shared by one thread and by two, in interleaved rounds: each thread decides
-/// the pool `PASSES` times. Wall-clock speedup, and CPU time per decision on each side
-/// (a speedup short of 2 with equal CPU per decision means the cores were busy with other
-/// work, not that the threads got in each other's way).
+/// The pool as each of two threads decides it: the second starts half-way through, so the
+/// threads decide different requests at any moment, as a gateway's threads do, rather
+/// than the same request in lockstep (which would have them touch the same entities, and
+/// the same reference counts, at the same instant).
+fn rotated_pools(requests: &[AccessRequest]) -> [Vec<AccessRequest>; 2] {
+    let mut second = requests.to_vec();
+    second.rotate_left(requests.len() / 2);
+    [requests.to_vec(), second]
+}
+
+/// One engine shared by one thread and by two, in interleaved rounds, with a control: two
+/// threads with an engine and a world each. Each thread decides the pool `PASSES` times
+/// (the second thread from half-way through). Wall-clock speedups, CPU time per decision
+/// on each side, and the time the threads waited for a core. A speedup short of 2 with
+/// long waits means the cores were busy with other work; CPU per decision rising on two
+/// threads means they slow each other down — through the engine (locks, shared reference
+/// counts) only if it rises more with the shared engine than in the control, which shares
+/// nothing but the machine (caches, memory, clock speed).
 fn shared_engine(
     engine: &Engine,
     world: &World,
+    own: (&Engine, &World),
     requests: &[AccessRequest],
     rounds: usize,
 ) -> Threads {
     const PASSES: usize = 4;
-    let cpu = std::sync::Mutex::new([0.0f64; 2]);
-    let run = |threads: usize| {
+    let pools = rotated_pools(requests);
+    // Per side (1 thread, 2 sharing, 2 separate): CPU seconds, waiting seconds.
+    let used = std::sync::Mutex::new([(0.0f64, 0.0f64); 3]);
+    let run = |side: usize| {
+        let threads = if side == 0 { 1 } else { 2 };
         std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| {
-                    let start = thread_cpu();
+            for (k, pool) in pools.iter().take(threads).enumerate() {
+                let used = &used;
+                let (engine, world) = if side == 2 && k == 1 {
+                    own
+                } else {
+                    (engine, world)
+                };
+                s.spawn(move || {
+                    let (cpu0, wait0) = thread_cpu();
                     for _ in 0..PASSES {
-                        decide_all(engine, world, requests);
+                        decide_all(engine, world, pool);
                     }
-                    let used = thread_cpu() - start;
-                    if let Ok(mut c) = cpu.lock() {
-                        c[threads - 1] += used;
+                    let (cpu1, wait1) = thread_cpu();
+                    if let Ok(mut u) = used.lock() {
+                        u[side].0 += cpu1 - cpu0;
+                        u[side].1 += wait1 - wait0;
                     }
                 });
             }
         })
     };
-    let t = interleaved(rounds, &mut [&mut || run(1), &mut || run(2)]);
+    let t = interleaved(
+        rounds,
+        &mut [&mut || run(0), &mut || run(1), &mut || run(2)],
+    );
     let one: Vec<f64> = t[0].iter().map(|x| 2.0 * x).collect();
     let decisions = (rounds * PASSES * requests.len()) as f64;
-    let cpu = cpu.into_inner().unwrap_or_default();
+    let used = used.into_inner().unwrap_or_default();
+    let share = |(cpu, wait): (f64, f64)| if cpu > 0.0 { wait / cpu } else { f64::NAN };
     Threads {
         speedup: median_ratio(&one, &t[1]),
-        cpu_us_1: cpu[0] / decisions * 1e6,
-        cpu_us_2: cpu[1] / (2.0 * decisions) * 1e6,
+        cpu_us_1: used[0].0 / decisions * 1e6,
+        cpu_us_2: used[1].0 / (2.0 * decisions) * 1e6,
+        waiting_1: share(used[0]),
+        waiting_2: share(used[1]),
+        separate_speedup: median_ratio(&one, &t[2]),
+        separate_cpu_us: used[2].0 / (2.0 * decisions) * 1e6,
     }
 }
 
@@ -669,8 +826,18 @@ fn summary(
         && let Some(t) = facts.get(&s).and_then(|f| f.paired).and_then(|p| p.threads)
     {
         out.push_str(&format!(
-            "\nOne Engine shared by 2 threads, {s} agreements: throughput × {:.2} of one thread (≥ 1.8); CPU per decision {:.1} µs on 1 thread, {:.1} µs on 2 threads\n",
-            t.speedup, t.cpu_us_1, t.cpu_us_2
+            "\nOne Engine shared by 2 threads, {s} agreements: throughput × {:.2} of one thread (≥ 1.8, wall clock); \
+             CPU per decision {:.1} µs on 1 thread, {:.1} µs on 2 threads, so × {:.2} on two free cores; \
+             waiting for a core: {:.0} % of the running time on 1 thread, {:.0} % on 2. \
+             Control, 2 threads with an engine and a world each: × {:.2} wall clock, CPU per decision {:.1} µs\n",
+            t.speedup,
+            t.cpu_us_1,
+            t.cpu_us_2,
+            2.0 * t.cpu_us_1 / t.cpu_us_2,
+            100.0 * t.waiting_1,
+            100.0 * t.waiting_2,
+            t.separate_speedup,
+            t.separate_cpu_us,
         ));
     }
     if let Some(s) = threads_size {
@@ -678,6 +845,33 @@ fn summary(
         out.push_str(&format!(
             "(criterion, run one after the other: 2 threads / 1 thread throughput {})\n",
             ratio(m(&g, "1").map(|t| 2.0 * t), m(&g, "2"))
+        ));
+    }
+    out.push_str(&format!(
+        "\n### Suspension, restoration and catalog decisions against their Cedar floors: medians of per-round ratios over {rounds} interleaved rounds; µs per request (criterion medians)\n\n\
+         | agreements | suspension / floor | restoration / floor | catalog / floor | suspension µs (floor) | restoration µs (floor) | catalog µs (floor) | allowed (of {} each) |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        common::ACT_REQUESTS
+    ));
+    for &s in &sizes {
+        let f = &facts[&s];
+        let g = format!("acts_{s}");
+        let n = common::ACT_REQUESTS;
+        let pair = |decide: &str, floor: &str| {
+            format!("{} ({})", us(per(&g, decide, n)), us(per(&g, floor, n)))
+        };
+        let r = |i: usize| f2(f.paired.map(|p| p.acts_vs_floor[i]));
+        out.push_str(&format!(
+            "| {s} | {} | {} | {} | {} | {} | {} | {} / {} / {} |\n",
+            r(0),
+            r(1),
+            r(2),
+            pair("suspension_decide", "suspension_floor"),
+            pair("restoration_decide", "restoration_floor"),
+            pair("catalog_decide", "catalog_floor"),
+            f.acts_allowed[0],
+            f.acts_allowed[1],
+            f.acts_allowed[2],
         ));
     }
     out.push_str("\n### Absolute times, µs per request (criterion medians, each bench run on its own)\n\n| agreements | decide | Cedar floor | Cedar, whole-world store | hand floor | naive | decide (query) | decide (query, pack200) | decide (the 100-agreement province's requests) | Cedar evaluations / request | allowed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

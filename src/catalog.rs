@@ -288,9 +288,8 @@ impl Engine {
             return deny(reasons);
         }
 
-        let now_expr = ("now".to_owned(), model::datetime_expr(now));
-        let bool_pair = |k: &str, v: bool| (k.to_owned(), RestrictedExpression::new_bool(v));
-        let (action, pairs) = match &proposal.change {
+        // Every attribute but `now` is a boolean.
+        let (action, flags): (&str, Vec<(&'static str, bool)>) = match &proposal.change {
             CatalogChange::Add(d) => {
                 let mut holds_reference = false;
                 for id in &d.master_data {
@@ -304,64 +303,88 @@ impl Engine {
                         )),
                     }
                 }
-                let pairs = vec![
-                    now_expr,
-                    bool_pair("hasName", given(d.name.as_deref())),
-                    bool_pair("hasManagingUnit", given(d.managing_unit.as_deref())),
-                    bool_pair("hasObjective", given(d.objective.as_deref())),
-                    bool_pair("hasDataScope", given(d.data_scope.as_deref())),
-                    bool_pair("hasMasterDataInfo", !d.master_data.is_empty()),
-                    bool_pair(
+                let flags = vec![
+                    ("hasName", given(d.name.as_deref())),
+                    ("hasManagingUnit", given(d.managing_unit.as_deref())),
+                    ("hasObjective", given(d.objective.as_deref())),
+                    ("hasDataScope", given(d.data_scope.as_deref())),
+                    ("hasMasterDataInfo", !d.master_data.is_empty()),
+                    (
                         "hasUsersAndPurposes",
                         given(d.users_and_purposes.as_deref()),
                     ),
-                    bool_pair("hasSources", given(d.sources.as_deref())),
-                    bool_pair("hasSharingMethods", !d.sharing_methods.is_empty()),
-                    bool_pair("showsLegalValue", given(d.legal_value_basis.as_deref())),
-                    bool_pair("holdsReferenceMasterData", holds_reference),
-                    bool_pair(
+                    ("hasSources", given(d.sources.as_deref())),
+                    ("hasSharingMethods", !d.sharing_methods.is_empty()),
+                    ("showsLegalValue", given(d.legal_value_basis.as_deref())),
+                    ("holdsReferenceMasterData", holds_reference),
+                    (
                         "servesAdministrativeProcedures",
                         any_given(&d.administrative_procedures),
                     ),
                 ];
-                (ADD_ACTION, pairs)
+                (ADD_ACTION, flags)
             }
             CatalogChange::Withdraw(w) => {
                 let replacement = w
                     .replacement
                     .as_ref()
                     .is_some_and(|r| given(Some(&r.data)) && given(Some(&r.provider)));
-                let pairs = vec![
-                    now_expr,
-                    bool_pair("hasReplacement", replacement),
-                    bool_pair(
+                let flags = vec![
+                    ("hasReplacement", replacement),
+                    (
                         "masterDataKeepsReference",
                         given(w.master_data_reference.as_deref()),
                     ),
-                    bool_pair(
+                    (
                         "replacementServesProcedures",
                         any_given(&w.replacement_procedures),
                     ),
                 ];
-                (WITHDRAW_ACTION, pairs)
+                (WITHDRAW_ACTION, flags)
             }
         };
 
         let mut errors: Vec<(Option<crate::ids::PolicyId>, String)> = Vec::new();
         let mut allowed = false;
         let mut matched: Vec<usize> = Vec::new();
-        let request = Context::from_pairs(pairs)
-            .map_err(|e| e.to_string())
-            .and_then(|context| {
-                Request::new(
-                    principal.clone(),
-                    cedar.model.action_uid(action),
-                    resource.clone(),
-                    context,
-                    Some(&cedar.model.schema),
-                )
-                .map_err(|e| e.to_string())
-            });
+        // The context's values built directly (model::context_of), and the request built
+        // without checking it against the schema on every proposal: the attributes are
+        // those the schema declares, by construction (a unit test validates both actions'
+        // contexts against the schema). Should Cedar refuse the instant, the expressions
+        // and the checked request below say why, as before.
+        let direct = model::datetime_value(now).and_then(|now| {
+            model::context_of(
+                std::iter::once(("now", now))
+                    .chain(flags.iter().map(|&(k, v)| (k, model::bool_value(v)))),
+            )
+        });
+        let request = match direct {
+            Some(context) => Ok(model::request_of(
+                principal,
+                &cedar.model.action_uid(action),
+                resource,
+                context,
+            )),
+            None => {
+                let pairs = std::iter::once(("now".to_owned(), model::datetime_expr(now))).chain(
+                    flags
+                        .iter()
+                        .map(|&(k, v)| (k.to_owned(), RestrictedExpression::new_bool(v))),
+                );
+                Context::from_pairs(pairs)
+                    .map_err(|e| e.to_string())
+                    .and_then(|context| {
+                        Request::new(
+                            principal.clone(),
+                            cedar.model.action_uid(action),
+                            resource.clone(),
+                            context,
+                            Some(&cedar.model.schema),
+                        )
+                        .map_err(|e| e.to_string())
+                    })
+            }
+        };
         match (request, pack.slices.get(action)) {
             (Err(e), _) => errors.push((None, e)),
             (Ok(_), None) => errors.push((
@@ -475,4 +498,63 @@ fn catalog_reason(pack: &RulePack, code: &str, kind: ReasonKind, detail: Option<
         }
     }
     reason
+}
+
+#[cfg(test)]
+mod request_schema_tests {
+    use super::*;
+
+    /// `decide_catalog` builds its requests without the schema check; this is the check,
+    /// once, for both actions, with every flag set either way.
+    #[test]
+    fn catalog_requests_conform_to_the_schema() {
+        let model = crate::model::Model::load();
+        assert!(model.is_ok());
+        let Ok(model) = model else { return };
+        let now = DateTime::parse_from_rfc3339("2024-06-03T09:00:00+07:00").unwrap_or_default();
+        let add = [
+            "hasName",
+            "hasManagingUnit",
+            "hasObjective",
+            "hasDataScope",
+            "hasMasterDataInfo",
+            "hasUsersAndPurposes",
+            "hasSources",
+            "hasSharingMethods",
+            "showsLegalValue",
+            "holdsReferenceMasterData",
+            "servesAdministrativeProcedures",
+        ];
+        let withdraw = [
+            "hasReplacement",
+            "masterDataKeepsReference",
+            "replacementServesProcedures",
+        ];
+        for (action, keys) in [(ADD_ACTION, &add[..]), (WITHDRAW_ACTION, &withdraw[..])] {
+            for value in [true, false] {
+                let context = crate::model::datetime_value(now).and_then(|now| {
+                    crate::model::context_of(
+                        std::iter::once(("now", now))
+                            .chain(keys.iter().map(|&k| (k, crate::model::bool_value(value)))),
+                    )
+                });
+                assert!(context.is_some());
+                let Some(context) = context else { return };
+                let request = crate::model::request_of(
+                    &crate::model::Model::uid(&model.agency, "so-tnmt"),
+                    &model.action_uid(action),
+                    &crate::model::Model::uid(&model.database, "csdl"),
+                    context,
+                );
+                let checked = Request::new(
+                    crate::model::Model::uid(&model.agency, "so-tnmt"),
+                    model.action_uid(action),
+                    crate::model::Model::uid(&model.database, "csdl"),
+                    request.context().cloned().unwrap_or_else(Context::empty),
+                    Some(&model.schema),
+                );
+                assert!(checked.is_ok(), "{action}: {checked:?}");
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! The engine: picks the rule pack in force, hands Cedar the request's slice of the world,
 //! and turns Cedar's answer into a reasoned decision. Deciding never fails.
 
+use std::collections::HashMap;
+
 use cedar_policy::{Authorizer, Context, PolicySet, Request, RestrictedExpression};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -53,6 +55,57 @@ pub enum EngineError {
 pub struct Engine {
     packs: Vec<RulePack>,
     authorizer: Authorizer,
+    /// Per pack, `STRIPES - 1` copies of its access slices, parsed anew so each has its own
+    /// reference counts (see [`access_slice`](Engine::access_slice)).
+    copies: Vec<Vec<HashMap<String, PolicySet>>>,
+}
+
+/// How many copies of the access slices threads share out: a thread decides with copy
+/// `its stripe % STRIPES` (stripe 0 is the pack's own slices).
+const STRIPES: usize = 4;
+
+/// The stripe of the calling thread: threads are numbered in the order they first decide.
+fn stripe() -> usize {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    thread_local! {
+        static STRIPE: usize = NEXT.fetch_add(1, Ordering::Relaxed);
+    }
+    STRIPE.with(|s| *s)
+}
+
+/// `STRIPES - 1` copies of a pack's access slices (query, download, subscribe), each
+/// policy parsed again from its own text, so that two threads deciding at once do not
+/// share the reference counts Cedar increments on every policy it evaluates (the policy's
+/// id, its annotations, its expression): passing those cache lines between cores cost
+/// a fifth more CPU per decision on two threads (docs/PERFORMANCE.md). A policy that does
+/// not parse again (none does) is shared rather than copied.
+fn access_copies(pack: &RulePack) -> Vec<HashMap<String, PolicySet>> {
+    (1..STRIPES)
+        .map(|_| {
+            let mut fresh: HashMap<cedar_policy::PolicyId, cedar_policy::Policy> = HashMap::new();
+            let mut slices = HashMap::new();
+            for action in crate::request::Action::ALL {
+                let Some(slice) = pack.slices.get(action.as_str()) else {
+                    continue;
+                };
+                let mut copy = PolicySet::new();
+                for p in slice.policies() {
+                    let policy = fresh
+                        .entry(p.id().clone())
+                        .or_insert_with(|| {
+                            cedar_policy::Policy::parse(Some(p.id().clone()), p.to_string())
+                                .unwrap_or_else(|_| p.clone())
+                        })
+                        .clone();
+                    // Ids are unique in a slice, so adding to a fresh set cannot fail.
+                    let _ = copy.add(policy);
+                }
+                slices.insert(action.as_str().to_owned(), copy);
+            }
+            slices
+        })
+        .collect()
 }
 
 /// One evaluation of the pack against one candidate agreement.
@@ -91,6 +144,7 @@ impl Engine {
     /// An engine on one pack.
     pub fn new(pack: RulePack) -> Engine {
         Engine {
+            copies: vec![access_copies(&pack)],
             packs: vec![pack],
             authorizer: Authorizer::new(),
         }
@@ -139,6 +193,7 @@ impl Engine {
             }
         }
         Ok(Engine {
+            copies: packs.iter().map(access_copies).collect(),
             packs,
             authorizer: Authorizer::new(),
         })
@@ -178,7 +233,14 @@ impl Engine {
     /// ```
     pub fn decide(&self, world: &World, request: &AccessRequest) -> Decision {
         let date = model::local_date(request.at);
-        let Some(pack) = self.pack_for(&world.territory, date) else {
+        let Some(pack_idx) = self
+            .packs
+            .iter()
+            .position(|p| p.manifest.territory == world.territory && p.in_force_on(date))
+        else {
+            return self.no_pack(world, date, request.at);
+        };
+        let Some(pack) = self.packs.get(pack_idx) else {
             return self.no_pack(world, date, request.at);
         };
         // A deny before any policy ran: its reasons are the engine's own.
@@ -246,7 +308,9 @@ impl Engine {
             (Some(h), Some(p)) => world.agreement_indexes_between_indexes(h, p),
             _ => &[],
         };
-        let slice = pack.slices.get(request.action.as_str());
+        let slice = self.access_slice(pack_idx, pack, request.action.as_str());
+        // Cedar's value of the request's instant, made once for every candidate.
+        let now = model::datetime_value(request.at);
         let mut best: Option<Evaluation> = None;
         // Without any agreement, one evaluation without one; no allocation per decision.
         let none: &[Option<usize>] = &[None];
@@ -261,6 +325,7 @@ impl Engine {
                 slice,
                 world,
                 request,
+                now.as_ref(),
                 account_idx,
                 dataset_idx,
                 candidate,
@@ -334,19 +399,20 @@ impl Engine {
 
         // Validity: the earliest instant after `at` where a time the decision depends on is
         // crossed.
-        let mut times: Vec<DateTime<FixedOffset>> = world
+        let dataset_times = world
             .cedar
             .dataset_times
             .get(dataset_idx)
-            .cloned()
-            .unwrap_or_default();
-        for &c in candidates {
-            if let Some((_, g)) = world.agreements.get_index(c) {
-                times.push(g.term.start);
-                times.extend(g.term.end);
-            }
-        }
-        let valid_until = valid_until(pack, request.at, times);
+            .map_or(&[][..], Vec::as_slice);
+        let agreement_times = candidates
+            .iter()
+            .filter_map(|&c| world.agreements.get_index(c))
+            .flat_map(|(_, g)| std::iter::once(g.term.start).chain(g.term.end));
+        let valid_until = earliest_after(
+            pack,
+            request.at,
+            dataset_times.iter().copied().chain(agreement_times),
+        );
         let mut decision = finish(
             pack,
             outcome,
@@ -368,6 +434,8 @@ impl Engine {
         decision
     }
 
+    /// One evaluation for one candidate agreement; `now` is
+    /// [`model::datetime_value`] of the request's instant, made once per decision.
     #[allow(clippy::too_many_arguments)]
     fn evaluate(
         &self,
@@ -375,6 +443,7 @@ impl Engine {
         slice: Option<&PolicySet>,
         world: &World,
         request: &AccessRequest,
+        now: Option<&cedar_policy_core::ast::Value>,
         account_idx: usize,
         dataset_idx: usize,
         agreement: Option<usize>,
@@ -398,6 +467,33 @@ impl Engine {
         ) else {
             return fail("internal: missing entity uid".into());
         };
+        let agreement_uid = agreement.and_then(|i| cedar.agreement_uids.get(i));
+        // The context's values built directly (model::context_of); the same context as
+        // the pairs below, which remain for the case Cedar refuses the instant.
+        let context = now.cloned().and_then(|now| {
+            let agreement = agreement_uid.map(|uid| ("agreement", model::entity_value(uid)));
+            model::context_of(
+                [
+                    ("now", now),
+                    ("channel", model::string_value(request.channel.as_str())),
+                    ("purpose", model::string_value(request.purpose.as_str())),
+                    ("authenticated", model::bool_value(request.authenticated)),
+                    (
+                        "subjectRequested",
+                        model::bool_value(request.subject_requested),
+                    ),
+                ]
+                .into_iter()
+                .chain(agreement),
+            )
+        });
+        if let Some(context) = context {
+            let action = cedar.model.action_uid(request.action.as_str());
+            let cedar_request = model::request_of(principal, &action, resource, context);
+            let mut eval = self.ask(pack, slice, world, &cedar_request);
+            eval.agreement = agreement;
+            return eval;
+        }
         let mut pairs: Vec<(String, RestrictedExpression)> = vec![
             ("now".into(), model::datetime_expr(request.at)),
             ("channel".into(), model::string(request.channel.as_str())),
@@ -411,7 +507,7 @@ impl Engine {
                 RestrictedExpression::new_bool(request.subject_requested),
             ),
         ];
-        if let Some(uid) = agreement.and_then(|i| cedar.agreement_uids.get(i)) {
+        if let Some(uid) = agreement_uid {
             pairs.push(("agreement".into(), model::entity_ref(uid)));
         }
         let mut eval = self.authorize(
@@ -457,9 +553,21 @@ impl Engine {
                 Ok(r) => r,
                 Err(e) => return fail(e.to_string()),
             };
+        self.ask(pack, slice, world, &cedar_request)
+    }
+
+    /// Asks Cedar a built request against the world's entities and maps the answer to
+    /// the pack's rules.
+    pub(crate) fn ask(
+        &self,
+        pack: &RulePack,
+        slice: &PolicySet,
+        world: &World,
+        cedar_request: &Request,
+    ) -> Evaluation {
         let response = self
             .authorizer
-            .is_authorized(&cedar_request, slice, &cedar.entities);
+            .is_authorized(cedar_request, slice, &world.cedar.entities);
         let diagnostics = response.diagnostics();
         let mut matched: Vec<usize> = diagnostics
             .reason()
@@ -519,6 +627,27 @@ impl Engine {
             agreement: None,
             valid_until,
         }
+    }
+
+    /// The pack's slice for an access action, in the calling thread's copy: the same
+    /// policies in every copy.
+    fn access_slice<'a>(
+        &'a self,
+        pack_idx: usize,
+        pack: &'a RulePack,
+        action: &str,
+    ) -> Option<&'a PolicySet> {
+        let copy = stripe() % STRIPES;
+        if copy > 0
+            && let Some(slice) = self
+                .copies
+                .get(pack_idx)
+                .and_then(|copies| copies.get(copy - 1))
+                .and_then(|slices| slices.get(action))
+        {
+            return Some(slice);
+        }
+        pack.slices.get(action)
     }
 
     /// The Cedar authorizer, for the other kinds of decision (catalog proposals).
@@ -604,23 +733,32 @@ pub(crate) fn engine_reason(
 pub(crate) fn valid_until(
     pack: &RulePack,
     at: DateTime<FixedOffset>,
-    mut times: Vec<DateTime<FixedOffset>>,
+    times: Vec<DateTime<FixedOffset>>,
 ) -> Option<DateTime<FixedOffset>> {
-    times.extend(
-        pack.manifest
-            .advisories
-            .iter()
-            .filter_map(|a| model::start_of_local_day(a.from)),
-    );
-    times.extend(
-        pack.manifest
-            .effective_until
-            .and_then(model::start_of_local_day),
-    );
+    earliest_after(pack, at, times)
+}
+
+/// [`valid_until`] over any sequence of times, with nothing allocated.
+pub(crate) fn earliest_after(
+    pack: &RulePack,
+    at: DateTime<FixedOffset>,
+    times: impl IntoIterator<Item = DateTime<FixedOffset>>,
+) -> Option<DateTime<FixedOffset>> {
+    let pack_times = pack
+        .manifest
+        .advisories
+        .iter()
+        .filter_map(|a| model::start_of_local_day(a.from))
+        .chain(
+            pack.manifest
+                .effective_until
+                .and_then(model::start_of_local_day),
+        );
     // Cedar sees instants to the millisecond (model::cedar_datetime_text), so a time is
     // crossed, for the policies, at its whole millisecond.
     times
         .into_iter()
+        .chain(pack_times)
         .map(model::whole_millisecond)
         .filter(|t| *t > at)
         .min()
@@ -745,11 +883,13 @@ impl Engine {
             .agreement
             .as_ref()
             .and_then(|id| world.agreements.get_index_of(id));
+        let now = model::datetime_value(request.at);
         let full = self.evaluate(
             pack,
             Some(slice),
             world,
             request,
+            now.as_ref(),
             account_idx,
             dataset_idx,
             agreement,
@@ -769,6 +909,7 @@ impl Engine {
             Some(&permits),
             world,
             request,
+            now.as_ref(),
             account_idx,
             dataset_idx,
             agreement,
@@ -796,19 +937,123 @@ impl Engine {
     /// which permits hold (for [`Tracer`](crate::Tracer)).
     pub(crate) fn permits_only(&self) -> Engine {
         let mut engine = self.clone();
-        for pack in &mut engine.packs {
-            for slice in pack.slices.values_mut() {
-                let mut permits = PolicySet::new();
-                for p in slice
-                    .policies()
-                    .filter(|p| p.effect() == cedar_policy::Effect::Permit)
-                {
-                    // Ids are unique in the slice, so adding to a fresh set cannot fail.
-                    let _ = permits.add(p.clone());
-                }
-                *slice = permits;
+        let slices = engine
+            .packs
+            .iter_mut()
+            .flat_map(|pack| pack.slices.values_mut())
+            .chain(
+                engine
+                    .copies
+                    .iter_mut()
+                    .flatten()
+                    .flat_map(|copy| copy.values_mut()),
+            );
+        for slice in slices {
+            let mut permits = PolicySet::new();
+            for p in slice
+                .policies()
+                .filter(|p| p.effect() == cedar_policy::Effect::Permit)
+            {
+                // Ids are unique in the slice, so adding to a fresh set cannot fail.
+                let _ = permits.add(p.clone());
             }
+            *slice = permits;
         }
         engine
+    }
+}
+
+#[cfg(test)]
+mod stripe_tests {
+    use super::*;
+
+    /// Every copy of the access slices holds the same policies, with the same text, as the
+    /// pack's own slices.
+    #[test]
+    fn access_copies_are_the_packs_slices() {
+        let engine = Engine::builtin();
+        assert!(engine.is_ok());
+        let Ok(engine) = engine else { return };
+        let (Some(pack), Some(copies)) = (engine.packs.first(), engine.copies.first()) else {
+            panic!("one pack, with its copies")
+        };
+        assert_eq!(copies.len(), STRIPES - 1);
+        let texts = |set: &PolicySet| {
+            let mut v: Vec<(String, String)> = set
+                .policies()
+                .map(|p| (p.id().to_string(), p.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        for slices in copies {
+            for action in crate::request::Action::ALL {
+                let (Some(copy), Some(own)) = (
+                    slices.get(action.as_str()),
+                    pack.slices.get(action.as_str()),
+                ) else {
+                    panic!("a slice for `{}`", action.as_str())
+                };
+                assert!(own.policies().count() > 0);
+                assert_eq!(texts(copy), texts(own));
+            }
+        }
+    }
+
+    /// Threads on every stripe decide exactly as the calling thread does.
+    #[test]
+    fn every_stripe_decides_alike() {
+        use crate::request::{Action, Channel};
+        let engine = Engine::builtin();
+        let world = World::from_json(include_str!(
+            "../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"
+        ));
+        assert!(engine.is_ok() && world.is_ok());
+        let (Ok(engine), Ok(world)) = (engine, world) else {
+            return;
+        };
+        let mut requests = Vec::new();
+        for account in world.accounts.keys() {
+            for dataset in world.datasets.keys() {
+                for (action, at) in [
+                    (Action::Query, "2024-06-03T09:00:00+07:00"),
+                    (Action::Download, "2025-01-02T10:00:00+07:00"),
+                ] {
+                    let (Ok(purpose), Ok(at)) = (
+                        "administrative-procedures".parse(),
+                        DateTime::parse_from_rfc3339(at),
+                    ) else {
+                        panic!("valid literals")
+                    };
+                    requests.push(AccessRequest::new(
+                        account.clone(),
+                        action,
+                        dataset.clone(),
+                        Channel::Lgsp,
+                        purpose,
+                        at,
+                    ));
+                }
+            }
+        }
+        assert!(!requests.is_empty());
+        let here: Vec<Decision> = requests.iter().map(|r| engine.decide(&world, r)).collect();
+        std::thread::scope(|s| {
+            let handles: Vec<_> = (0..2 * STRIPES)
+                .map(|_| {
+                    s.spawn(|| {
+                        requests
+                            .iter()
+                            .map(|r| engine.decide(&world, r))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            for h in handles {
+                let there = h.join();
+                assert!(there.is_ok());
+                assert_eq!(there.ok().as_ref(), Some(&here));
+            }
+        });
     }
 }

@@ -596,33 +596,19 @@ impl Engine {
                 (uid, None)
             }
         };
-        let mut pairs: Vec<(String, RestrictedExpression)> = vec![
-            ("now".into(), model::datetime_expr(act.at)),
-            ("grounds".into(), model::string(act.grounds)),
-            (
-                "requirementsMet".into(),
-                RestrictedExpression::new_bool(act.requirements_met),
-            ),
-            (
-                "restorationAnnounced".into(),
-                RestrictedExpression::new_bool(act.restoration_announced),
-            ),
-        ];
-        if let Some(v) = act.violation {
-            match world
+        let violation_uid = act.violation.and_then(|v| {
+            world
                 .violations
                 .get_index_of(v)
                 .and_then(|i| cedar.violation_uids.get(i))
-            {
-                Some(uid) => pairs.push(("violation".into(), model::entity_ref(uid))),
-                None => reasons.push(reason(
-                    "unknown_violation",
-                    ReasonKind::UnknownReference,
-                    Some(format!("violation `{v}`")),
-                )),
-            }
+        });
+        if let (Some(v), None) = (act.violation, violation_uid) {
+            reasons.push(reason(
+                "unknown_violation",
+                ReasonKind::UnknownReference,
+                Some(format!("violation `{v}`")),
+            ));
         }
-        pairs.extend(act.extra);
         if !model::in_cedar_range(act.at) {
             reasons.push(engine_reason(
                 pack,
@@ -659,7 +645,54 @@ impl Engine {
             ));
             return deny(reasons);
         };
-        let eval = self.authorize(pack, slice, world, act.action, principal, resource, pairs);
+        // The context's values built directly (model::context_of) when the act adds no
+        // attributes of its own; from expressions otherwise. Both give the same context.
+        let direct = if act.extra.is_empty() {
+            model::datetime_value(act.at).and_then(|now| {
+                let violation = violation_uid.map(|uid| ("violation", model::entity_value(uid)));
+                model::context_of(
+                    [
+                        ("now", now),
+                        ("grounds", model::string_value(act.grounds)),
+                        ("requirementsMet", model::bool_value(act.requirements_met)),
+                        (
+                            "restorationAnnounced",
+                            model::bool_value(act.restoration_announced),
+                        ),
+                    ]
+                    .into_iter()
+                    .chain(violation),
+                )
+            })
+        } else {
+            None
+        };
+        let eval = match direct {
+            Some(context) => {
+                let action = cedar.model.action_uid(act.action);
+                let request = model::request_of(principal, &action, resource, context);
+                self.ask(pack, slice, world, &request)
+            }
+            None => {
+                let mut pairs: Vec<(String, RestrictedExpression)> = vec![
+                    ("now".into(), model::datetime_expr(act.at)),
+                    ("grounds".into(), model::string(act.grounds)),
+                    (
+                        "requirementsMet".into(),
+                        RestrictedExpression::new_bool(act.requirements_met),
+                    ),
+                    (
+                        "restorationAnnounced".into(),
+                        RestrictedExpression::new_bool(act.restoration_announced),
+                    ),
+                ];
+                if let Some(uid) = violation_uid {
+                    pairs.push(("violation".into(), model::entity_ref(uid)));
+                }
+                pairs.extend(act.extra);
+                self.authorize(pack, slice, world, act.action, principal, resource, pairs)
+            }
+        };
         let outcome = eval.outcome();
         push_reasons(pack, &eval, outcome, &mut reasons);
         if outcome == Outcome::Deny && reasons.is_empty() {

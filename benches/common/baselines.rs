@@ -16,17 +16,21 @@ use cedar_policy::{
 };
 use chrono::{DateTime, FixedOffset, Months, NaiveDate};
 use lgsp_policy::{
-    AccessRequest, Action, Agency, AgreementStatus, Authentication, Channel, DataClass, Engine,
-    RulePack, SharingAgreement, World,
+    AccessRequest, Action, Agency, AgencyId, AgreementStatus, Authentication, Channel, DataClass,
+    Engine, RulePack, SharingAgreement, World,
 };
 
 // ---------------------------------------------------------------- Cedar conversion
 
 pub struct Cedar {
     pub schema: Schema,
-    /// The built-in pack's access policies (every one is scoped to `access`, so this is the
-    /// engine's slice for each of query, download and subscribe).
+    /// The built-in pack's access policies: the engine's slice for query, download and
+    /// subscribe (the same set for the three; `Cedar::new` checks it). Not the whole pack:
+    /// the lifecycle and catalog policies are sliced away by the engine, so a floor that
+    /// carried them would be slower than the engine's own Cedar call.
     pub policies: PolicySet,
+    /// Every policy of the built-in pack.
+    pub all: PolicySet,
     pub authorizer: Authorizer,
     ty: HashMap<&'static str, EntityTypeName>,
 }
@@ -36,7 +40,7 @@ impl Cedar {
         let (schema, _) = Schema::from_cedarschema_str(lgsp_policy::MODEL_SCHEMA).unwrap();
         let (_, files) = RulePack::builtin_sources();
         let text: String = files.iter().map(|(_, t)| *t).collect::<Vec<_>>().join("\n");
-        let policies = PolicySet::from_str(&text).unwrap();
+        let all = PolicySet::from_str(&text).unwrap();
         let ty = [
             "Agency",
             "MasterData",
@@ -50,12 +54,53 @@ impl Cedar {
         .into_iter()
         .map(|n| (n, EntityTypeName::from_str(&format!("Lgsp::{n}")).unwrap()))
         .collect();
-        Cedar {
+        let mut cedar = Cedar {
             schema,
-            policies,
+            policies: PolicySet::new(),
+            all,
             authorizer: Authorizer::new(),
             ty,
+        };
+        let ids = |set: &PolicySet| {
+            let mut ids: Vec<String> = set.policies().map(|p| p.id().to_string()).collect();
+            ids.sort();
+            ids
+        };
+        let access = cedar.slice("query");
+        for action in ["download", "subscribe"] {
+            assert_eq!(ids(&access), ids(&cedar.slice(action)), "one access slice");
         }
+        assert!(
+            access.policies().count() < cedar.all.policies().count(),
+            "the access slice leaves the lifecycle and catalog policies out"
+        );
+        cedar.policies = access;
+        cedar
+    }
+
+    /// The policies of the pack whose scope can match `action`: the slice the engine hands
+    /// Cedar (src/pack.rs computes it the same way when a pack loads).
+    pub fn slice(&self, action: &str) -> PolicySet {
+        let uid = self.uid("Action", action);
+        let actions = self.schema.action_entities().unwrap();
+        let mut ancestors: HashSet<EntityUid> = HashSet::from([uid.clone()]);
+        if let Some(up) = actions.ancestors(&uid) {
+            ancestors.extend(up.cloned());
+        }
+        let mut set = PolicySet::new();
+        for p in self.all.policies() {
+            let matches = match p.action_constraint() {
+                cedar_policy::ActionConstraint::Any => true,
+                cedar_policy::ActionConstraint::Eq(a) => a == uid,
+                cedar_policy::ActionConstraint::In(list) => {
+                    list.iter().any(|a| ancestors.contains(a))
+                }
+            };
+            if matches {
+                set.add(p.clone()).unwrap();
+            }
+        }
+        set
     }
 
     pub fn uid(&self, ty: &str, id: &str) -> EntityUid {
@@ -272,7 +317,7 @@ impl Cedar {
             .and_then(|(a, p)| world.agreements_between(&a.holder, p).next());
         let request = self.request(r, agreement, Some(&self.schema));
         self.authorizer
-            .is_authorized(&request, &self.policies, &entities)
+            .is_authorized(&request, &self.all, &entities)
             .decision()
             == cedar_policy::Decision::Allow
     }
@@ -367,6 +412,284 @@ pub fn prepare_floor(
         }
     }
     out
+}
+
+// ---------------------------------------------------------------- lifecycle and catalog floors
+
+/// The Cedar floor of another kind of decision: one pre-built request and store per
+/// request of the pool, and the slices of the actions they ask about.
+pub struct ActFloor {
+    pub slices: Vec<PolicySet>,
+    /// (index in `slices`, the evaluation).
+    pub prepared: Vec<(usize, Prepared)>,
+}
+
+impl ActFloor {
+    /// Asks Cedar every prepared question: what the floor costs.
+    pub fn run(&self, authorizer: &Authorizer) {
+        for (slice, p) in &self.prepared {
+            std::hint::black_box(authorizer.is_authorized(
+                std::hint::black_box(&p.request),
+                &self.slices[*slice],
+                &p.entities,
+            ));
+        }
+    }
+
+    fn allowed(&self, cedar: &Cedar, i: usize) -> bool {
+        let (slice, p) = &self.prepared[i];
+        let response =
+            cedar
+                .authorizer
+                .is_authorized(&p.request, &self.slices[*slice], &p.entities);
+        assert!(
+            response.diagnostics().errors().next().is_none(),
+            "the floor's store is complete"
+        );
+        response.decision() == cedar_policy::Decision::Allow
+    }
+}
+
+impl Cedar {
+    fn store(&self, world: &World, entities: Vec<Entity>, agencies: &[&AgencyId]) -> Entities {
+        let mut agencies = agencies.to_vec();
+        agencies.sort();
+        agencies.dedup();
+        let mut all: Vec<Entity> = agencies
+            .into_iter()
+            .map(|a| self.agency(world.agency(a).unwrap()))
+            .collect();
+        all.extend(entities);
+        // With the schema, so the store holds the action hierarchy.
+        Entities::from_entities(all, Some(&self.schema)).unwrap()
+    }
+
+    /// A lifecycle act as `Engine::decide_suspension` and `decide_restoration` put it to
+    /// Cedar: the provider asks about the agreement, with the same context; the store holds
+    /// the agreement, the violation and the agencies they name.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the fields of a suspension and of a restoration request"
+    )]
+    fn lifecycle(
+        &self,
+        world: &World,
+        action: &str,
+        provider: &AgencyId,
+        agreement: &lgsp_policy::AgreementId,
+        violation: Option<&lgsp_policy::ViolationId>,
+        requirements_met: bool,
+        at: DateTime<FixedOffset>,
+    ) -> Prepared {
+        let g = world.agreement(agreement).unwrap();
+        let mut pairs = vec![
+            ("now".to_owned(), dt(at)),
+            (
+                "grounds".to_owned(),
+                s(if violation.is_some() {
+                    "violation"
+                } else {
+                    "none"
+                }),
+            ),
+            ("requirementsMet".to_owned(), b(requirements_met)),
+            ("restorationAnnounced".to_owned(), b(false)),
+        ];
+        let mut entities = vec![self.agreement(g)];
+        let mut agencies = vec![provider, &g.provider, &g.consumer];
+        if let Some(v) = violation.map(|v| world.violation(v).unwrap()) {
+            pairs.push(("violation".to_owned(), self.r("Violation", v.id.as_str())));
+            entities.push(self.violation(v));
+            agencies.push(&v.violator);
+        }
+        Prepared {
+            request: Request::new(
+                self.uid("Agency", provider.as_str()),
+                self.uid("Action", action),
+                self.uid("Agreement", agreement.as_str()),
+                Context::from_pairs(pairs).unwrap(),
+                None,
+            )
+            .unwrap(),
+            entities: self.store(world, entities, &agencies),
+        }
+    }
+}
+
+/// The Cedar floor of the suspension pool; panics unless it reaches the engine's outcome on
+/// every request.
+pub fn prepare_suspension_floor(
+    cedar: &Cedar,
+    engine: &Engine,
+    world: &World,
+    calendar: &lgsp_policy::Calendar,
+    requests: &[lgsp_policy::SuspensionRequest],
+) -> ActFloor {
+    let mut floor = ActFloor {
+        slices: vec![cedar.slice("suspend")],
+        prepared: Vec::new(),
+    };
+    for (i, r) in requests.iter().enumerate() {
+        let p = cedar.lifecycle(
+            world,
+            "suspend",
+            &r.provider,
+            &r.agreement,
+            r.violation.as_ref(),
+            false,
+            r.at,
+        );
+        floor.prepared.push((0, p));
+        assert_eq!(
+            floor.allowed(cedar, i),
+            engine.decide_suspension(world, r, calendar).is_allowed(),
+            "suspension floor and engine on {r:?}"
+        );
+    }
+    floor
+}
+
+/// The Cedar floor of the restoration pool, checked like the suspension floor.
+pub fn prepare_restoration_floor(
+    cedar: &Cedar,
+    engine: &Engine,
+    world: &World,
+    requests: &[lgsp_policy::RestorationRequest],
+) -> ActFloor {
+    let mut floor = ActFloor {
+        slices: vec![cedar.slice("restore")],
+        prepared: Vec::new(),
+    };
+    for (i, r) in requests.iter().enumerate() {
+        let p = cedar.lifecycle(
+            world,
+            "restore",
+            &r.provider,
+            &r.agreement,
+            None,
+            r.requirements_met,
+            r.at,
+        );
+        floor.prepared.push((0, p));
+        assert_eq!(
+            floor.allowed(cedar, i),
+            engine.decide_restoration(world, r).is_allowed(),
+            "restoration floor and engine on {r:?}"
+        );
+    }
+    floor
+}
+
+fn given(text: Option<&str>) -> bool {
+    text.is_some_and(|t| !t.trim().is_empty())
+}
+
+fn any_given(items: &[String]) -> bool {
+    items.iter().any(|t| !t.trim().is_empty())
+}
+
+/// The Cedar floor of the catalog pool: the proposer asks about the database with the
+/// context `Engine::decide_catalog` builds; the store holds the database, its master data,
+/// the proposer and the manager. Checked like the suspension floor.
+pub fn prepare_catalog_floor(
+    cedar: &Cedar,
+    engine: &Engine,
+    world: &World,
+    proposals: &[(lgsp_policy::CatalogProposal, DateTime<FixedOffset>)],
+) -> ActFloor {
+    use lgsp_policy::CatalogChange;
+    let mut floor = ActFloor {
+        slices: vec![
+            cedar.slice("proposeAddition"),
+            cedar.slice("proposeWithdrawal"),
+        ],
+        prepared: Vec::new(),
+    };
+    for (i, (proposal, at)) in proposals.iter().enumerate() {
+        let database = world.database(&proposal.database).unwrap();
+        let mut pairs = vec![("now".to_owned(), dt(*at))];
+        let (slice, action) = match &proposal.change {
+            CatalogChange::Add(d) => {
+                let reference = d
+                    .master_data
+                    .iter()
+                    .any(|m| world.master_data(m).unwrap().reference.is_authoritative());
+                pairs.extend([
+                    ("hasName".to_owned(), b(given(d.name.as_deref()))),
+                    (
+                        "hasManagingUnit".to_owned(),
+                        b(given(d.managing_unit.as_deref())),
+                    ),
+                    ("hasObjective".to_owned(), b(given(d.objective.as_deref()))),
+                    ("hasDataScope".to_owned(), b(given(d.data_scope.as_deref()))),
+                    ("hasMasterDataInfo".to_owned(), b(!d.master_data.is_empty())),
+                    (
+                        "hasUsersAndPurposes".to_owned(),
+                        b(given(d.users_and_purposes.as_deref())),
+                    ),
+                    ("hasSources".to_owned(), b(given(d.sources.as_deref()))),
+                    (
+                        "hasSharingMethods".to_owned(),
+                        b(!d.sharing_methods.is_empty()),
+                    ),
+                    (
+                        "showsLegalValue".to_owned(),
+                        b(given(d.legal_value_basis.as_deref())),
+                    ),
+                    ("holdsReferenceMasterData".to_owned(), b(reference)),
+                    (
+                        "servesAdministrativeProcedures".to_owned(),
+                        b(any_given(&d.administrative_procedures)),
+                    ),
+                ]);
+                (0, "proposeAddition")
+            }
+            CatalogChange::Withdraw(w) => {
+                let replacement = w
+                    .replacement
+                    .as_ref()
+                    .is_some_and(|r| given(Some(&r.data)) && given(Some(&r.provider)));
+                pairs.extend([
+                    ("hasReplacement".to_owned(), b(replacement)),
+                    (
+                        "masterDataKeepsReference".to_owned(),
+                        b(given(w.master_data_reference.as_deref())),
+                    ),
+                    (
+                        "replacementServesProcedures".to_owned(),
+                        b(any_given(&w.replacement_procedures)),
+                    ),
+                ]);
+                (1, "proposeWithdrawal")
+            }
+            _ => unreachable!("the pool holds additions and withdrawals"),
+        };
+        let mut entities = vec![cedar.database(database)];
+        entities.extend(
+            database
+                .master_data
+                .iter()
+                .map(|m| cedar.master_data(world.master_data(m).unwrap())),
+        );
+        let p = Prepared {
+            request: Request::new(
+                cedar.uid("Agency", proposal.proposer.as_str()),
+                cedar.uid("Action", action),
+                cedar.uid("Database", proposal.database.as_str()),
+                Context::from_pairs(pairs).unwrap(),
+                None,
+            )
+            .unwrap(),
+            entities: cedar.store(world, entities, &[&proposal.proposer, &database.manager]),
+        };
+        floor.prepared.push((slice, p));
+        assert_eq!(
+            floor.allowed(cedar, i),
+            engine.decide_catalog(world, proposal, *at).is_allowed(),
+            "catalog floor and engine on {proposal:?}"
+        );
+    }
+    floor
 }
 
 // ---------------------------------------------------------------- the hand floor

@@ -19,10 +19,11 @@ pub mod baselines;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
 use lgsp_policy::{
-    AccessRequest, Account, Action, Agency, AgencyKind, AgreementStatus, Authentication,
-    CatalogMembership, Channel, DataClass, Database, Dataset, Hosting, MasterData,
-    MasterDataReference, Purpose, SharingAgreement, SharingMethod, Term, Violation, ViolationKind,
-    WorldData,
+    AccessRequest, Account, Action, AdditionDossier, Agency, AgencyId, AgencyKind, AgreementId,
+    AgreementStatus, Authentication, CatalogMembership, CatalogProposal, Channel, DataClass,
+    Database, Dataset, DayReading, Hosting, MasterData, MasterDataReference, Purpose, Replacement,
+    RestorationRequest, SharingAgreement, SharingMethod, SuspensionRequest, Term, Violation,
+    ViolationKind, WithdrawalDossier, WorldData,
 };
 
 /// splitmix64: small, fast, good enough for fixtures, and the same everywhere.
@@ -79,9 +80,20 @@ pub struct Province {
     /// The requests of the base province (the first [`BASE`] agreements), which every
     /// size contains unchanged: the same decisions, on a larger world.
     pub base_requests: Vec<AccessRequest>,
-    // Suspension requests (QD05/2024 Đ16.2.h) and catalog requests go here once those
-    // decisions land; see the marked place in benches/decide.rs.
+    /// Suspension requests (QD05/2024 Đ16.2.h): mostly a provider suspending a consumer
+    /// for a recorded violation, some without grounds, for a violation not yet determined,
+    /// under another agreement, or by a party that is not the provider.
+    pub suspensions: Vec<SuspensionRequest>,
+    /// Restoration requests (QD05/2024 Đ16.2.h, Đ16.1.g), half of them on suspended
+    /// agreements.
+    pub restorations: Vec<RestorationRequest>,
+    /// Shared-catalog proposals (QD05/2024 Đ7, Đ8.3) and the instant each is decided at:
+    /// 70 % additions, 30 % withdrawals, each dossier item present with a fixed chance.
+    pub catalog: Vec<(CatalogProposal, DateTime<FixedOffset>)>,
 }
+
+/// Requests per pool for the suspension, restoration and catalog decisions.
+pub const ACT_REQUESTS: usize = 256;
 
 pub fn vn() -> FixedOffset {
     lgsp_policy::vietnam_offset()
@@ -153,11 +165,16 @@ pub fn province(agreements: usize, seed: u64) -> Province {
     let base = generate(agreements.min(BASE), &mut rng, "");
     let base_requests = requests(&base, &mut rng, 256);
     if agreements <= BASE {
-        return Province {
+        let mut province = Province {
             requests: base_requests.clone(),
             base_requests,
             data: base,
+            suspensions: Vec::new(),
+            restorations: Vec::new(),
+            catalog: Vec::new(),
         };
+        acts(&mut province, seed ^ agreements as u64);
+        return province;
     }
     let mut rng = Rng::new(seed ^ agreements as u64);
     let extra = generate(agreements - BASE, &mut rng, "x-");
@@ -171,11 +188,178 @@ pub fn province(agreements: usize, seed: u64) -> Province {
     data.agreements.extend(extra.agreements);
     data.violations.extend(extra.violations);
     let requests = requests(&data, &mut rng, 256);
-    Province {
+    let mut province = Province {
         data,
         requests,
         base_requests,
+        suspensions: Vec::new(),
+        restorations: Vec::new(),
+        catalog: Vec::new(),
+    };
+    acts(&mut province, seed ^ agreements as u64);
+    province
+}
+
+/// Draws the suspension, restoration and catalog pools, from a generator of their own so
+/// the worlds and the access requests stay exactly what they were.
+fn acts(province: &mut Province, seed: u64) {
+    let mut rng = Rng::new(seed ^ 0x00AC_7500_0000_0001);
+    let data = &province.data;
+    province.suspensions = suspensions(data, &mut rng, ACT_REQUESTS);
+    province.restorations = restorations(data, &mut rng, ACT_REQUESTS);
+    province.catalog = catalog(data, &mut rng, ACT_REQUESTS);
+}
+
+/// `count` suspension requests: 70 % the provider of the violation's agreement relying on
+/// it (sometimes before the violation is determined), 10 % under another agreement of the
+/// violator, 10 % without grounds, 10 % asked by the consumer itself; a fifth read the
+/// one-day notice as 24 hours.
+fn suspensions(data: &WorldData, rng: &mut Rng, count: usize) -> Vec<SuspensionRequest> {
+    use std::collections::HashMap;
+    let by_id: HashMap<&AgreementId, &SharingAgreement> =
+        data.agreements.iter().map(|g| (&g.id, g)).collect();
+    let mut of_consumer: HashMap<&AgencyId, Vec<&SharingAgreement>> = HashMap::new();
+    for g in &data.agreements {
+        of_consumer.entry(&g.consumer).or_default().push(g);
     }
+    (0..count)
+        .map(|_| {
+            let v = rng.pick(&data.violations);
+            let g = v
+                .agreement
+                .as_ref()
+                .and_then(|id| by_id.get(id).copied())
+                .unwrap_or_else(|| rng.pick(&data.agreements));
+            let from = v.determined_at.unwrap_or(v.recorded_at);
+            // Never before the pack comes into force (2024-03-05), where no rule decides.
+            let at = (from + Duration::minutes(rng.below(72 * 60) as i64 - 6 * 60)).max(instant(
+                date(2024, 3, 5),
+                0,
+                8 * 3600,
+            ));
+            let mut r = match rng.weighted(&[(70, 0), (10, 1), (10, 2), (10, 3)]) {
+                0 => {
+                    SuspensionRequest::new(g.provider.clone(), g.id.clone(), Some(v.id.clone()), at)
+                }
+                1 => {
+                    let h = of_consumer.get(&v.violator).map_or(g, |gs| *rng.pick(gs));
+                    SuspensionRequest::new(h.provider.clone(), h.id.clone(), Some(v.id.clone()), at)
+                }
+                2 => SuspensionRequest::new(g.provider.clone(), g.id.clone(), None, at),
+                _ => {
+                    SuspensionRequest::new(g.consumer.clone(), g.id.clone(), Some(v.id.clone()), at)
+                }
+            };
+            if rng.chance(20) {
+                r.reading = DayReading::TwentyFourHours;
+            }
+            r
+        })
+        .collect()
+}
+
+/// `count` restoration requests: 60 % on suspended agreements, 90 % by the provider, the
+/// requirements met in 70 %.
+fn restorations(data: &WorldData, rng: &mut Rng, count: usize) -> Vec<RestorationRequest> {
+    let suspended: Vec<&SharingAgreement> = data
+        .agreements
+        .iter()
+        .filter(|g| g.status == AgreementStatus::Suspended)
+        .collect();
+    (0..count)
+        .map(|_| {
+            let g = if !suspended.is_empty() && rng.chance(60) {
+                *rng.pick(&suspended)
+            } else {
+                rng.pick(&data.agreements)
+            };
+            let provider = if rng.chance(90) {
+                g.provider.clone()
+            } else {
+                g.consumer.clone()
+            };
+            RestorationRequest {
+                provider,
+                agreement: g.id.clone(),
+                requirements_met: rng.chance(70),
+                at: instant(
+                    date(2024, 3, 5),
+                    rng.below(480) as i64,
+                    rng.below(86_400) as i64,
+                ),
+            }
+        })
+        .collect()
+}
+
+/// `count` catalog proposals on the province's databases: 85 % by the database's manager;
+/// each dossier item present in 85 % of additions (master data in 60 %), each withdrawal
+/// item in 70 %.
+fn catalog(
+    data: &WorldData,
+    rng: &mut Rng,
+    count: usize,
+) -> Vec<(CatalogProposal, DateTime<FixedOffset>)> {
+    (0..count)
+        .map(|_| {
+            let d = rng.pick(&data.databases);
+            let proposer = if rng.chance(85) {
+                d.manager.clone()
+            } else {
+                rng.pick(&data.agencies).id.clone()
+            };
+            let at = instant(
+                date(2024, 3, 5),
+                rng.below(480) as i64,
+                rng.below(86_400) as i64,
+            );
+            let item = |rng: &mut Rng, percent: u64, text: &str| {
+                rng.chance(percent).then(|| text.to_owned())
+            };
+            let proposal = if rng.chance(70) {
+                let dossier = AdditionDossier {
+                    name: item(rng, 85, &d.name),
+                    managing_unit: item(rng, 85, "Phòng Công nghệ thông tin"),
+                    objective: item(rng, 85, "Phục vụ giải quyết thủ tục hành chính"),
+                    data_scope: item(rng, 85, "Toàn tỉnh"),
+                    master_data: if rng.chance(60) {
+                        vec![rng.pick(&data.master_data).id.clone()]
+                    } else {
+                        Vec::new()
+                    },
+                    users_and_purposes: item(rng, 85, "Các sở, ngành, địa phương"),
+                    sources: item(rng, 85, "Số hóa hồ sơ"),
+                    sharing_methods: if rng.chance(85) {
+                        vec![SharingMethod::OnlineConnection]
+                    } else {
+                        Vec::new()
+                    },
+                    legal_value_basis: item(rng, 85, "Nghị định 47/2020/NĐ-CP"),
+                    administrative_procedures: if rng.chance(85) {
+                        vec!["1.004227".to_owned()]
+                    } else {
+                        Vec::new()
+                    },
+                };
+                CatalogProposal::addition(proposer, d.id.clone(), dossier)
+            } else {
+                let dossier = WithdrawalDossier {
+                    replacement: rng.chance(70).then(|| Replacement {
+                        data: "csdl-thay-the".to_owned(),
+                        provider: "so-tttt".to_owned(),
+                    }),
+                    master_data_reference: item(rng, 70, "Bộ Công an"),
+                    replacement_procedures: if rng.chance(70) {
+                        vec!["1.004227".to_owned()]
+                    } else {
+                        Vec::new()
+                    },
+                };
+                CatalogProposal::withdrawal(proposer, d.id.clone(), dossier)
+            };
+            (proposal, at)
+        })
+        .collect()
 }
 
 /// One province of `agreements` agreements; every id but the focal point's starts with `ids`.
