@@ -407,6 +407,12 @@ const ADVISORIES: &[Text] = &[
         "Reading chosen: Đ16.2.h allows suspension when the consumer violates the regulation; the violation need not have happened under the agreement suspended.",
     ),
     text(
+        "reading_unsafe_connection_no_sign",
+        "QD05/2024 Đ16.1.e",
+        "Cách hiểu đã chọn: kết nối được xác định có khả năng làm mất an toàn, an ninh (Điều 16.2.h) không phải là dấu hiệu việc sử dụng dữ liệu không phù hợp với quy định của pháp luật; biện pháp đối với nó là tạm ngừng kết nối, không phải yêu cầu báo cáo tình hình sử dụng dữ liệu.",
+        "Reading chosen: a connection found potentially unsafe (Đ16.2.h) is not a sign that data is used unlawfully; its remedy is suspending the connection, not requiring a usage report.",
+    ),
+    text(
         "reading_termination_grounds",
         "QD05/2024 Đ16.1.g",
         "Căn cứ chấm dứt kết nối theo Điều 44 Nghị định 47/2020 không được mã hóa trong bộ quy tắc này; chỉ kiểm tra chủ thể và tình trạng thỏa thuận.",
@@ -517,8 +523,13 @@ struct Act<'a> {
     violation: Option<&'a ViolationId>,
     requirements_met: bool,
     restoration_announced: bool,
+    /// The instant given to the rules as `context.now`, when it is not `at`.
+    now: Option<DateTime<FixedOffset>>,
     /// Further context attributes (instants computed with the calendar).
     extra: Vec<(String, RestrictedExpression)>,
+    /// Instants of the request outside what the rules can compare (the years 1900–9999),
+    /// by field name; any makes the act a deny (`evaluation_error`).
+    out_of_range: Vec<&'static str>,
     /// Problems found before asking Cedar; any makes the act a deny.
     problems: Vec<Reason>,
 }
@@ -539,7 +550,9 @@ impl<'a> Act<'a> {
             violation: None,
             requirements_met: false,
             restoration_announced: false,
+            now: None,
             extra: Vec::new(),
+            out_of_range: Vec::new(),
             problems: Vec::new(),
         }
     }
@@ -617,6 +630,19 @@ impl Engine {
                 Some("the request's time is outside the years 1900–9999".into()),
             ));
         }
+        // Fail closed: an instant the rules cannot see is never left out of the context
+        // as if it were not given.
+        for field in &act.out_of_range {
+            reasons.push(engine_reason(
+                pack,
+                "evaluation_error",
+                ReasonKind::EvaluationError,
+                Some(format!(
+                    "the request's `{field}` is outside the years 1900–9999"
+                )),
+            ));
+        }
+        let now = act.now.unwrap_or(act.at);
         let deny = |reasons| {
             finish(
                 pack,
@@ -648,7 +674,7 @@ impl Engine {
         // The context's values built directly (model::context_of) when the act adds no
         // attributes of its own; from expressions otherwise. Both give the same context.
         let direct = if act.extra.is_empty() {
-            model::datetime_value(act.at).and_then(|now| {
+            model::datetime_value(now).and_then(|now| {
                 let violation = violation_uid.map(|uid| ("violation", model::entity_value(uid)));
                 model::context_of(
                     [
@@ -675,7 +701,7 @@ impl Engine {
             }
             None => {
                 let mut pairs: Vec<(String, RestrictedExpression)> = vec![
-                    ("now".into(), model::datetime_expr(act.at)),
+                    ("now".into(), model::datetime_expr(now)),
                     ("grounds".into(), model::string(act.grounds)),
                     (
                         "requirementsMet".into(),
@@ -959,6 +985,16 @@ impl Engine {
         }
         act.violation = request.violation.as_ref();
         let mut decision = self.decide_act(world, act);
+        if request
+            .violation
+            .as_ref()
+            .and_then(|v| world.violation(v))
+            .is_some_and(|v| v.kind == crate::violation::ViolationKind::UnsafeConnection)
+        {
+            decision
+                .advisories
+                .push(advisory("reading_unsafe_connection_no_sign"));
+        }
         let agreement = world.agreement(&request.agreement);
         if let (true, Some(g), Some(v)) = (decision.is_allowed(), agreement, &request.violation) {
             decision.duties.push(Duty::ReportUsage {
@@ -1026,17 +1062,24 @@ impl Engine {
             .as_ref()
             .is_some_and(|n| n.expected_restoration.is_some());
         let mut latest = None;
+        // The rules compare `now` and the notice's publication with the notice deadline
+        // only, as "at or before" it (ND47/2020 Đ43.3): rounded up to the millisecond
+        // Cedar sees, an instant a fraction of a millisecond late stays late.
+        act.now = Some(model::ceil_millisecond(request.at));
         if model::in_cedar_range(request.starts_at) {
             act.extra
                 .push(("startsAt".into(), model::datetime_expr(request.starts_at)));
+        } else {
+            act.out_of_range.push("starts_at");
         }
-        if let Some(n) = &request.notice
-            && model::in_cedar_range(n.published_at)
-        {
-            act.extra.push((
-                "noticePublishedAt".into(),
-                model::datetime_expr(n.published_at),
-            ));
+        if let Some(n) = &request.notice {
+            let published = model::ceil_millisecond(n.published_at);
+            if model::in_cedar_range(published) {
+                act.extra
+                    .push(("noticePublishedAt".into(), model::datetime_expr(published)));
+            } else {
+                act.out_of_range.push("notice.published_at");
+            }
         }
         if request.grounds == AllConsumersGrounds::Maintenance {
             match latest_notice_before(request.starts_at, MAINTENANCE_NOTICE_WORKING_DAYS, calendar)

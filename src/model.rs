@@ -144,6 +144,20 @@ pub(crate) fn whole_millisecond(at: DateTime<FixedOffset>) -> DateTime<FixedOffs
     at.with_nanosecond(millis * 1_000_000).unwrap_or(at)
 }
 
+/// The instant rounded up to the whole millisecond: for an instant the rules only ever
+/// compare as "at or before" (or "after") a deadline that falls on a whole millisecond,
+/// Cedar's millisecond view then judges it exactly — an instant half a millisecond after
+/// the deadline stays after it.
+pub(crate) fn ceil_millisecond(at: DateTime<FixedOffset>) -> DateTime<FixedOffset> {
+    let cut = whole_millisecond(at);
+    if cut == at {
+        at
+    } else {
+        cut.checked_add_signed(chrono::Duration::milliseconds(1))
+            .unwrap_or(at)
+    }
+}
+
 /// The extension function name `datetime`, parsed once.
 fn datetime_name() -> Option<&'static cedar_policy_core::ast::Name> {
     static NAME: std::sync::OnceLock<Option<cedar_policy_core::ast::Name>> =

@@ -29,7 +29,7 @@ use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use crate::reference_catalog::{self, CATALOG_CODES};
 use crate::reference_lifecycle::{
     ENGINE_CODES, LifecycleReference, LifecycleVerdict, RESTORE_CODES, SUSPEND_ALL_CODES,
-    SUSPEND_CODES, TERMINATE_CODES, USAGE_REPORT_CODES, known_usage_report_divergence,
+    SUSPEND_CODES, TERMINATE_CODES, USAGE_REPORT_CODES,
 };
 
 /// Requests of each act drawn per generated world.
@@ -248,15 +248,9 @@ fn check_acts(
     }
     for r in &acts.usage_reports {
         let got = ENGINE.decide_usage_report(world, r);
-        let want = reference.usage_report(r);
-        match known_usage_report_divergence(&data, r) {
-            // Counted, not failed: see `known_usage_report_divergence`.
-            Some(known) if agree("usage_report", &got, &want, String::new).is_err() => {
-                out.push((known, got));
-                continue;
-            }
-            _ => agree("usage_report", &got, &want, || replay(world, r, None))?,
-        }
+        agree("usage_report", &got, &reference.usage_report(r), || {
+            replay(world, r, None)
+        })?;
         out.push(("usage_report", got));
     }
     for r in &acts.suspend_alls {
@@ -669,7 +663,6 @@ fn maintenance(notice: Option<&str>, at: &str) -> SuspendAllRequest {
 /// The access rules had the same defect (docs/TESTING.md, defect 3) and judge a request's
 /// own time exactly since.
 #[test]
-#[ignore = "divergence D1: a maintenance notice less than 1 ms late is in time for the engine (ND47/2020 Đ43.3)"]
 fn nd47_43_3_a_notice_published_after_24_00_is_late_even_below_a_millisecond() {
     let world = crate::support::world();
     let data = world.to_data();
@@ -717,7 +710,6 @@ fn unsafe_connection_world() -> World {
 /// ninh"), and its remedy is suspension, which the same finding still allows. The engine
 /// allows the usage report with `signs_of_unlawful_use`.
 #[test]
-#[ignore = "divergence D2: a usage report is allowed on an unsafe-connection finding (QD05/2024 Đ16.1.e)"]
 fn qd05_16_1_e_an_unsafe_connection_is_no_sign_of_unlawful_use() {
     let world = unsafe_connection_world();
     let data = world.to_data();
@@ -761,7 +753,6 @@ fn qd05_16_2_h_an_unsafe_connection_grounds_a_suspension() {
 /// on 16 April; this one is not (reference: `maintenance_notice_too_late`). The house
 /// rule is that a problem is a deny that says so; `evaluation_error` would do as well.
 #[test]
-#[ignore = "divergence D3: a notice published at an unrepresentable instant is ignored and the suspension allowed (ND47/2020 Đ43.3)"]
 fn nd47_43_3_a_notice_published_past_the_year_9999_is_not_in_time() {
     let world = crate::support::world();
     let data = world.to_data();

@@ -474,17 +474,3 @@ impl<'w> LifecycleReference<'w> {
         verdict
     }
 }
-
-/// The divergences between the engine and this model that are known, written down in
-/// docs/TESTING.md and kept as ignored regression tests until the engine is fixed: the
-/// differential test counts a case that diverges *and* matches one of these instead of
-/// failing. Once the engine is fixed, such cases simply agree.
-pub fn known_usage_report_divergence(
-    world: &WorldData,
-    r: &UsageReportRequest,
-) -> Option<&'static str> {
-    let v = r.violation.as_ref()?;
-    let v = world.violations.iter().find(|x| &x.id == v)?;
-    (v.kind == ViolationKind::UnsafeConnection)
-        .then_some("D2: a usage report on an unsafe-connection finding (QD05/2024 Đ16.1.e)")
-}
