@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::SharingMethod;
 use crate::decision::{Decision, Outcome, Reason, ReasonKind};
-use crate::engine::{Engine, engine_reason, finish, valid_until};
+use crate::engine::{Engine, Evaluation, engine_reason, finish, push_reasons, valid_until};
 use crate::ids::{AgencyId, DatabaseId, MasterDataId};
 use crate::model;
 use crate::pack::RulePack;
@@ -344,9 +344,6 @@ impl Engine {
             }
         };
 
-        let mut errors: Vec<(Option<crate::ids::PolicyId>, String)> = Vec::new();
-        let mut allowed = false;
-        let mut matched: Vec<usize> = Vec::new();
         // The context's values built directly (model::context_of), and the request built
         // without checking it against the schema on every proposal: the attributes are
         // those the schema declares, by construction (a unit test validates both actions'
@@ -385,66 +382,22 @@ impl Engine {
                     })
             }
         };
-        match (request, pack.slices.get(action)) {
-            (Err(e), _) => errors.push((None, e)),
-            (Ok(_), None) => errors.push((
-                None,
+        let eval = match (request, pack.slices.get(action)) {
+            (Err(e), _) => Evaluation::failed(e, None),
+            (Ok(_), None) => Evaluation::failed(
                 format!("the pack has no policies for action `{action}`"),
-            )),
-            (Ok(request), Some(slice)) => {
-                let response = self
-                    .authorizer()
-                    .is_authorized(&request, slice, &cedar.entities);
-                allowed = response.decision() == cedar_policy::Decision::Allow;
-                let diagnostics = response.diagnostics();
-                matched = diagnostics
-                    .reason()
-                    .filter_map(|id| pack.cedar_ids.get(id))
-                    .filter_map(|id| pack.rules.get_index_of(id))
-                    .collect();
-                matched.sort_unstable();
-                errors.extend(diagnostics.errors().map(|e| {
-                    let cedar_policy::AuthorizationError::PolicyEvaluationError(pe) = e;
-                    (pack.cedar_ids.get(pe.policy_id()).cloned(), e.to_string())
-                }));
-            }
-        }
-
-        let outcome = if allowed && errors.is_empty() && reasons.is_empty() {
+                None,
+            ),
+            (Ok(request), Some(slice)) => self.ask(pack, slice, world, &request),
+        };
+        // Allow only when the rules allow cleanly and nothing was unknown (an unknown
+        // master-data id is a deny even if every item is present).
+        let outcome = if eval.outcome() == Outcome::Allow && reasons.is_empty() {
             Outcome::Allow
         } else {
             Outcome::Deny
         };
-        for i in matched {
-            if let Some((_, rule)) = pack.rules.get_index(i)
-                && rule.permit == (outcome == Outcome::Allow)
-            {
-                reasons.push(Reason {
-                    code: rule.code.clone(),
-                    clause: rule.clause.clone(),
-                    see: rule.see.clone(),
-                    vi: rule.vi.clone(),
-                    en: rule.en.clone(),
-                    kind: if rule.permit {
-                        ReasonKind::Permit
-                    } else {
-                        ReasonKind::Forbid
-                    },
-                    policy: Some(rule.id.clone()),
-                    detail: None,
-                });
-            }
-        }
-        for (policy, message) in errors {
-            let mut r = catalog_reason(
-                pack,
-                "evaluation_error",
-                ReasonKind::EvaluationError,
-                Some(message),
-            );
-            r.policy = policy;
-            reasons.push(r);
-        }
+        push_reasons(pack, &eval, outcome, &mut reasons);
         if outcome == Outcome::Deny && reasons.is_empty() {
             reasons.push(catalog_reason(
                 pack,

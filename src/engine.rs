@@ -119,6 +119,16 @@ pub(crate) struct Evaluation {
 }
 
 impl Evaluation {
+    /// An evaluation that could not run: a deny carrying the error.
+    pub(crate) fn failed(message: String, agreement: Option<usize>) -> Evaluation {
+        Evaluation {
+            allowed: false,
+            matched: Vec::new(),
+            errors: vec![(None, message)],
+            agreement,
+        }
+    }
+
     /// Whether this evaluation allows: Cedar allowed and no policy failed to evaluate
     /// (Cedar skips an erroring policy; we fail closed, so an error is a deny under this
     /// candidate — and does not hide another candidate that allows cleanly).
@@ -448,12 +458,7 @@ impl Engine {
         dataset_idx: usize,
         agreement: Option<usize>,
     ) -> Evaluation {
-        let fail = |message: String| Evaluation {
-            allowed: false,
-            matched: Vec::new(),
-            errors: vec![(None, message)],
-            agreement,
-        };
+        let fail = |message: String| Evaluation::failed(message, agreement);
         let Some(slice) = slice else {
             return fail(format!(
                 "the pack has no policies for action `{}`",
@@ -536,12 +541,7 @@ impl Engine {
         resource: &cedar_policy::EntityUid,
         pairs: Vec<(String, RestrictedExpression)>,
     ) -> Evaluation {
-        let fail = |message: String| Evaluation {
-            allowed: false,
-            matched: Vec::new(),
-            errors: vec![(None, message)],
-            agreement: None,
-        };
+        let fail = |message: String| Evaluation::failed(message, None);
         let cedar = &world.cedar;
         let context = match Context::from_pairs(pairs) {
             Ok(c) => c,
@@ -648,11 +648,6 @@ impl Engine {
             return Some(slice);
         }
         pack.slices.get(action)
-    }
-
-    /// The Cedar authorizer, for the other kinds of decision (catalog proposals).
-    pub(crate) fn authorizer(&self) -> &Authorizer {
-        &self.authorizer
     }
 }
 
