@@ -222,7 +222,11 @@ pub struct Decision {
     /// The pack that decided; `None` when no pack was in force.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pack: Option<PackRef>,
-    /// The agreement the decision rests on (for an allow) or that came closest (for a deny).
+    /// For an allow, the agreement under which the request was allowed (the first, by id,
+    /// of the agreements between the parties that allows); for a deny, the one that came
+    /// closest. An allow of open data names it too, although the rights to open data
+    /// (QD05/2024 Đ17.1.d–e) need no agreement: [`Rule::uses_agreement`](crate::Rule)
+    /// tells which rules read it. `None` when the parties have no agreement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<AgreementId>,
     /// The decision stays true until this instant if the world does not change: the
