@@ -6,7 +6,6 @@
 //! matches is a reason: the answer lists all the gaps at once. See
 //! `docs/CATALOG_AND_DUTIES.md` for the clause of each check and the readings chosen.
 
-use cedar_policy::{Context, Request, RestrictedExpression};
 use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -347,41 +346,23 @@ impl Engine {
         // The context's values built directly (model::context_of), and the request built
         // without checking it against the schema on every proposal: the attributes are
         // those the schema declares, by construction (a unit test validates both actions'
-        // contexts against the schema). Should Cedar refuse the instant, the expressions
-        // and the checked request below say why, as before.
-        let direct = model::datetime_value(now).and_then(|now| {
+        // contexts against the schema).
+        let context = model::datetime_value(now).and_then(|now| {
             model::context_of(
                 std::iter::once(("now", now))
                     .chain(flags.iter().map(|&(k, v)| (k, model::bool_value(v)))),
             )
         });
-        let request = match direct {
-            Some(context) => Ok(model::request_of(
-                principal,
-                &cedar.model.action_uid(action),
-                resource,
-                context,
-            )),
-            None => {
-                let pairs = std::iter::once(("now".to_owned(), model::datetime_expr(now))).chain(
-                    flags
-                        .iter()
-                        .map(|&(k, v)| (k.to_owned(), RestrictedExpression::new_bool(v))),
-                );
-                Context::from_pairs(pairs)
-                    .map_err(|e| e.to_string())
-                    .and_then(|context| {
-                        Request::new(
-                            principal.clone(),
-                            cedar.model.action_uid(action),
-                            resource.clone(),
-                            context,
-                            Some(&cedar.model.schema),
-                        )
-                        .map_err(|e| e.to_string())
-                    })
-            }
-        };
+        let request = context
+            .map(|context| {
+                model::request_of(
+                    principal,
+                    &cedar.model.action_uid(action),
+                    resource,
+                    context,
+                )
+            })
+            .ok_or_else(|| format!("the time {} cannot be given to Cedar", now.to_rfc3339()));
         let eval = match (request, pack.slices.get(action)) {
             (Err(e), _) => Evaluation::failed(e, None),
             (Ok(_), None) => Evaluation::failed(
@@ -456,6 +437,7 @@ fn catalog_reason(pack: &RulePack, code: &str, kind: ReasonKind, detail: Option<
 #[cfg(test)]
 mod request_schema_tests {
     use super::*;
+    use cedar_policy::{Context, Request};
 
     /// `decide_catalog` builds its requests without the schema check; this is the check,
     /// once, for both actions, with every flag set either way.

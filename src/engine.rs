@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use cedar_policy::{Authorizer, Context, PolicySet, Request, RestrictedExpression};
+use cedar_policy::{Authorizer, PolicySet, Request};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::agency::AgencyKind;
@@ -473,8 +473,8 @@ impl Engine {
             return fail("internal: missing entity uid".into());
         };
         let agreement_uid = agreement.and_then(|i| cedar.agreement_uids.get(i));
-        // The context's values built directly (model::context_of); the same context as
-        // the pairs below, which remain for the case Cedar refuses the instant.
+        // The context's values built directly (model::context_of), not as expressions
+        // Cedar would evaluate.
         let context = now.cloned().and_then(|now| {
             let agreement = agreement_uid.map(|uid| ("agreement", model::entity_value(uid)));
             model::context_of(
@@ -492,68 +492,17 @@ impl Engine {
                 .chain(agreement),
             )
         });
-        if let Some(context) = context {
-            let action = cedar.model.action_uid(request.action.as_str());
-            let cedar_request = model::request_of(principal, &action, resource, context);
-            let mut eval = self.ask(pack, slice, world, &cedar_request);
-            eval.agreement = agreement;
-            return eval;
-        }
-        let mut pairs: Vec<(String, RestrictedExpression)> = vec![
-            ("now".into(), model::datetime_expr(request.at)),
-            ("channel".into(), model::string(request.channel.as_str())),
-            ("purpose".into(), model::string(request.purpose.as_str())),
-            (
-                "authenticated".into(),
-                RestrictedExpression::new_bool(request.authenticated),
-            ),
-            (
-                "subjectRequested".into(),
-                RestrictedExpression::new_bool(request.subject_requested),
-            ),
-        ];
-        if let Some(uid) = agreement_uid {
-            pairs.push(("agreement".into(), model::entity_ref(uid)));
-        }
-        let mut eval = self.authorize(
-            pack,
-            slice,
-            world,
-            request.action.as_str(),
-            principal,
-            resource,
-            pairs,
-        );
+        let Some(context) = context else {
+            return fail(format!(
+                "the request's time {} cannot be given to Cedar",
+                request.at.to_rfc3339()
+            ));
+        };
+        let action = cedar.model.action_uid(request.action.as_str());
+        let cedar_request = model::request_of(principal, &action, resource, context);
+        let mut eval = self.ask(pack, slice, world, &cedar_request);
         eval.agreement = agreement;
         eval
-    }
-
-    /// Asks Cedar one question against the world's entities and maps the answer to the
-    /// pack's rules. Never fails: a problem is an evaluation error in the result.
-    #[allow(clippy::too_many_arguments)]
-    pub(crate) fn authorize(
-        &self,
-        pack: &RulePack,
-        slice: &PolicySet,
-        world: &World,
-        action: &str,
-        principal: &cedar_policy::EntityUid,
-        resource: &cedar_policy::EntityUid,
-        pairs: Vec<(String, RestrictedExpression)>,
-    ) -> Evaluation {
-        let fail = |message: String| Evaluation::failed(message, None);
-        let cedar = &world.cedar;
-        let context = match Context::from_pairs(pairs) {
-            Ok(c) => c,
-            Err(e) => return fail(e.to_string()),
-        };
-        let action = cedar.model.action_uid(action);
-        let cedar_request =
-            match Request::new(principal.clone(), action, resource.clone(), context, None) {
-                Ok(r) => r,
-                Err(e) => return fail(e.to_string()),
-            };
-        self.ask(pack, slice, world, &cedar_request)
     }
 
     /// Asks Cedar a built request against the world's entities and maps the answer to

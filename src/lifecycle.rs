@@ -12,7 +12,7 @@
 //! The reason codes this module gives itself (unknown references, findings of checks,
 //! advisories) are listed in `docs/LIFECYCLE.md` and are stable.
 
-use cedar_policy::{EntityUid, RestrictedExpression};
+use cedar_policy::EntityUid;
 use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ use crate::calendar::Calendar;
 use crate::clause::Clause;
 use crate::deadline::{DayReading, Deadline, Period, deadline, latest_notice_before};
 use crate::decision::{Advisory, Decision, Duty, NoticePart, Outcome, Reason, ReasonKind};
-use crate::engine::{Engine, engine_reason, finish, push_reasons};
+use crate::engine::{Engine, Evaluation, engine_reason, finish, push_reasons};
 use crate::ids::{AgencyId, AgreementId, DatabaseId, RefusalId, ViolationId};
 use crate::model;
 use crate::refusal::{Refusal, RefusalGround};
@@ -525,8 +525,8 @@ struct Act<'a> {
     restoration_announced: bool,
     /// The instant given to the rules as `context.now`, when it is not `at`.
     now: Option<DateTime<FixedOffset>>,
-    /// Further context attributes (instants computed with the calendar).
-    extra: Vec<(String, RestrictedExpression)>,
+    /// Further context attributes: instants, some computed with the calendar.
+    extra: Vec<(&'static str, DateTime<FixedOffset>)>,
     /// Instants of the request outside what the rules can compare (the years 1900–9999),
     /// by field name; any makes the act a deny (`evaluation_error`).
     out_of_range: Vec<&'static str>,
@@ -671,53 +671,42 @@ impl Engine {
             ));
             return deny(reasons);
         };
-        // The context's values built directly (model::context_of) when the act adds no
-        // attributes of its own; from expressions otherwise. Both give the same context.
-        let direct = if act.extra.is_empty() {
-            model::datetime_value(now).and_then(|now| {
-                let violation = violation_uid.map(|uid| ("violation", model::entity_value(uid)));
-                model::context_of(
-                    [
-                        ("now", now),
-                        ("grounds", model::string_value(act.grounds)),
-                        ("requirementsMet", model::bool_value(act.requirements_met)),
-                        (
-                            "restorationAnnounced",
-                            model::bool_value(act.restoration_announced),
-                        ),
-                    ]
-                    .into_iter()
-                    .chain(violation),
-                )
-            })
-        } else {
-            None
-        };
-        let eval = match direct {
+        // The context's values built directly (model::context_of), not as expressions
+        // Cedar would evaluate. An instant Cedar cannot take fails the act (fail closed).
+        let instants: Option<Vec<(&'static str, cedar_policy_core::ast::Value)>> =
+            std::iter::once(("now", now))
+                .chain(act.extra.iter().copied())
+                .map(|(key, at)| model::datetime_value(at).map(|v| (key, v)))
+                .collect();
+        let context = instants.and_then(|instants| {
+            let violation = violation_uid.map(|uid| ("violation", model::entity_value(uid)));
+            model::context_of(
+                [
+                    ("grounds", model::string_value(act.grounds)),
+                    ("requirementsMet", model::bool_value(act.requirements_met)),
+                    (
+                        "restorationAnnounced",
+                        model::bool_value(act.restoration_announced),
+                    ),
+                ]
+                .into_iter()
+                .chain(instants)
+                .chain(violation),
+            )
+        });
+        let eval = match context {
             Some(context) => {
                 let action = cedar.model.action_uid(act.action);
                 let request = model::request_of(principal, &action, resource, context);
                 self.ask(pack, slice, world, &request)
             }
-            None => {
-                let mut pairs: Vec<(String, RestrictedExpression)> = vec![
-                    ("now".into(), model::datetime_expr(now)),
-                    ("grounds".into(), model::string(act.grounds)),
-                    (
-                        "requirementsMet".into(),
-                        RestrictedExpression::new_bool(act.requirements_met),
-                    ),
-                    (
-                        "restorationAnnounced".into(),
-                        RestrictedExpression::new_bool(act.restoration_announced),
-                    ),
-                ];
-                if let Some(uid) = violation_uid {
-                    pairs.push(("violation".into(), model::entity_ref(uid)));
-                }
-                pairs.extend(act.extra);
-                self.authorize(pack, slice, world, act.action, principal, resource, pairs)
-            }
+            None => Evaluation::failed(
+                format!(
+                    "an instant of the request cannot be given to Cedar (at {})",
+                    act.at.to_rfc3339()
+                ),
+                None,
+            ),
         };
         let outcome = eval.outcome();
         push_reasons(pack, &eval, outcome, &mut reasons);
@@ -1067,16 +1056,14 @@ impl Engine {
         // Cedar sees, an instant a fraction of a millisecond late stays late.
         act.now = Some(model::ceil_millisecond(request.at));
         if model::in_cedar_range(request.starts_at) {
-            act.extra
-                .push(("startsAt".into(), model::datetime_expr(request.starts_at)));
+            act.extra.push(("startsAt", request.starts_at));
         } else {
             act.out_of_range.push("starts_at");
         }
         if let Some(n) = &request.notice {
             let published = model::ceil_millisecond(n.published_at);
             if model::in_cedar_range(published) {
-                act.extra
-                    .push(("noticePublishedAt".into(), model::datetime_expr(published)));
+                act.extra.push(("noticePublishedAt", published));
             } else {
                 act.out_of_range.push("notice.published_at");
             }
@@ -1085,8 +1072,7 @@ impl Engine {
             match latest_notice_before(request.starts_at, MAINTENANCE_NOTICE_WORKING_DAYS, calendar)
             {
                 Ok(at) if model::in_cedar_range(at) => {
-                    act.extra
-                        .push(("noticeLatest".into(), model::datetime_expr(at)));
+                    act.extra.push(("noticeLatest", at));
                     latest = Some(at);
                 }
                 Ok(_) | Err(_) => act.problems.push(reason(
