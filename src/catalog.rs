@@ -183,11 +183,11 @@ pub struct Replacement {
 }
 
 fn given(text: Option<&str>) -> bool {
-    text.is_some_and(|t| !t.trim().is_empty())
+    text.is_some_and(|t| !crate::text::is_blank(t))
 }
 
 fn any_given(items: &[String]) -> bool {
-    items.iter().any(|t| !t.trim().is_empty())
+    items.iter().any(|t| !crate::text::is_blank(t))
 }
 
 impl Engine {
@@ -277,12 +277,12 @@ impl Engine {
         ) else {
             return deny(reasons);
         };
-        if !model::in_cedar_range(now) {
+        if let Some(detail) = model::out_of_range_detail("the proposal's time", now) {
             reasons.push(catalog_reason(
                 pack,
                 "evaluation_error",
                 ReasonKind::EvaluationError,
-                Some("the proposal's time is outside the years 1900–9999".into()),
+                Some(detail),
             ));
             return deny(reasons);
         }

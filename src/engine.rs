@@ -136,8 +136,16 @@ impl Evaluation {
         self.allowed && self.errors.is_empty()
     }
 
-    fn weight(&self) -> usize {
-        self.matched.len() + self.errors.len()
+    /// How far this refused candidate is from the agreement the request is about, as
+    /// the pack's `candidate_ranking` counts it, then how many grounds it has; the
+    /// smaller ranks first, and equal ranks keep the first candidate (by agreement id).
+    fn rank(&self, pack: &RulePack) -> (u32, usize) {
+        let off_request = self
+            .matched
+            .iter()
+            .filter_map(|&i| pack.rank_masks.get(i))
+            .fold(0, |mask, bits| mask | bits);
+        (off_request, self.matched.len() + self.errors.len())
     }
 }
 
@@ -304,12 +312,12 @@ impl Engine {
         let holder_kind = holder_idx
             .and_then(|i| world.agencies.get_index(i))
             .map(|(_, a)| a.kind);
-        if !model::in_cedar_range(request.at) {
+        if let Some(detail) = model::out_of_range_detail("the request's time", request.at) {
             reasons.push(engine_reason(
                 pack,
                 "evaluation_error",
                 ReasonKind::EvaluationError,
-                Some("the request's time is outside the years 1900–9999".into()),
+                Some(detail),
             ));
             return early(reasons, holder_kind);
         }
@@ -342,7 +350,7 @@ impl Engine {
             );
             let better = match &best {
                 None => true,
-                Some(b) => !b.allows() && (eval.allows() || eval.weight() < b.weight()),
+                Some(b) => !b.allows() && (eval.allows() || eval.rank(pack) < b.rank(pack)),
             };
             if better {
                 let done = eval.allows();
@@ -433,13 +441,20 @@ impl Engine {
             agreement_id,
             valid_until,
         );
-        if decision.outcome == Outcome::Deny && decision.reasons.is_empty() {
-            decision.reasons.push(engine_reason(
-                pack,
-                "no_right_established",
-                ReasonKind::NothingPermitted,
-                None,
-            ));
+        // Several agreements, none allowing: the grounds stated are those of the one the
+        // pack's ranking says the request is about, and the decision says so.
+        if let (Outcome::Deny, [_, _, ..], Some(ranking)) = (
+            decision.outcome,
+            candidates,
+            pack.manifest.candidate_ranking.as_ref(),
+        ) {
+            let r = &ranking.reading;
+            decision.advisories.push(Advisory {
+                code: r.code.clone(),
+                clause: r.clause.clone(),
+                vi: r.vi.clone(),
+                en: r.en.clone(),
+            });
         }
         decision
     }

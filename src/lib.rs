@@ -20,6 +20,7 @@ mod refusal;
 mod request;
 mod schemas;
 mod suspension;
+mod text;
 mod violation;
 mod world;
 

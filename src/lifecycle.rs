@@ -482,13 +482,8 @@ fn one_day_notice(
             calendar,
             DayReading::TwentyFourHours,
         ) {
-            Ok(d) => (
-                Some(d),
-                vec![
-                    reading_advisory(reading),
-                    advisory(CALENDAR_NOT_COVERED_24H),
-                ],
-            ),
+            // Only the reading applied is said: the 24-hour one, and why.
+            Ok(d) => (Some(d), vec![advisory(CALENDAR_NOT_COVERED_24H)]),
             Err(_) => (None, vec![reading_advisory(reading)]),
         },
     }
@@ -529,7 +524,7 @@ struct Act<'a> {
     extra: Vec<(&'static str, DateTime<FixedOffset>)>,
     /// Instants of the request outside what the rules can compare (the years 1900–9999),
     /// by field name; any makes the act a deny (`evaluation_error`).
-    out_of_range: Vec<&'static str>,
+    out_of_range: Vec<(&'static str, DateTime<FixedOffset>)>,
     /// Problems found before asking Cedar; any makes the act a deny.
     problems: Vec<Reason>,
 }
@@ -622,24 +617,22 @@ impl Engine {
                 Some(format!("violation `{v}`")),
             ));
         }
-        if !model::in_cedar_range(act.at) {
+        if let Some(detail) = model::out_of_range_detail("the request's time", act.at) {
             reasons.push(engine_reason(
                 pack,
                 "evaluation_error",
                 ReasonKind::EvaluationError,
-                Some("the request's time is outside the years 1900–9999".into()),
+                Some(detail),
             ));
         }
         // Fail closed: an instant the rules cannot see is never left out of the context
         // as if it were not given.
-        for field in &act.out_of_range {
+        for (field, at) in &act.out_of_range {
             reasons.push(engine_reason(
                 pack,
                 "evaluation_error",
                 ReasonKind::EvaluationError,
-                Some(format!(
-                    "the request's `{field}` is outside the years 1900–9999"
-                )),
+                model::out_of_range_detail(&format!("the request's `{field}`"), *at),
             ));
         }
         let now = act.now.unwrap_or(act.at);
@@ -1046,10 +1039,10 @@ impl Engine {
             request.at,
         );
         act.grounds = request.grounds.as_str();
-        act.restoration_announced = request
-            .notice
-            .as_ref()
-            .is_some_and(|n| n.expected_restoration.is_some());
+        // A notice counts as published only from its publication on: one dated after the
+        // decision's instant is not yet published, and the notice is still owed.
+        let notice = request.notice.as_ref().filter(|n| n.published_at <= request.at);
+        act.restoration_announced = notice.is_some_and(|n| n.expected_restoration.is_some());
         let mut latest = None;
         // The rules compare `now` and the notice's publication with the notice deadline
         // only, as "at or before" it (ND47/2020 Đ43.3): rounded up to the millisecond
@@ -1058,14 +1051,14 @@ impl Engine {
         if model::in_cedar_range(request.starts_at) {
             act.extra.push(("startsAt", request.starts_at));
         } else {
-            act.out_of_range.push("starts_at");
+            act.out_of_range.push(("starts_at", request.starts_at));
         }
-        if let Some(n) = &request.notice {
+        if let Some(n) = notice {
             let published = model::ceil_millisecond(n.published_at);
             if model::in_cedar_range(published) {
                 act.extra.push(("noticePublishedAt", published));
             } else {
-                act.out_of_range.push("notice.published_at");
+                act.out_of_range.push(("notice.published_at", published));
             }
         }
         if request.grounds == AllConsumersGrounds::Maintenance {
@@ -1096,7 +1089,11 @@ impl Engine {
                             .dataset(d)
                             .is_some_and(|s| s.database == request.database)
                     });
-                if covers && g.status == AgreementStatus::Active {
+                // Only an agreement in force when the suspension starts is suspended: one
+                // whose term has ended (or not begun) has nothing to suspend, and moving it
+                // would leave it stuck, since it could never be restored.
+                if covers && g.status == AgreementStatus::Active && g.term.contains(request.starts_at)
+                {
                     consumers.push(g.consumer.clone());
                     transitions.push(Transition {
                         agreement: g.id.clone(),
@@ -1116,7 +1113,7 @@ impl Engine {
                 ),
                 _ => (None, Vec::new(), crate::clause::known::ND47_43_4),
             };
-            if request.notice.is_none() {
+            if notice.is_none() {
                 decision.duties.push(Duty::PublicNotice {
                     provider: db.manager.clone(),
                     database: db.id.clone(),
@@ -1486,7 +1483,7 @@ pub(crate) fn notice_check(
                     "notice_missing_restoration_requirements",
                 ),
             ] {
-                if text.trim().is_empty() {
+                if crate::text::is_blank(text) {
                     check.findings.push(finding(code, None));
                 }
             }
@@ -1508,7 +1505,7 @@ pub(crate) fn refusal_check(world: &World, refusal: &Refusal) -> RefusalCheck {
         if g.clause.is_none() {
             findings.push(finding("refusal_reason_not_grounded", which.clone()));
         }
-        if g.vi.trim().is_empty() && g.en.trim().is_empty() {
+        if crate::text::is_blank(&g.vi) && crate::text::is_blank(&g.en) {
             findings.push(finding("refusal_reason_not_stated", which));
         }
     }

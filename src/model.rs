@@ -290,8 +290,29 @@ pub(crate) fn end_of_day_months_after(
 /// Cedar's datetime covers years 0000–9999 in the text form we emit; we accept 1900–9999.
 pub(crate) fn in_cedar_range(at: DateTime<FixedOffset>) -> bool {
     use chrono::Datelike;
-    // Both the local year and the UTC year Cedar is given must have four digits.
-    (1900..=9999).contains(&at.year()) && (1900..=9999).contains(&at.naive_utc().year())
+    // Both the local year and the UTC year Cedar is given must have four digits, and Cedar
+    // has no leap seconds (a `:60` would reach it as the minute's last millisecond).
+    (1900..=9999).contains(&at.year())
+        && (1900..=9999).contains(&at.naive_utc().year())
+        && !is_leap_second(at)
+}
+
+/// Why Cedar cannot be given the instant `field` (`None` when it can), as an evaluation
+/// error's detail: `the request's time is outside the years 1900–9999`.
+pub(crate) fn out_of_range_detail(what: &str, at: DateTime<FixedOffset>) -> Option<String> {
+    if is_leap_second(at) {
+        Some(format!("{what} is a leap second (:60), which decisions cannot compare"))
+    } else if in_cedar_range(at) {
+        None
+    } else {
+        Some(format!("{what} is outside the years 1900–9999"))
+    }
+}
+
+/// Whether the instant was written as a leap second (`23:59:60`): chrono keeps it as a
+/// nanosecond count of one second or more.
+pub(crate) fn is_leap_second(at: DateTime<FixedOffset>) -> bool {
+    at.timestamp_subsec_nanos() >= 1_000_000_000
 }
 
 pub(crate) type Attrs = HashMap<String, RestrictedExpression>;

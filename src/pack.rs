@@ -89,6 +89,48 @@ pub struct ReadingEntry {
     pub en: String,
 }
 
+/// How a refusal picks the agreement it is about when a consumer has several with the
+/// provider and none allows (QD05/2024 Đ16.1.đ: the refusal states *the* reason).
+///
+/// `codes` lists reason codes of forbids that say a candidate is not the agreement the
+/// request is about — in the built-in pack, that it does not cover the dataset, then the
+/// purpose, then the method. The candidate matched by none of them is preferred; between
+/// two candidates, the first code in the list that one has and the other has not decides;
+/// then the fewest grounds; then the first agreement id. `reading` is attached to every
+/// decision that had to choose (a deny with two or more candidates).
+///
+/// # Example
+///
+/// ```
+/// let pack = lgsp_policy::RulePack::builtin()?;
+/// let ranking = pack.manifest().candidate_ranking.as_ref().ok_or("ranking")?;
+/// assert_eq!(ranking.codes[0], "dataset_not_in_agreement");
+/// assert_eq!(ranking.reading.code, "reading_candidate_agreement");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CandidateRanking {
+    /// Reason codes that put a candidate behind another, most telling first (at most 32).
+    pub codes: Vec<String>,
+    /// The reading, as attached to a decision that chose.
+    pub reading: ReadingText,
+}
+
+/// A reading's text as a decision carries it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReadingText {
+    /// A stable code, `reading_…`.
+    pub code: String,
+    /// The clause read.
+    pub clause: Clause,
+    /// The reading in Vietnamese.
+    pub vi: String,
+    /// The reading in English.
+    pub en: String,
+}
+
 /// The reasons every manifest must define in `reasons`.
 pub const ENGINE_REASON_CODES: [&str; 5] = [
     "no_right_established",
@@ -131,6 +173,11 @@ pub struct PackManifest {
     /// Documented readings of ambiguous clauses.
     #[serde(default)]
     pub readings: Vec<ReadingEntry>,
+    /// How the engine picks, among several agreements between a consumer and a provider
+    /// none of which allows a request, the one whose grounds a refusal states. Absent: the
+    /// candidate with the fewest grounds, ties to the first id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub candidate_ranking: Option<CandidateRanking>,
     /// Every clause the pack may cite, with its title.
     pub clauses: IndexMap<Clause, Bilingual>,
 }
@@ -285,6 +332,8 @@ pub struct RulePack {
     pub(crate) cedar_ids: HashMap<cedar_policy::PolicyId, PolicyId>,
     pub(crate) warnings: Vec<PackDiagnostic>,
     pub(crate) sources: Vec<(String, String)>,
+    /// Per rule (in `rules` order), its bits in the manifest's `candidate_ranking`.
+    pub(crate) rank_masks: Vec<u32>,
 }
 
 impl RulePack {
@@ -799,6 +848,7 @@ impl Loader {
                 w.to_string(),
             );
         }
+        let rank_masks = self.rank_masks(&rules);
         if self.diags.iter().any(|d| d.severity == Severity::Error) {
             return Err(PackError::Policies(self.diags));
         }
@@ -812,7 +862,49 @@ impl Loader {
             cedar_ids,
             warnings,
             sources,
+            rank_masks,
         })
+    }
+
+    /// Per rule, the bits of the `candidate_ranking` codes its reason carries: the first
+    /// code is the most significant bit, so a smaller mask ranks first. Codes that no
+    /// forbid gives, more than 32 codes, or a reading citing an unlisted clause are errors.
+    fn rank_masks(&mut self, rules: &IndexMap<PolicyId, Rule>) -> Vec<u32> {
+        let Some(ranking) = self.manifest.candidate_ranking.clone() else {
+            return vec![0; rules.len()];
+        };
+        let mut problems = Vec::new();
+        if ranking.codes.len() > 32 {
+            problems.push("`candidate_ranking.codes` lists more than 32 codes".to_owned());
+        }
+        for code in &ranking.codes {
+            if !rules.values().any(|r| !r.permit && &r.code == code) {
+                problems.push(format!(
+                    "`candidate_ranking.codes` names `{code}`, which no forbid of the pack gives"
+                ));
+            }
+        }
+        if !self.manifest.clauses.contains_key(&ranking.reading.clause) {
+            problems.push(format!(
+                "`candidate_ranking.reading` cites `{}`, which is not in `clauses`",
+                ranking.reading.clause
+            ));
+        }
+        for p in problems {
+            self.error("pack.json", None, None, p);
+        }
+        let n = ranking.codes.len().min(32);
+        rules
+            .values()
+            .map(|r| {
+                ranking
+                    .codes
+                    .iter()
+                    .take(n)
+                    .position(|c| c == &r.code)
+                    .map_or(0, |i| 1u32 << (n - 1 - i))
+            })
+            .collect()
     }
 
     fn read_rule(
@@ -825,7 +917,7 @@ impl Loader {
         let mut ok = true;
         let mut need = |this: &mut Self, key: &str| -> Option<String> {
             match policy.annotation(key) {
-                Some(v) if !v.trim().is_empty() => Some(v.to_owned()),
+                Some(v) if !crate::text::is_blank(v) => Some(v.to_owned()),
                 _ => {
                     this.error(
                         file,

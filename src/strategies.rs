@@ -478,6 +478,9 @@ struct AgreementPart {
     start: DateTime<FixedOffset>,
     length_ms: Option<i64>,
     status: AgreementStatus,
+    /// Some: another agreement between the same provider and consumer as an earlier one,
+    /// with its own coverage, term and status (a pair often has several).
+    sibling: Option<Index>,
 }
 
 /// A sharing-agreement status: active most often.
@@ -529,6 +532,7 @@ fn agreement_part() -> impl Strategy<Value = AgreementPart> {
         instant(),
         length,
         agreement_status(),
+        prop_oneof![7 => Just(None), 3 => any::<Index>().prop_map(Some)],
     )
         .prop_map(
             |(
@@ -539,6 +543,7 @@ fn agreement_part() -> impl Strategy<Value = AgreementPart> {
                 start,
                 length_ms,
                 status,
+                sibling,
             )| AgreementPart {
                 token,
                 provider,
@@ -550,6 +555,7 @@ fn agreement_part() -> impl Strategy<Value = AgreementPart> {
                 start,
                 length_ms,
                 status,
+                sibling,
             },
         )
 }
@@ -799,7 +805,17 @@ impl WorldPlan {
         }
 
         for (n, p) in self.agreements.into_iter().enumerate() {
-            let Some((provider, offered)) = pick(&p.provider, &providers) else {
+            // A sibling shares an earlier agreement's parties.
+            let sibling = p
+                .sibling
+                .as_ref()
+                .and_then(|i| pick(i, &data.agreements))
+                .map(|g| (g.provider.clone(), g.consumer.clone()));
+            let chosen = match &sibling {
+                Some((provider, _)) => providers.iter().find(|(p, _)| p == provider),
+                None => pick(&p.provider, &providers),
+            };
+            let Some((provider, offered)) = chosen else {
                 continue;
             };
             let others = |pool: &[AgencyId]| -> Vec<AgencyId> {
@@ -811,8 +827,11 @@ impl WorldPlan {
             } else {
                 others(&all)
             };
-            let (Some(consumer), Some(id)) = (pick(&p.consumer, &pool), id("agr", n, &p.token))
-            else {
+            let consumer = match &sibling {
+                Some((_, consumer)) => Some(consumer),
+                None => pick(&p.consumer, &pool),
+            };
+            let (Some(consumer), Some(id)) = (consumer, id("agr", n, &p.token)) else {
                 continue;
             };
             let datasets: Vec<DatasetId> = p
@@ -2215,7 +2234,7 @@ impl Snapshot {
             let item = p.items.get(i).cloned().flatten();
             if p.cooperative {
                 Some(
-                    item.filter(|s| !s.trim().is_empty())
+                    item.filter(|s| !crate::text::is_blank(s))
                         .unwrap_or_else(|| format!("item {i}")),
                 )
             } else {
@@ -2245,7 +2264,7 @@ impl Snapshot {
         master_data.sort();
         master_data.dedup();
         let mut procedures: Vec<String> = p.procedures.iter().flatten().cloned().collect();
-        if p.cooperative && !procedures.iter().any(|s| !s.trim().is_empty()) {
+        if p.cooperative && !procedures.iter().any(|s| !crate::text::is_blank(s)) {
             procedures.push("1.000123 — Đăng ký thường trú".to_owned());
         }
 

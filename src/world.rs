@@ -193,6 +193,26 @@ pub enum WorldError {
         /// The field.
         field: &'static str,
     },
+    /// A refusal whose authority was notified before the refusal itself (QD05/2024
+    /// Đ16.1.đ: the refusal is notified once made).
+    #[error("refusal `{refusal}`: field `notified_at` is before `at`")]
+    NotifiedBeforeRefused {
+        /// The refusal.
+        refusal: RefusalId,
+    },
+    /// An instant written as a leap second (`23:59:60`). Cedar, and the millisecond
+    /// comparisons decisions rest on, have no leap seconds: `…T23:59:60` would be seen as
+    /// the last millisecond of the minute while the record means the next instant, so it
+    /// is refused; write the next second (`…T00:00:00` of the next minute) instead.
+    #[error("{kind} `{id}`: field `{field}` is a leap second (:60); write the next instant")]
+    LeapSecond {
+        /// The kind of record.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The field.
+        field: &'static str,
+    },
     /// A record says something was restored before it was suspended.
     #[error("{kind} `{id}`: field `restored_at` is before the suspension started")]
     RestoredBeforeSuspended {
@@ -332,6 +352,13 @@ fn check_date(
     field: &'static str,
     at: DateTime<FixedOffset>,
 ) -> Result<(), WorldError> {
+    if model::is_leap_second(at) {
+        return Err(WorldError::LeapSecond {
+            kind,
+            id: id.to_owned(),
+            field,
+        });
+    }
     if !model::in_cedar_range(at) {
         return Err(WorldError::DateOutOfRange {
             kind,
@@ -1201,6 +1228,9 @@ fn check_lifecycle_records(
         check_date(kind, id, "at", r.at)?;
         if let Some(at) = r.notified_at {
             check_date(kind, id, "notified_at", at)?;
+            if at < r.at {
+                return Err(WorldError::NotifiedBeforeRefused { refusal: r.id.clone() });
+            }
         }
     }
     Ok(())

@@ -14,6 +14,7 @@ mod catalog;
 mod deadline;
 mod decisions;
 mod duties;
+mod edges;
 mod fail_closed;
 #[cfg(feature = "proptest")]
 mod hostile;

@@ -17,8 +17,9 @@
 //! - Agreements: the candidates are the agreements whose consumer is the account's holder
 //!   and whose provider manages the dataset's database, by id. The request is allowed if
 //!   it is allowed under any candidate (the first by id that allows is the one relied on);
-//!   otherwise the refusal is the one under the candidate with the fewest reasons (ties:
-//!   the first by id). Without candidates, it is judged without an agreement.
+//!   otherwise the refusal is the one under the candidate the request is about: the one
+//!   that covers the dataset, then the purpose, then the method; then the one with the
+//!   fewest reasons (ties: the first by id). Reading `reading_candidate_agreement`. Without candidates, it is judged without an agreement.
 //! - Engine reasons: `no_pack_in_force`, `unknown_account`, `unknown_dataset`,
 //!   `evaluation_error` (a time the engine cannot evaluate: a year outside 1900–9999 as
 //!   written), `no_right_established`.
@@ -300,10 +301,20 @@ impl<'w> Reference<'w> {
                 agreement: Some(g.id.clone()),
             };
         }
+        // The refusal is about the agreement the request is about (Đ16.1.đ): the one that
+        // covers the dataset, then the purpose, then the method; then the fewest grounds.
         // `min_by_key` keeps the first of equal keys: ties go to the first by id.
         let (g, j) = judged
             .iter()
-            .min_by_key(|(_, j)| j.reasons().len())
+            .min_by_key(|(_, j)| {
+                let r = j.reasons();
+                (
+                    r.contains("dataset_not_in_agreement"),
+                    r.contains("purpose_not_in_agreement"),
+                    r.contains("method_not_in_agreement"),
+                    r.len(),
+                )
+            })
             .expect("candidates is not empty");
         Verdict {
             outcome: Outcome::Deny,
