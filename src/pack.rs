@@ -867,8 +867,9 @@ impl Loader {
     }
 
     /// Per rule, the bits of the `candidate_ranking` codes its reason carries: the first
-    /// code is the most significant bit, so a smaller mask ranks first. Codes that no
-    /// forbid gives, more than 32 codes, or a reading citing an unlisted clause are errors.
+    /// code is the most significant bit, so a smaller mask ranks first. More than 32 codes,
+    /// or a reading citing an unlisted clause, are errors; a code no forbid gives, a
+    /// warning.
     fn rank_masks(&mut self, rules: &IndexMap<PolicyId, Rule>) -> Vec<u32> {
         let Some(ranking) = self.manifest.candidate_ranking.clone() else {
             return vec![0; rules.len()];
@@ -877,11 +878,19 @@ impl Loader {
         if ranking.codes.len() > 32 {
             problems.push("`candidate_ranking.codes` lists more than 32 codes".to_owned());
         }
+        // A code no forbid gives never ranks anything: worth a warning, not a refusal
+        // (a pack built on another's manifest may drop the rules it names).
         for code in &ranking.codes {
             if !rules.values().any(|r| !r.permit && &r.code == code) {
-                problems.push(format!(
-                    "`candidate_ranking.codes` names `{code}`, which no forbid of the pack gives"
-                ));
+                self.push(
+                    Severity::Warning,
+                    "pack.json",
+                    None,
+                    None,
+                    format!(
+                        "`candidate_ranking.codes` names `{code}`, which no forbid of the pack gives"
+                    ),
+                );
             }
         }
         if !self.manifest.clauses.contains_key(&ranking.reading.clause) {

@@ -745,15 +745,14 @@ fn qd05_16_2_h_an_unsafe_connection_grounds_a_suspension() {
     agree("suspend", &got, &want, String::new).unwrap();
 }
 
-/// Divergence D3 (engine wrong: it fails open): a maintenance notice said to be published
-/// at an instant Cedar cannot represent (here the year 10000) is left out of the rules'
-/// context, so the request is judged as if no notice were out yet — allowed while one
-/// could still be published in time — and, since the request does carry a notice, no
-/// duty to publish one is returned either. ND47/2020 Đ43.3 wants the notice out by 24:00
-/// on 16 April; this one is not (reference: `maintenance_notice_too_late`). The house
-/// rule is that a problem is a deny that says so; `evaluation_error` would do as well.
+/// Divergence D3, as read since the "notice from the future" defect: a maintenance
+/// notice said to be published at an instant Cedar cannot represent (here the year 10000)
+/// is a notice not yet published when the request is decided (2024-04-10). The request is
+/// judged as if no notice were out — allowed while one can still be published in time
+/// (by 24:00 on 16 April, ND47/2020 Đ43.3) — and the duty to publish it is returned, so
+/// nothing fails open: the provider is told what it still owes, and by when.
 #[test]
-fn nd47_43_3_a_notice_published_past_the_year_9999_is_not_in_time() {
+fn nd47_43_3_a_notice_published_past_the_year_9999_is_not_yet_published() {
     let world = crate::support::world();
     let data = world.to_data();
     let calendar = Calendar::vietnam_public_sector();
@@ -763,20 +762,11 @@ fn nd47_43_3_a_notice_published_past_the_year_9999_is_not_in_time() {
     );
     let got = ENGINE.decide_suspend_all(&world, &r, &calendar);
     let want = LifecycleReference::new(&data).suspend_all(&r, &calendar);
-    assert_eq!(
-        want.reasons,
-        BTreeSet::from(["maintenance_notice_too_late"])
-    );
-    assert_eq!(
-        got.decision.outcome,
-        Outcome::Deny,
-        "{:?}",
-        codes(&got.decision)
-    );
-    assert!(
-        got.decision.has_reason("maintenance_notice_too_late")
-            || got.decision.has_reason("evaluation_error"),
-        "{:?}",
-        codes(&got.decision)
-    );
+    assert_eq!(want.reasons, BTreeSet::from(["maintenance"]));
+    agree("suspend_all", &got, &want, String::new).unwrap();
+    let due = got.decision.duties.iter().find_map(|d| match d {
+        lgsp_policy::Duty::PublicNotice { due, .. } => *due,
+        _ => None,
+    });
+    assert_eq!(due, Some("2024-04-17T00:00:00+07:00".parse().unwrap()));
 }

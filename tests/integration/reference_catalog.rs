@@ -57,9 +57,15 @@ pub const CATALOG_CODES: &[&str] = &[
     "evaluation_error",
 ];
 
-/// Reading 2: an item is present when given and not blank — nothing but white space.
+/// Reading 2: an item is present when given and not blank — nothing but white space and
+/// invisible format characters (Unicode category Cf: zero-width spaces, word joiners,
+/// byte-order marks left by office documents).
 fn present(item: Option<&String>) -> bool {
-    item.is_some_and(|s| s.chars().any(|c| !c.is_whitespace()))
+    use unicode_general_category::{GeneralCategory, get_general_category};
+    item.is_some_and(|s| {
+        s.chars()
+            .any(|c| !c.is_whitespace() && get_general_category(c) != GeneralCategory::Format)
+    })
 }
 
 /// A list is present when one of its entries is.

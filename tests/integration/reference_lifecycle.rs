@@ -408,6 +408,9 @@ impl<'w> LifecycleReference<'w> {
             return LifecycleVerdict::deny(problems);
         }
         let db = db.unwrap();
+        // A notice is out only from its publication on: one dated after the decision is
+        // not yet published, and is still owed.
+        let notice = r.notice.as_ref().filter(|n| n.published_at <= r.at);
         let mut grounds = BTreeSet::new();
         if r.provider != db.manager {
             grounds.insert("not_the_provider");
@@ -417,14 +420,12 @@ impl<'w> LifecycleReference<'w> {
                 let latest = latest.unwrap();
                 // Published (or, while unpublished, still publishable) by 24:00 of the day
                 // before the 7th working day before the start.
-                let published = r.notice.as_ref().map_or(r.at, |n| n.published_at);
+                let published = notice.map_or(r.at, |n| n.published_at);
                 if published > latest {
                     grounds.insert("maintenance_notice_too_late");
                 }
                 // "thông báo ... thời gian dự kiến khôi phục": a notice out must say it.
-                if r.notice
-                    .as_ref()
-                    .is_some_and(|n| n.expected_restoration.is_none())
+                if notice.is_some_and(|n| n.expected_restoration.is_none())
                 {
                     grounds.insert("maintenance_notice_without_restoration_time");
                 }
@@ -441,12 +442,16 @@ impl<'w> LifecycleReference<'w> {
         }
         let mut verdict = LifecycleVerdict::allow(permit);
         // Every consumer whose provision runs: the active agreements covering the
-        // database's data.
+        // database's data, in term when the suspension starts (an ended one has nothing
+        // left to suspend).
         let mut transitions: Vec<_> = self
             .world
             .agreements
             .iter()
             .filter(|g| g.status == AgreementStatus::Active)
+            .filter(|g| {
+                g.term.start <= r.starts_at && g.term.end.is_none_or(|end| r.starts_at < end)
+            })
             .filter(|g| {
                 g.datasets.iter().any(|s| {
                     self.world
@@ -467,7 +472,7 @@ impl<'w> LifecycleReference<'w> {
         verdict.transitions = transitions;
         // Until published, the notice is owed: for maintenance by the latest moment
         // (Đ43.3), for force majeure by appropriate means, with no time fixed (Đ43.4).
-        if r.notice.is_none() {
+        if notice.is_none() {
             verdict.duties.insert("public_notice");
             verdict.public_notice_due = Some(latest);
         }
