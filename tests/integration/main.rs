@@ -25,6 +25,8 @@ mod properties;
 #[cfg(feature = "proptest")]
 mod properties_lifecycle;
 #[cfg(feature = "proptest")]
+mod properties_edges;
+#[cfg(feature = "proptest")]
 mod reference;
 #[cfg(feature = "proptest")]
 mod reference_catalog;

@@ -82,6 +82,7 @@ pub const SUSPEND_CODES: &[&str] = &[
     "violator_not_consumer",
     "agreement_not_active",
     "agreement_term_ended",
+    "agreement_term_not_begun",
     "not_the_provider",
 ];
 pub const RESTORE_CODES: &[&str] = &[
@@ -240,6 +241,10 @@ impl<'w> LifecycleReference<'w> {
         }
         if term_over(g, r.at) {
             grounds.insert("agreement_term_ended");
+        }
+        // Đ14.5: before its term, no provision runs under the agreement to suspend.
+        if r.at < g.term.start {
+            grounds.insert("agreement_term_not_begun");
         }
         if !grounds.is_empty() {
             return LifecycleVerdict::deny(grounds);
