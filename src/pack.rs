@@ -396,20 +396,7 @@ impl RulePack {
         N: Into<String>,
         T: Into<String>,
     {
-        let manifest: PackManifest =
-            serde_json::from_str(manifest).map_err(|e| PackError::Manifest {
-                line: e.line(),
-                column: e.column(),
-                message: e.to_string(),
-            })?;
-        let provides = model::model_version();
-        if !manifest.model.matches(&provides) {
-            return Err(PackError::IncompatibleModel {
-                pack: manifest.id.to_string(),
-                requires: manifest.model.to_string(),
-                provides: provides.to_string(),
-            });
-        }
+        let manifest = parse_manifest(manifest)?;
         let sources: Vec<(String, String)> = files
             .into_iter()
             .map(|(n, t)| (n.into(), t.into()))
@@ -451,6 +438,95 @@ impl RulePack {
                 .effective_until
                 .is_none_or(|until| date < until)
     }
+}
+
+/// What [`Loader::parse_and_validate`] found.
+struct Parsed {
+    all: PolicySet,
+    rules: IndexMap<PolicyId, Rule>,
+    cedar_ids: HashMap<cedar_policy::PolicyId, PolicyId>,
+}
+
+/// Checks one policy file of a pack as loading the pack would — parsing, the structural
+/// limits, every annotation against the manifest, strict validation against the shipped
+/// schema — without the rest of the pack: for editors and linters that check a file as
+/// its author types, and for fuzzing policy text where the cost is. The schema and the
+/// manifest are read once, in [`PolicyFileChecker::new`].
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{PolicyFileChecker, RulePack, Severity};
+///
+/// let (manifest, _) = RulePack::builtin_sources();
+/// let checker = PolicyFileChecker::new(manifest)?;
+/// let text = r#"@id("x.one") @clause("QD05/2024 Đ13.1") @reason("not_through_lgsp")
+/// @vi("Không qua LGSP.") @en("Not through the LGSP.")
+/// forbid (principal, action in Lgsp::Action::"access", resource)
+/// when { context.chanel == "direct" };"#;
+/// let problems = checker.check("access.cedar", text);
+/// let error = problems.iter().find(|d| d.severity == Severity::Error).ok_or("an error")?;
+/// assert_eq!(error.line, 4); // the misspelt `chanel`
+/// assert!(checker.check("access.cedar", &text.replace("chanel", "channel")).is_empty());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct PolicyFileChecker {
+    manifest: PackManifest,
+    model: Model,
+    validator: std::sync::Arc<Validator>,
+}
+
+impl PolicyFileChecker {
+    /// A checker for the policy files of the pack whose manifest is `manifest` (JSON).
+    ///
+    /// # Errors
+    ///
+    /// [`PackError::Manifest`] when the text is not a manifest (with line and column),
+    /// [`PackError::IncompatibleModel`] when it asks for another schema version.
+    pub fn new(manifest: &str) -> Result<PolicyFileChecker, PackError> {
+        let manifest = parse_manifest(manifest)?;
+        let model = Model::load()?;
+        let validator = std::sync::Arc::new(Validator::new(model.schema.clone()));
+        Ok(PolicyFileChecker {
+            manifest,
+            model,
+            validator,
+        })
+    }
+
+    /// Every problem of the policy file `text`, named `file`, with its line and column:
+    /// errors first-found first, then the validator's warnings. Empty when the file would
+    /// load. Problems of the pack as a whole (files missing from the manifest, the
+    /// manifest's own entries) are not checked here.
+    pub fn check(&self, file: &str, text: &str) -> Vec<PackDiagnostic> {
+        let mut loader = Loader::new(
+            self.manifest.clone(),
+            vec![(file.to_owned(), text.to_owned())],
+            self.model.clone(),
+        );
+        loader.parse_and_validate(&self.validator);
+        loader.diags
+    }
+}
+
+/// Reads a manifest's JSON and checks it asks for the schema this crate ships.
+fn parse_manifest(manifest: &str) -> Result<PackManifest, PackError> {
+    let manifest: PackManifest =
+        serde_json::from_str(manifest).map_err(|e| PackError::Manifest {
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string(),
+        })?;
+    let provides = model::model_version();
+    if !manifest.model.matches(&provides) {
+        return Err(PackError::IncompatibleModel {
+            pack: manifest.id.to_string(),
+            requires: manifest.model.to_string(),
+            provides: provides.to_string(),
+        });
+    }
+    Ok(manifest)
 }
 
 struct Loader {
@@ -745,6 +821,34 @@ impl Loader {
 
     fn load(mut self) -> Result<RulePack, PackError> {
         self.check_manifest();
+        let validator = Validator::new(self.model.schema.clone());
+        let Parsed {
+            all,
+            mut rules,
+            cedar_ids,
+        } = self.parse_and_validate(&validator);
+        let rank_masks = self.rank_masks(&rules);
+        if self.diags.iter().any(|d| d.severity == Severity::Error) {
+            return Err(PackError::Policies(self.diags));
+        }
+        let warnings = std::mem::take(&mut self.diags);
+        let sources = std::mem::take(&mut self.sources);
+        let slices = self.slice(&all, &mut rules);
+        Ok(RulePack {
+            manifest: self.manifest,
+            rules,
+            slices,
+            cedar_ids,
+            warnings,
+            sources,
+            rank_masks,
+        })
+    }
+
+    /// Parses every source, reads each policy's annotations and validates the whole set
+    /// strictly against the schema; every problem, and every validator warning, goes to
+    /// `self.diags`.
+    fn parse_and_validate(&mut self, validator: &Validator) -> Parsed {
         let mut all = PolicySet::new();
         let mut rules: IndexMap<PolicyId, Rule> = IndexMap::new();
         let mut cedar_ids = HashMap::new();
@@ -819,7 +923,6 @@ impl Loader {
             }
         }
 
-        let validator = Validator::new(self.model.schema.clone());
         let result =
             validator.validate_with_level(&all, ValidationMode::Strict, model::ENTITY_DEPTH);
         for e in result.validation_errors() {
@@ -836,7 +939,6 @@ impl Loader {
             };
             self.error(&file, offset, policy, message);
         }
-        let mut warnings = Vec::new();
         for w in result.validation_warnings() {
             let (file, fallback) = file_of.get(w.policy_id()).cloned().unwrap_or_default();
             let policy = cedar_ids.get(w.policy_id()).map(ToString::to_string);
@@ -848,22 +950,11 @@ impl Loader {
                 w.to_string(),
             );
         }
-        let rank_masks = self.rank_masks(&rules);
-        if self.diags.iter().any(|d| d.severity == Severity::Error) {
-            return Err(PackError::Policies(self.diags));
-        }
-        warnings.append(&mut self.diags);
-
-        let slices = self.slice(&all, &mut rules);
-        Ok(RulePack {
-            manifest: self.manifest,
+        Parsed {
+            all,
             rules,
-            slices,
             cedar_ids,
-            warnings,
-            sources,
-            rank_masks,
-        })
+        }
     }
 
     /// Per rule, the bits of the `candidate_ranking` codes its reason carries: the first

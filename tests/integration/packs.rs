@@ -153,3 +153,37 @@ fn engine_is_send_and_sync() {
     is::<Engine>();
     is::<lgsp_policy::World>();
 }
+
+/// The one-file checker finds, in a file, exactly what loading the pack finds there: no
+/// problem in the shipped files, and the broken fixture's every located error.
+#[test]
+fn the_policy_file_checker_agrees_with_loading_the_pack() {
+    let checker = lgsp_policy::PolicyFileChecker::new(builtin_manifest()).unwrap();
+    for (name, text) in RulePack::builtin_sources().1 {
+        let errors: Vec<_> = checker
+            .check(name, text)
+            .into_iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+    let broken = include_str!("../fixtures/broken-pack/access.cedar").to_owned();
+    let from_checker: Vec<String> = checker
+        .check("access.cedar", &broken)
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.to_string())
+        .collect();
+    let Err(PackError::Policies(diags)) =
+        RulePack::from_sources(builtin_manifest(), files_with_access(broken))
+    else {
+        panic!("the broken file does not load");
+    };
+    let from_loading: Vec<String> = diags
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error && d.file == "access.cedar")
+        .map(|d| d.to_string())
+        .collect();
+    assert!(from_checker.len() >= 5, "{from_checker:?}");
+    assert_eq!(from_checker, from_loading);
+}
