@@ -5,7 +5,7 @@
 //! cargo run --example check_pack -- <pack-folder> [options]
 //!
 //!   --require-coverage[=FILE,...]  every policy (of these .cedar files) must be reached
-//!   --export-cedar DIR             write policies, schema and run-tests files for Cedar's CLI
+//!   --export-cedar DIR             write policies, schema and a run-tests file per suite for Cedar's CLI
 //!   --json                         print the report as JSON instead of text
 //! ```
 //!
@@ -24,8 +24,8 @@ use std::process::ExitCode;
 
 use lgsp_policy::{
     Coverage, ENTITY_DEPTH, Engine, MODEL_VERSION, Outcome, PackError, PackTestSuite, RulePack,
-    Severity, TestReport, TestWorld, World, cedar_policies_json, cedar_request, cedar_schema_text,
-    run_pack_tests,
+    Severity, TestReport, TestWorld, World, cedar_policies_json, cedar_run_tests,
+    cedar_schema_text, run_pack_tests,
 };
 
 const OK: u8 = 0;
@@ -273,11 +273,16 @@ fn main() -> ExitCode {
     }
 
     if let Some(dir) = &args.export {
-        if let Err(e) = export_cedar(dir, &engine, &pack, &suites) {
-            return usage(&e);
-        }
-        if !args.json {
-            println!("exported Cedar files to {}", dir.display());
+        match export_cedar(dir, &engine, &pack, &suites) {
+            Ok(written) => {
+                if !args.json {
+                    println!("exported Cedar files to {}:", dir.display());
+                    for line in written {
+                        println!("  {line}");
+                    }
+                }
+            }
+            Err(e) => return usage(&e),
         }
     }
 
@@ -450,13 +455,18 @@ fn print_coverage(coverage: &Coverage, required: &[&str]) {
 }
 
 /// Writes `policies.cedar.json`, `model.cedarschema` and one `cedar run-tests` file per
-/// suite, plus each world slice and request, for Cedar's own CLI.
+/// suite (`<suite>.cedar-tests.json`), holding every case Cedar is asked — access,
+/// lifecycle and catalog alike — each with its request, its context as the engine
+/// computed it, its world slice and the answer Cedar must give. Returns a line per file
+/// written, with its count of cases and of the cases left out (refused before any rule
+/// ran). One decision's separate entities, request and context files come from
+/// `decide_json --export-cedar`.
 fn export_cedar(
     dir: &Path,
     engine: &Engine,
     pack: &RulePack,
     suites: &[Suite],
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
     let write = |name: &str, text: String| {
         std::fs::write(dir.join(name), text)
             .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
@@ -468,31 +478,46 @@ fn export_cedar(
         serde_json::to_string_pretty(&policies).map_err(|e| e.to_string())?,
     )?;
     write("model.cedarschema", cedar_schema_text().to_owned())?;
+    let mut written = vec![
+        format!(
+            "policies.cedar.json: {} policies",
+            policies
+                .get("staticPolicies")
+                .and_then(serde_json::Value::as_object)
+                .map_or(0, serde_json::Map::len)
+        ),
+        "model.cedarschema".to_owned(),
+    ];
     for s in suites {
         let (Some(suite), Some(world)) = (&s.suite, &s.world) else {
             continue;
         };
-        let tests: Vec<serde_json::Value> = suite
-            .cases
-            .iter()
-            .filter_map(|c| {
-                // Cedar's CLI takes access requests; lifecycle and catalog cases have no
-                // export (their context is computed with a calendar).
-                cedar_request(engine, world, c.access_request()?)
-                    .ok()
-                    .map(|r| r.to_run_test(&c.name))
-            })
-            .collect();
+        let exported = cedar_run_tests(engine, world, &suite.calendar.calendar(), &suite.cases)
+            .map_err(|e| format!("{}: {e}", s.file))?;
         let stem = Path::new(&s.file)
             .file_name()
             .and_then(|n| n.to_str())
             .unwrap_or("cases.json")
             .trim_end_matches(".cases.json")
             .to_owned();
+        let name = format!("{stem}.cedar-tests.json");
         write(
-            &format!("{stem}.cedar-tests.json"),
-            serde_json::to_string_pretty(&tests).map_err(|e| e.to_string())?,
+            &name,
+            serde_json::to_string_pretty(&exported.tests).map_err(|e| e.to_string())?,
         )?;
+        let mut line = format!("{name}: {} case(s)", exported.tests.len());
+        if !exported.left_out.is_empty() {
+            line.push_str(&format!(
+                "; left out, refused before any rule ran: {}",
+                exported
+                    .left_out
+                    .iter()
+                    .map(|(case, _)| format!("`{case}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        written.push(line);
     }
-    Ok(())
+    Ok(written)
 }

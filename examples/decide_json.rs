@@ -1,7 +1,8 @@
 //! JSON in, decision JSON out: for shell scripts and for callers in other languages.
 //!
 //! ```text
-//! cargo run --example decide_json -- [--pack DIR]... [--only-packs] [--explain] [WORLD [REQUESTS|-]]
+//! cargo run --example decide_json -- [--pack DIR]... [--only-packs] [--explain] [--export-cedar DIR]
+//!                                     [WORLD [REQUESTS|-]]
 //! ```
 //!
 //! - No file: standard input holds `{"world": {…}, "request": {…}}` (or `"requests": […]`).
@@ -18,6 +19,19 @@
 //! `--pack DIR` loads a pack folder beside the built-in pack (for another territory or
 //! period); `--only-packs` leaves the built-in pack out.
 //!
+//! `--export-cedar DIR` also writes each decision for Cedar's own CLI, the first request's
+//! in `DIR/1/`, the second's in `DIR/2/`, and so on: `entities.json`, `request.json`
+//! (principal, action, resource and the context the engine built), `context.json`,
+//! `cedar-tests.json` (the one case, with the answer Cedar must give), and the pack's
+//! `policies.cedar.json` and `model.cedarschema`. A request the engine refuses before any
+//! rule runs (an unknown account, no pack in force) has nothing to export; standard error
+//! says so. Then, for example:
+//!
+//! ```text
+//! cedar authorize --schema DIR/1/model.cedarschema --policies DIR/1/policies.cedar.json \
+//!     --policy-format json --entities DIR/1/entities.json --request-json DIR/1/request.json
+//! ```
+//!
 //! Exit codes: 0 every request was decided (allow or deny: read `outcome`); 2 a world,
 //! request or pack is invalid (the message on standard error says where); 3 usage or I/O.
 //!
@@ -33,7 +47,10 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use lgsp_policy::{AccessRequest, Engine, RulePack, World};
+use lgsp_policy::{
+    AccessRequest, Decision, Engine, RulePack, World, cedar_policies_json, cedar_request,
+    cedar_schema_text,
+};
 use serde_json::Value;
 
 const INVALID: u8 = 2;
@@ -43,7 +60,7 @@ fn fail(code: u8, message: &str) -> ExitCode {
     eprintln!("decide_json: {message}");
     if code == USAGE {
         eprintln!(
-            "usage: decide_json [--pack DIR]... [--only-packs] [--explain] [WORLD [REQUESTS|-]]"
+            "usage: decide_json [--pack DIR]... [--only-packs] [--explain] [--export-cedar DIR] [WORLD [REQUESTS|-]]"
         );
     }
     ExitCode::from(code)
@@ -83,6 +100,7 @@ fn main() -> ExitCode {
     let mut packs: Vec<PathBuf> = Vec::new();
     let mut only = false;
     let mut explain = false;
+    let mut export: Option<PathBuf> = None;
     let mut positional: Vec<String> = Vec::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -93,6 +111,10 @@ fn main() -> ExitCode {
             },
             "--only-packs" => only = true,
             "--explain" => explain = true,
+            "--export-cedar" => match args.next() {
+                Some(dir) => export = Some(dir.into()),
+                None => return fail(USAGE, "--export-cedar needs a folder"),
+            },
             "-" => positional.push(arg),
             a if a.starts_with('-') => return fail(USAGE, &format!("unknown option `{a}`")),
             _ => positional.push(arg),
@@ -196,10 +218,16 @@ fn main() -> ExitCode {
                 Ok(r) => r,
                 Err(e) => return fail(INVALID, &format!("request {}: {e}", n + 1)),
             };
+        let decision = engine.decide(&world, &request);
+        if let Some(dir) = &export
+            && let Err(e) = export_cedar(dir, n + 1, &engine, &world, &request, &decision)
+        {
+            return fail(USAGE, &format!("request {}: {e}", n + 1));
+        }
         let line = if explain {
             serde_json::to_string(&engine.explain(&world, &request))
         } else {
-            serde_json::to_string(&engine.decide(&world, &request))
+            serde_json::to_string(&decision)
         };
         let written = line.map_err(|e| e.to_string()).and_then(|l| {
             writeln!(out, "{l}")
@@ -211,4 +239,53 @@ fn main() -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+/// Writes decision `n` for Cedar's CLI in `dir/n/` (see the module docs). A request Cedar
+/// is not asked about is said on standard error and is not an error.
+fn export_cedar(
+    dir: &Path,
+    n: usize,
+    engine: &Engine,
+    world: &World,
+    request: &AccessRequest,
+    decision: &Decision,
+) -> Result<(), String> {
+    let exported = match cedar_request(engine, world, request) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("decide_json: request {n} not exported to Cedar: {e}");
+            return Ok(());
+        }
+    };
+    let dir = &dir.join(n.to_string());
+    let pack = decision
+        .pack
+        .as_ref()
+        .and_then(|p| engine.packs().iter().find(|k| k.manifest().id == p.id))
+        .ok_or("the decision names no pack")?;
+    let policies = cedar_policies_json(pack).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let write = |name: &str, text: String| {
+        std::fs::write(dir.join(name), text)
+            .map_err(|e| format!("cannot write {}: {e}", dir.join(name).display()))
+    };
+    let name = format!(
+        "{} {} {} at {}",
+        request.account,
+        request.action.as_str(),
+        request.dataset,
+        request.at.to_rfc3339()
+    );
+    for (file, json) in exported.files(&name) {
+        write(
+            file,
+            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?,
+        )?;
+    }
+    write(
+        "policies.cedar.json",
+        serde_json::to_string_pretty(&policies).map_err(|e| e.to_string())?,
+    )?;
+    write("model.cedarschema", cedar_schema_text().to_owned())
 }

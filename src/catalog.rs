@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::SharingMethod;
 use crate::decision::{Decision, Outcome, Reason, ReasonKind};
-use crate::engine::{Engine, Evaluation, engine_reason, finish, push_reasons, valid_until};
+use crate::engine::{Engine, Evaluation, Query, engine_reason, finish, push_reasons, valid_until};
 use crate::ids::{AgencyId, DatabaseId, MasterDataId};
 use crate::model;
 use crate::pack::RulePack;
@@ -251,6 +251,52 @@ impl Engine {
                 None,
             )
         };
+        let query = Engine::catalog_query(world, pack, proposal, now);
+        let mut reasons = query.reasons;
+        let eval = match query.asked {
+            Some(Ok((slice, request))) => self.ask(pack, slice, world, &request),
+            Some(Err(e)) => Evaluation::failed(e, None),
+            None => return deny(reasons),
+        };
+        // Allow only when the rules allow cleanly and nothing was unknown (an unknown
+        // master-data id is a deny even if every item is present).
+        let outcome = if eval.outcome() == Outcome::Allow && reasons.is_empty() {
+            Outcome::Allow
+        } else {
+            Outcome::Deny
+        };
+        push_reasons(pack, &eval, outcome, &mut reasons);
+        if outcome == Outcome::Deny && reasons.is_empty() {
+            reasons.push(catalog_reason(
+                pack,
+                "no_right_established",
+                ReasonKind::NothingPermitted,
+                None,
+            ));
+        }
+        let valid_until = valid_until(pack, now, Vec::new());
+        finish(
+            pack,
+            outcome,
+            reasons,
+            Vec::new(),
+            date,
+            None,
+            None,
+            valid_until,
+        )
+    }
+
+    /// The Cedar request of a catalog proposal under `pack`: principal, action, resource and
+    /// the context (the facts the `catalog.cedar` rules read), with the reasons found before
+    /// asking. The one place it is built: [`Engine::decide_catalog`] asks it, the interop
+    /// module exports it.
+    pub(crate) fn catalog_query<'p>(
+        world: &World,
+        pack: &'p RulePack,
+        proposal: &CatalogProposal,
+        now: DateTime<FixedOffset>,
+    ) -> Query<'p> {
         let mut reasons = Vec::new();
         let proposer = world.agencies.get_index_of(&proposal.proposer);
         let database = world.databases.get_index_of(&proposal.database);
@@ -275,7 +321,10 @@ impl Engine {
             proposer.and_then(|i| cedar.agency_uids.get(i)),
             database.and_then(|i| cedar.database_uids.get(i)),
         ) else {
-            return deny(reasons);
+            return Query {
+                reasons,
+                asked: None,
+            };
         };
         if let Some(detail) = model::out_of_range_detail("the proposal's time", now) {
             reasons.push(catalog_reason(
@@ -284,7 +333,10 @@ impl Engine {
                 ReasonKind::EvaluationError,
                 Some(detail),
             ));
-            return deny(reasons);
+            return Query {
+                reasons,
+                asked: None,
+            };
         }
 
         // Every attribute but `now` is a boolean.
@@ -363,41 +415,15 @@ impl Engine {
                 )
             })
             .ok_or_else(|| format!("the time {} cannot be given to Cedar", now.to_rfc3339()));
-        let eval = match (request, pack.slices.get(action)) {
-            (Err(e), _) => Evaluation::failed(e, None),
-            (Ok(_), None) => Evaluation::failed(
-                format!("the pack has no policies for action `{action}`"),
-                None,
-            ),
-            (Ok(request), Some(slice)) => self.ask(pack, slice, world, &request),
+        let asked = match (request, pack.slices.get(action)) {
+            (Err(e), _) => Err(e),
+            (Ok(_), None) => Err(format!("the pack has no policies for action `{action}`")),
+            (Ok(request), Some(slice)) => Ok((slice, request)),
         };
-        // Allow only when the rules allow cleanly and nothing was unknown (an unknown
-        // master-data id is a deny even if every item is present).
-        let outcome = if eval.outcome() == Outcome::Allow && reasons.is_empty() {
-            Outcome::Allow
-        } else {
-            Outcome::Deny
-        };
-        push_reasons(pack, &eval, outcome, &mut reasons);
-        if outcome == Outcome::Deny && reasons.is_empty() {
-            reasons.push(catalog_reason(
-                pack,
-                "no_right_established",
-                ReasonKind::NothingPermitted,
-                None,
-            ));
-        }
-        let valid_until = valid_until(pack, now, Vec::new());
-        finish(
-            pack,
-            outcome,
+        Query {
             reasons,
-            Vec::new(),
-            date,
-            None,
-            None,
-            valid_until,
-        )
+            asked: Some(asked),
+        }
     }
 }
 

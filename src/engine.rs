@@ -480,41 +480,11 @@ impl Engine {
                 request.action.as_str()
             ));
         };
-        let cedar = &world.cedar;
-        let (Some(principal), Some(resource)) = (
-            cedar.account_uids.get(account_idx),
-            cedar.dataset_uids.get(dataset_idx),
-        ) else {
-            return fail("internal: missing entity uid".into());
-        };
-        let agreement_uid = agreement.and_then(|i| cedar.agreement_uids.get(i));
-        // The context's values built directly (model::context_of), not as expressions
-        // Cedar would evaluate.
-        let context = now.cloned().and_then(|now| {
-            let agreement = agreement_uid.map(|uid| ("agreement", model::entity_value(uid)));
-            model::context_of(
-                [
-                    ("now", now),
-                    ("channel", model::string_value(request.channel.as_str())),
-                    ("purpose", model::string_value(request.purpose.as_str())),
-                    ("authenticated", model::bool_value(request.authenticated)),
-                    (
-                        "subjectRequested",
-                        model::bool_value(request.subject_requested),
-                    ),
-                ]
-                .into_iter()
-                .chain(agreement),
-            )
-        });
-        let Some(context) = context else {
-            return fail(format!(
-                "the request's time {} cannot be given to Cedar",
-                request.at.to_rfc3339()
-            ));
-        };
-        let action = cedar.model.action_uid(request.action.as_str());
-        let cedar_request = model::request_of(principal, &action, resource, context);
+        let cedar_request =
+            match access_request(world, request, now, account_idx, dataset_idx, agreement) {
+                Ok(r) => r,
+                Err(message) => return fail(message),
+            };
         let mut eval = self.ask(pack, slice, world, &cedar_request);
         eval.agreement = agreement;
         eval
@@ -624,6 +594,66 @@ impl Evaluation {
             Outcome::Deny
         }
     }
+}
+
+/// What a lifecycle act or a catalog proposal puts to Cedar, built once: the decision
+/// functions ask it, the interop module exports it.
+pub(crate) struct Query<'p> {
+    /// Reasons found before asking. With `asked` `None` they are the deny's reasons;
+    /// otherwise they deny whatever Cedar answers (an unknown master-data id).
+    pub(crate) reasons: Vec<Reason>,
+    /// The pack's policies for the action and the request, or why the request could not
+    /// be given to Cedar (an evaluation error); `None` when nothing is asked.
+    pub(crate) asked: Option<Result<(&'p PolicySet, Request), String>>,
+}
+
+/// The Cedar request of an access request under one candidate agreement: principal,
+/// action, resource and the context (`AccessContext` in `policies/model.cedarschema`).
+/// The one place it is built: [`Engine::decide`] asks it, the interop module exports it.
+/// `now` is [`model::datetime_value`] of the request's instant.
+pub(crate) fn access_request(
+    world: &World,
+    request: &AccessRequest,
+    now: Option<&cedar_policy_core::ast::Value>,
+    account_idx: usize,
+    dataset_idx: usize,
+    agreement: Option<usize>,
+) -> Result<Request, String> {
+    let cedar = &world.cedar;
+    let (Some(principal), Some(resource)) = (
+        cedar.account_uids.get(account_idx),
+        cedar.dataset_uids.get(dataset_idx),
+    ) else {
+        return Err("internal: missing entity uid".into());
+    };
+    let agreement_uid = agreement.and_then(|i| cedar.agreement_uids.get(i));
+    // The context's values built directly (model::context_of), not as expressions
+    // Cedar would evaluate.
+    let context = now.cloned().and_then(|now| {
+        let agreement = agreement_uid.map(|uid| ("agreement", model::entity_value(uid)));
+        model::context_of(
+            [
+                ("now", now),
+                ("channel", model::string_value(request.channel.as_str())),
+                ("purpose", model::string_value(request.purpose.as_str())),
+                ("authenticated", model::bool_value(request.authenticated)),
+                (
+                    "subjectRequested",
+                    model::bool_value(request.subject_requested),
+                ),
+            ]
+            .into_iter()
+            .chain(agreement),
+        )
+    });
+    let Some(context) = context else {
+        return Err(format!(
+            "the request's time {} cannot be given to Cedar",
+            request.at.to_rfc3339()
+        ));
+    };
+    let action = cedar.model.action_uid(request.action.as_str());
+    Ok(model::request_of(principal, &action, resource, context))
 }
 
 /// Appends the reasons of an evaluation: on a deny the matched forbids and every

@@ -1,34 +1,50 @@
 //! Interoperability with Cedar's own tools: a pack's policies (with their `@id` ids), the
-//! schema, a request and the slice of the world it needs, in Cedar's JSON formats, so an
-//! author can run `cedar validate`, `cedar authorize` and `cedar run-tests` on the same
-//! data and get the same decision. Pure: the caller writes the files.
+//! schema, any question put to the engine — an access request, a lifecycle act, a catalog
+//! proposal — and the slice of the world it needs, in Cedar's JSON formats, so an author
+//! can run `cedar validate`, `cedar authorize` and `cedar run-tests` on the same data and
+//! get the same answer. Pure: the caller writes the files.
+//!
+//! The request exported is the one the engine builds for its decision (the same
+//! functions build both: there is one way to build a Cedar context), and the answer
+//! expected is the one Cedar gave the engine.
 
 use std::collections::{BTreeMap, HashSet};
 
-use cedar_policy::{
-    Context, Entities, Entity, EntityUid, EvalResult, PolicySet, RestrictedExpression,
-};
+use cedar_policy::{Entities, Entity, EntityUid, EvalResult, PolicySet, Request};
+use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::Calendar;
+use crate::catalog::CatalogProposal;
 use crate::decision::Outcome;
-use crate::engine::Engine;
+use crate::engine::{Engine, Query, access_request};
+use crate::explain::Question;
+use crate::lifecycle::lifecycle_query;
 use crate::model;
 use crate::pack::RulePack;
 use crate::request::AccessRequest;
+use crate::testing::{PackTestCase, with_statuses};
 use crate::world::World;
 
 /// What went wrong exporting to Cedar's formats.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InteropError {
-    /// The engine refused the request before evaluating any policy (unknown account or
-    /// dataset, no pack in force, a time out of range): there is no Cedar request to
-    /// export. The reason codes say why.
+    /// The engine refused the question before evaluating any policy (an unknown account,
+    /// dataset, agency, agreement or violation, no pack in force, a time out of range, a
+    /// calendar that does not cover a count): there is no Cedar request to export. The
+    /// reason codes say why.
     #[error("the engine decided without evaluating policies (reasons: {})", .reasons.join(", "))]
     NotEvaluated {
         /// The decision's reason codes.
         reasons: Vec<String>,
+    },
+    /// A test case's `given_statuses` cannot be applied to its world.
+    #[error("the case's given statuses cannot be applied: {}", .problems.join("; "))]
+    GivenStatuses {
+        /// What is wrong.
+        problems: Vec<String>,
     },
     /// Cedar could not serialise a value (a bug, reported rather than hidden).
     #[error("Cedar could not serialise the {what}: {message}")]
@@ -40,21 +56,24 @@ pub enum InteropError {
     },
 }
 
-/// One request as Cedar's CLI reads it, with the entities it needs and what Cedar must
+/// One question as Cedar's CLI reads it, with the entities it needs and what Cedar must
 /// answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CedarRequest {
     /// `{"principal": "Lgsp::Account::\"…\"", "action": …, "resource": …, "context": {…}}`,
     /// the `--request-json` format of `cedar authorize`.
     pub request: serde_json::Value,
-    /// The world slice: the principal, the resource, the agreement in the context and
-    /// every entity they reach, in Cedar's entity JSON format (`--entities`).
+    /// The world slice: the principal, the action, the resource, the entities the context
+    /// names (an agreement, a violation) and every entity they reach, in Cedar's entity
+    /// JSON format (`--entities`).
     pub entities: serde_json::Value,
     /// Cedar's decision on this request with the pack's policies (also the engine's
-    /// outcome, except that the engine denies when a policy fails to evaluate).
+    /// outcome, except where the engine denies for more than the rules: a policy that
+    /// fails to evaluate, an unknown master-data id in a catalog proposal, a deadline it
+    /// cannot count).
     pub decision: Outcome,
     /// Cedar's determining policies (its `reason`): the satisfied permits of an allow, or
-    /// the satisfied forbids of a deny, by `@id`.
+    /// the satisfied forbids of a deny, by `@id`, in pack order.
     pub reason: Vec<String>,
     /// How many policies failed to evaluate.
     pub num_errors: usize,
@@ -75,6 +94,53 @@ impl CedarRequest {
             "reason": self.reason,
             "num_errors": self.num_errors,
         })
+    }
+
+    /// The request's context alone, the `--context FILE` format of `cedar authorize`
+    /// (with `--principal`, `--action` and `--resource` given as arguments).
+    pub fn context(&self) -> &serde_json::Value {
+        self.request
+            .get("context")
+            .unwrap_or(&serde_json::Value::Null)
+    }
+
+    /// The decision as separate files for `cedar authorize` and `cedar run-tests`, by file
+    /// name: `entities.json` (`--entities`), `request.json` (`--request-json`: principal,
+    /// action, resource and context), `context.json` (`--context`) and
+    /// `cedar-tests.json` (`--tests`: this one case, named `name`, with the answer Cedar
+    /// must give).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Engine, World, cedar_request};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!("../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
+    /// let request = AccessRequest::from_json(r#"{"account": "acc.tuy-hoa.dan-cu", "action": "query",
+    ///     "dataset": "dan-cu.nhan-khau", "channel": "lgsp", "purpose": "administrative-procedures",
+    ///     "at": "2024-06-03T09:30:00+07:00", "subject_requested": true}"#)?;
+    /// let files = cedar_request(&engine, &world, &request)?.files("tuy-hoa queries the register");
+    /// let names: Vec<&str> = files.iter().map(|(name, _)| *name).collect();
+    /// assert_eq!(names, ["entities.json", "request.json", "context.json", "cedar-tests.json"]);
+    /// let (_, request_json) = &files[1];
+    /// assert_eq!(request_json["principal"], r#"Lgsp::Account::"acc.tuy-hoa.dan-cu""#);
+    /// let (_, context) = &files[2];
+    /// assert_eq!(context["channel"], "lgsp");
+    /// let (_, tests) = &files[3];
+    /// assert_eq!(tests[0]["decision"], "allow");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn files(&self, name: &str) -> Vec<(&'static str, serde_json::Value)> {
+        vec![
+            ("entities.json", self.entities.clone()),
+            ("request.json", self.request.clone()),
+            ("context.json", self.context().clone()),
+            (
+                "cedar-tests.json",
+                serde_json::Value::Array(vec![self.to_run_test(name)]),
+            ),
+        ]
     }
 }
 
@@ -122,10 +188,11 @@ pub fn cedar_schema_text() -> &'static str {
     model::MODEL_SCHEMA
 }
 
-/// Exports one request as Cedar sees it: the request, the world slice it needs, and the
-/// decision and determining policies Cedar must give. The engine may weigh several
-/// agreements between the requester and the provider; the export carries the one its
-/// decision rests on.
+/// Exports one access request as Cedar sees it: the request, the world slice it needs,
+/// and the decision and determining policies Cedar must give. The engine may weigh
+/// several agreements between the requester and the provider; the export carries the one
+/// its decision rests on. The same as [`cedar_question`] with
+/// [`Question::Access`].
 ///
 /// # Errors
 ///
@@ -154,127 +221,240 @@ pub fn cedar_request(
     world: &World,
     request: &AccessRequest,
 ) -> Result<CedarRequest, InteropError> {
-    let explanation = engine.explain(world, request);
-    let not_evaluated = || InteropError::NotEvaluated {
-        reasons: explanation
-            .decision
-            .reason_codes()
-            .map(str::to_owned)
-            .collect(),
-    };
+    let not_evaluated = |reasons: Vec<String>| InteropError::NotEvaluated { reasons };
+    let decision = engine.decide(world, request);
+    let codes = || decision.reason_codes().map(str::to_owned).collect();
     let pack = engine
         .pack_for(&world.territory, model::local_date(request.at))
-        .ok_or_else(not_evaluated)?;
-    let cedar = &world.cedar;
-    let principal = world
-        .accounts
-        .get_index_of(&request.account)
-        .and_then(|i| cedar.account_uids.get(i));
-    let resource = world
-        .datasets
-        .get_index_of(&request.dataset)
-        .and_then(|i| cedar.dataset_uids.get(i));
-    let (true, Some(principal), Some(resource)) = (explanation.evaluated, principal, resource)
+        .ok_or_else(|| not_evaluated(codes()))?;
+    let account = world.accounts.get_index_of(&request.account);
+    let dataset = world.datasets.get_index_of(&request.dataset);
+    let slice = pack.slices.get(request.action.as_str());
+    let (Some(account), Some(dataset), Some(slice), true) =
+        (account, dataset, slice, model::in_cedar_range(request.at))
     else {
-        return Err(not_evaluated());
+        return Err(not_evaluated(codes()));
     };
-    let agreement = explanation
+    // The candidate agreement the decision rests on, as the engine put it in the context.
+    let agreement = decision
         .agreement
         .as_ref()
-        .and_then(|id| world.agreements.get_index_of(id))
-        .and_then(|i| cedar.agreement_uids.get(i));
+        .and_then(|id| world.agreements.get_index_of(id));
+    let now = model::datetime_value(request.at);
+    let cedar_request = access_request(world, request, now.as_ref(), account, dataset, agreement)
+        .map_err(|_| not_evaluated(vec!["evaluation_error".into()]))?;
+    export(engine, pack, slice, world, &cedar_request)
+}
 
-    let context =
-        access_context(request, agreement).map_err(|message| InteropError::Serialise {
-            what: "context",
-            message,
-        })?;
-    let context = context
+/// Exports any question as Cedar sees it — an access request, a lifecycle act (with the
+/// instants its context computes with `calendar`), a catalog proposal: the request the
+/// engine builds for its decision, the world slice it needs, and the decision and
+/// determining policies Cedar must give.
+///
+/// # Errors
+///
+/// [`InteropError::NotEvaluated`] when the engine refused before evaluating policies;
+/// [`InteropError::Serialise`] if Cedar cannot serialise a value (a bug).
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{Calendar, Engine, Outcome, Question, SuspensionRequest, World, cedar_question};
+///
+/// let engine = Engine::builtin()?;
+/// let world = World::from_json(include_str!("../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
+/// let question = Question::Suspension(SuspensionRequest::new(
+///     "so-tp".parse()?, "agr.tp.so-tnmt".parse()?, Some("vp.2024.001".parse()?),
+///     "2024-05-17T17:00:00+07:00".parse()?,
+/// ));
+/// let exported = cedar_question(&engine, &world, &question, &Calendar::vietnam_public_sector())?;
+/// assert_eq!(exported.request["action"], r#"Lgsp::Action::"suspend""#);
+/// assert_eq!(exported.request["context"]["grounds"], "violation");
+/// assert_eq!(exported.decision, Outcome::Allow);
+/// // The violation named in the context travels with the request.
+/// let types: Vec<&str> = exported.entities.as_array().into_iter().flatten()
+///     .filter_map(|e| e["uid"]["type"].as_str()).collect();
+/// assert!(types.contains(&"Lgsp::Violation"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn cedar_question(
+    engine: &Engine,
+    world: &World,
+    question: &Question,
+    calendar: &Calendar,
+) -> Result<CedarRequest, InteropError> {
+    let (proposal, at): (Option<&CatalogProposal>, DateTime<FixedOffset>) = match question {
+        Question::Access(request) => return cedar_request(engine, world, request),
+        Question::Catalog { proposal, at } => (Some(proposal), *at),
+        other => (None, other.at()),
+    };
+    let Some(pack) = engine.pack_for(&world.territory, model::local_date(at)) else {
+        return Err(InteropError::NotEvaluated {
+            reasons: vec!["no_pack_in_force".into()],
+        });
+    };
+    let query = match proposal {
+        Some(proposal) => Some(Engine::catalog_query(world, pack, proposal, at)),
+        None => lifecycle_query(world, pack, question, calendar),
+    };
+    let Some(Query {
+        reasons,
+        asked: Some(asked),
+    }) = query
+    else {
+        let reasons = query.map(|q| q.reasons).unwrap_or_default();
+        return Err(InteropError::NotEvaluated {
+            reasons: reasons.into_iter().map(|r| r.code).collect(),
+        });
+    };
+    let (slice, request) = asked.map_err(|_| InteropError::NotEvaluated {
+        reasons: reasons
+            .iter()
+            .map(|r| r.code.clone())
+            .chain(["evaluation_error".to_owned()])
+            .collect(),
+    })?;
+    export(engine, pack, slice, world, &request)
+}
+
+/// A pack test suite's cases in Cedar's formats: the run-tests file and the cases left
+/// out.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct CedarTests {
+    /// The cases in the format of `cedar run-tests --tests FILE`, one per case Cedar is
+    /// asked, in the suite's order.
+    pub tests: Vec<serde_json::Value>,
+    /// The cases the engine refused before any rule ran (an unknown reference, no pack in
+    /// force…), by name, with why: Cedar has nothing to say about them.
+    pub left_out: Vec<(String, InteropError)>,
+}
+
+/// Exports every case of a pack test suite — access, lifecycle and catalog — to the
+/// format of `cedar run-tests`, each on its world with the case's `given_statuses`
+/// applied, as [`run_pack_tests`](crate::run_pack_tests) runs it.
+///
+/// # Errors
+///
+/// [`InteropError::Serialise`] if Cedar cannot serialise a value (a bug), and
+/// [`InteropError::GivenStatuses`] when a case's statuses cannot be applied to the
+/// world. A case the engine refuses before any rule runs is not an error: it is listed
+/// in [`CedarTests::left_out`].
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{Engine, PackTestSuite, World, cedar_run_tests};
+///
+/// let engine = Engine::builtin()?;
+/// let world = World::from_json(include_str!("../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
+/// let suite = PackTestSuite::from_json(include_str!("../policies/qd05-2024-phu-yen/tests/catalog.cases.json"))?;
+/// let exported = cedar_run_tests(&engine, &world, &suite.calendar.calendar(), &suite.cases)?;
+/// assert!(!exported.tests.is_empty());
+/// assert_eq!(exported.tests.len() + exported.left_out.len(), suite.cases.len());
+/// assert!(exported.tests.iter().all(|t| t["request"]["action"].as_str()
+///     .is_some_and(|a| a.starts_with(r#"Lgsp::Action::"propose"#))));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn cedar_run_tests(
+    engine: &Engine,
+    world: &World,
+    calendar: &Calendar,
+    cases: &[PackTestCase],
+) -> Result<CedarTests, InteropError> {
+    let mut exported = CedarTests {
+        tests: Vec::new(),
+        left_out: Vec::new(),
+    };
+    for case in cases {
+        let mut problems = Vec::new();
+        let world = with_statuses(world, &case.given_statuses, &mut problems);
+        if !problems.is_empty() {
+            return Err(InteropError::GivenStatuses { problems });
+        }
+        match cedar_question(engine, &world, &case.question, calendar) {
+            Ok(request) => exported.tests.push(request.to_run_test(&case.name)),
+            Err(e @ InteropError::NotEvaluated { .. }) => {
+                exported.left_out.push((case.name.clone(), e));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(exported)
+}
+
+/// The request the engine built, serialised with its world slice, and the answer Cedar
+/// gives the engine for it (asked the same way as the decision asks it).
+fn export(
+    engine: &Engine,
+    pack: &RulePack,
+    slice: &PolicySet,
+    world: &World,
+    request: &Request,
+) -> Result<CedarRequest, InteropError> {
+    let serialise =
+        |what: &'static str| move |message: String| InteropError::Serialise { what, message };
+    let (Some(principal), Some(action), Some(resource), Some(context)) = (
+        request.principal(),
+        request.action(),
+        request.resource(),
+        request.context(),
+    ) else {
+        return Err(serialise("request")(
+            "a part of the request is unknown".into(),
+        ));
+    };
+    let context_json = context
         .to_json_value()
-        .map_err(|e| InteropError::Serialise {
-            what: "context",
-            message: e.to_string(),
-        })?;
-    let action = cedar.model.action_uid(request.action.as_str());
+        .map_err(|e| serialise("context")(e.to_string()))?;
+    // The roots of the slice: the request's three entities and those the context names.
+    let mut roots = vec![principal.clone(), action.clone(), resource.clone()];
+    for key in context_json.as_object().into_iter().flat_map(|o| o.keys()) {
+        if let Some(value) = context.get(key) {
+            refs(&value, &mut roots);
+        }
+    }
+    let entities = slice_of(&world.cedar.entities, roots)
+        .to_json_value()
+        .map_err(|e| serialise("entities")(e.to_string()))?;
     let request_json = serde_json::json!({
         "principal": principal.to_string(),
         "action": action.to_string(),
         "resource": resource.to_string(),
-        "context": context,
+        "context": context_json,
     });
 
-    let mut roots = vec![principal.clone(), resource.clone()];
-    roots.extend(agreement.cloned());
-    let entities =
-        slice(&cedar.entities, roots)
-            .to_json_value()
-            .map_err(|e| InteropError::Serialise {
-                what: "entities",
-                message: e.to_string(),
-            })?;
-
-    // Cedar allows when a permit holds and no forbid does (a policy that errors is
-    // skipped); the engine also denies on any error.
-    let satisfied: Vec<&crate::pack::Rule> = explanation
-        .satisfied
-        .iter()
-        .filter_map(|id| pack.rule(id))
-        .collect();
-    let decision = if satisfied.iter().any(|r| r.permit) && satisfied.iter().all(|r| r.permit) {
-        Outcome::Allow
-    } else {
-        Outcome::Deny
-    };
-    let reason = satisfied
-        .iter()
-        .filter(|r| r.permit == (decision == Outcome::Allow))
-        .map(|r| r.id.to_string())
-        .collect();
+    let eval = engine.ask(pack, slice, world, request);
     Ok(CedarRequest {
         request: request_json,
         entities,
-        decision,
-        reason,
-        num_errors: explanation.errored.len(),
+        decision: if eval.allowed {
+            Outcome::Allow
+        } else {
+            Outcome::Deny
+        },
+        reason: eval
+            .matched
+            .iter()
+            .filter_map(|&i| pack.rules.get_index(i))
+            .map(|(id, _)| id.to_string())
+            .collect(),
+        num_errors: eval.errors.len(),
     })
 }
 
-/// The context the engine hands Cedar for an access request (see
-/// `policies/model.cedarschema`, `AccessContext`). Kept in step with the engine by the
-/// integration test that replays exported requests through Cedar.
-pub(crate) fn access_context(
-    request: &AccessRequest,
-    agreement: Option<&EntityUid>,
-) -> Result<Context, String> {
-    let mut pairs: Vec<(String, RestrictedExpression)> = vec![
-        ("now".into(), model::datetime_expr(request.at)),
-        ("channel".into(), model::string(request.channel.as_str())),
-        ("purpose".into(), model::string(request.purpose.as_str())),
-        (
-            "authenticated".into(),
-            RestrictedExpression::new_bool(request.authenticated),
-        ),
-        (
-            "subjectRequested".into(),
-            RestrictedExpression::new_bool(request.subject_requested),
-        ),
-    ];
-    if let Some(uid) = agreement {
-        pairs.push(("agreement".into(), model::entity_ref(uid)));
+/// The entity references in a value.
+fn refs(value: &EvalResult, out: &mut Vec<EntityUid>) {
+    match value {
+        EvalResult::EntityUid(uid) => out.push(uid.clone()),
+        EvalResult::Set(set) => set.iter().for_each(|v| refs(v, out)),
+        EvalResult::Record(record) => record.iter().for_each(|(_, v)| refs(v, out)),
+        _ => {}
     }
-    Context::from_pairs(pairs).map_err(|e| e.to_string())
 }
 
 /// The entities reachable from `roots` through attributes and parents, in a stable order.
-fn slice(all: &Entities, roots: Vec<EntityUid>) -> Entities {
-    fn refs(value: &EvalResult, out: &mut Vec<EntityUid>) {
-        match value {
-            EvalResult::EntityUid(uid) => out.push(uid.clone()),
-            EvalResult::Set(set) => set.iter().for_each(|v| refs(v, out)),
-            EvalResult::Record(record) => record.iter().for_each(|(_, v)| refs(v, out)),
-            _ => {}
-        }
-    }
+fn slice_of(all: &Entities, roots: Vec<EntityUid>) -> Entities {
     let mut found: BTreeMap<String, Entity> = BTreeMap::new();
     let mut queue = roots;
     while let Some(uid) = queue.pop() {

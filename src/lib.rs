@@ -79,7 +79,8 @@ mod testing;
 
 pub use explain::{Explanation, Question, Trace, Tracer};
 pub use interop::{
-    CedarRequest, InteropError, cedar_policies_json, cedar_request, cedar_schema_text,
+    CedarRequest, CedarTests, InteropError, cedar_policies_json, cedar_question, cedar_request,
+    cedar_run_tests, cedar_schema_text,
 };
 pub use testing::{
     CaseResult, ClauseCoverage, Coverage, Expectation, ExpectedTransition, PackTestCase,

@@ -22,9 +22,11 @@ use crate::calendar::Calendar;
 use crate::clause::Clause;
 use crate::deadline::{DayReading, Deadline, Period, deadline, latest_notice_before};
 use crate::decision::{Advisory, Decision, Duty, NoticePart, Outcome, Reason, ReasonKind};
-use crate::engine::{Engine, Evaluation, engine_reason, finish, push_reasons};
+use crate::engine::{Engine, Evaluation, Query, engine_reason, finish, push_reasons};
+use crate::explain::Question;
 use crate::ids::{AgencyId, AgreementId, DatabaseId, RefusalId, ViolationId};
 use crate::model;
+use crate::pack::RulePack;
 use crate::refusal::{Refusal, RefusalGround};
 use crate::request::AccessRequest;
 use crate::suspension::{AllConsumersGrounds, DatabaseSuspension, PublicNotice, Suspension};
@@ -553,14 +555,152 @@ impl<'a> Act<'a> {
     }
 }
 
+// ------------------------------------------------------------------- the acts, once each
+
+impl SuspensionRequest {
+    /// The act the request asks (for [`Engine::decide_suspension`] and the export).
+    fn act(&self) -> Act<'_> {
+        let mut act = Act::new(
+            "suspend",
+            &self.provider,
+            Target::Agreement(&self.agreement),
+            self.at,
+        );
+        if self.violation.is_some() {
+            act.grounds = "violation";
+        }
+        act.violation = self.violation.as_ref();
+        act
+    }
+}
+
+impl RestorationRequest {
+    /// The act the request asks (for [`Engine::decide_restoration`] and the export).
+    fn act(&self) -> Act<'_> {
+        let mut act = Act::new(
+            "restore",
+            &self.provider,
+            Target::Agreement(&self.agreement),
+            self.at,
+        );
+        act.requirements_met = self.requirements_met;
+        act
+    }
+}
+
+impl TerminationRequest {
+    /// The act the request asks (for [`Engine::decide_termination`] and the export).
+    fn act(&self) -> Act<'_> {
+        Act::new(
+            "terminate",
+            &self.provider,
+            Target::Agreement(&self.agreement),
+            self.at,
+        )
+    }
+}
+
+impl UsageReportRequest {
+    /// The act the request asks (for [`Engine::decide_usage_report`] and the export).
+    fn act(&self) -> Act<'_> {
+        let mut act = Act::new(
+            "requireUsageReport",
+            &self.provider,
+            Target::Agreement(&self.agreement),
+            self.at,
+        );
+        if self.violation.is_some() {
+            act.grounds = "violation";
+        }
+        act.violation = self.violation.as_ref();
+        act
+    }
+}
+
+impl SuspendAllRequest {
+    /// The public notice, if it is out at the request's instant: a notice published only
+    /// after that instant is not yet published, and is still owed.
+    fn published_notice(&self) -> Option<&PublicNotice> {
+        self.notice.as_ref().filter(|n| n.published_at <= self.at)
+    }
+
+    /// The act the request asks (for [`Engine::decide_suspend_all`] and the export), and
+    /// the latest time for a maintenance's public notice, counted back with `calendar`.
+    fn act(&self, calendar: &Calendar) -> (Act<'_>, Option<DateTime<FixedOffset>>) {
+        let request = self;
+        let mut act = Act::new(
+            "suspendAll",
+            &request.provider,
+            Target::Database(&request.database),
+            request.at,
+        );
+        act.grounds = request.grounds.as_str();
+        let notice = request.published_notice();
+        act.restoration_announced = notice.is_some_and(|n| n.expected_restoration.is_some());
+        let mut latest = None;
+        // The rules compare `now` and the notice's publication with the notice deadline
+        // only, as "at or before" it (ND47/2020 Đ43.3): rounded up to the millisecond
+        // Cedar sees, an instant a fraction of a millisecond late stays late.
+        act.now = Some(model::ceil_millisecond(request.at));
+        if model::in_cedar_range(request.starts_at) {
+            act.extra.push(("startsAt", request.starts_at));
+        } else {
+            act.out_of_range.push(("starts_at", request.starts_at));
+        }
+        if let Some(n) = notice {
+            let published = model::ceil_millisecond(n.published_at);
+            if model::in_cedar_range(published) {
+                act.extra.push(("noticePublishedAt", published));
+            } else {
+                act.out_of_range.push(("notice.published_at", published));
+            }
+        }
+        if request.grounds == AllConsumersGrounds::Maintenance {
+            match latest_notice_before(request.starts_at, MAINTENANCE_NOTICE_WORKING_DAYS, calendar)
+            {
+                Ok(at) if model::in_cedar_range(at) => {
+                    act.extra.push(("noticeLatest", at));
+                    latest = Some(at);
+                }
+                Ok(_) | Err(_) => act.problems.push(reason(
+                    "calendar_not_covered",
+                    ReasonKind::EvaluationError,
+                    Some(format!(
+                        "counting {MAINTENANCE_NOTICE_WORKING_DAYS} working days back from {}",
+                        request.starts_at
+                    )),
+                )),
+            }
+        }
+        (act, latest)
+    }
+}
+
+/// The Cedar request a lifecycle question puts to `pack`, exactly as the engine's
+/// `decide_*` build it; `None` for an access or catalog question.
+pub(crate) fn lifecycle_query<'p>(
+    world: &World,
+    pack: &'p RulePack,
+    question: &Question,
+    calendar: &Calendar,
+) -> Option<Query<'p>> {
+    let act = match question {
+        Question::Suspension(r) => r.act(),
+        Question::Restoration(r) => r.act(),
+        Question::Termination(r) => r.act(),
+        Question::UsageReport(r) => r.act(),
+        Question::SuspendAll(r) => r.act(calendar).0,
+        Question::Access(_) | Question::Catalog { .. } => return None,
+    };
+    Some(Engine::act_query(world, pack, act))
+}
+
 impl Engine {
-    /// Asks the pack in force whether a lifecycle act is allowed. Never fails: unknown
-    /// references, a missing pack and evaluation errors are denies that say so.
-    fn decide_act(&self, world: &World, act: Act<'_>) -> Decision {
-        let date = model::local_date(act.at);
-        let Some(pack) = self.pack_for(&world.territory, date) else {
-            return self.no_pack(world, date, act.at);
-        };
+    /// The Cedar request of a lifecycle act under `pack`: principal, action, resource and the
+    /// context (`LifecycleContext` in `policies/model.cedarschema`), with the reasons that
+    /// refuse the act before asking. The one place it is built: `decide_act` asks
+    /// it, the interop module exports it.
+    fn act_query<'p>(world: &World, pack: &'p RulePack, act: Act<'_>) -> Query<'p> {
         let cedar = &world.cedar;
         let mut reasons = act.problems;
         let principal: Option<&EntityUid> = world
@@ -574,7 +714,7 @@ impl Engine {
                 Some(format!("agency `{}`", act.provider)),
             ));
         }
-        let (resource, agreement) = match act.target {
+        let resource = match act.target {
             Target::Agreement(id) => {
                 let uid = world
                     .agreements
@@ -587,7 +727,7 @@ impl Engine {
                         Some(format!("agreement `{id}`")),
                     ));
                 }
-                (uid, Some(id.clone()))
+                uid
             }
             Target::Database(id) => {
                 let uid = world
@@ -601,7 +741,7 @@ impl Engine {
                         Some(format!("database `{id}`")),
                     ));
                 }
-                (uid, None)
+                uid
             }
         };
         let violation_uid = act.violation.and_then(|v| {
@@ -636,17 +776,9 @@ impl Engine {
             ));
         }
         let now = act.now.unwrap_or(act.at);
-        let deny = |reasons| {
-            finish(
-                pack,
-                Outcome::Deny,
-                reasons,
-                Vec::new(),
-                date,
-                None,
-                agreement.clone(),
-                None,
-            )
+        let deny = |reasons| Query {
+            reasons,
+            asked: None,
         };
         let (Some(principal), Some(resource), true) = (principal, resource, reasons.is_empty())
         else {
@@ -687,19 +819,53 @@ impl Engine {
                 .chain(violation),
             )
         });
-        let eval = match context {
+        let asked = match context {
             Some(context) => {
                 let action = cedar.model.action_uid(act.action);
-                let request = model::request_of(principal, &action, resource, context);
-                self.ask(pack, slice, world, &request)
+                Ok((
+                    slice,
+                    model::request_of(principal, &action, resource, context),
+                ))
             }
-            None => Evaluation::failed(
-                format!(
-                    "an instant of the request cannot be given to Cedar (at {})",
-                    act.at.to_rfc3339()
-                ),
-                None,
-            ),
+            None => Err(format!(
+                "an instant of the request cannot be given to Cedar (at {})",
+                act.at.to_rfc3339()
+            )),
+        };
+        Query {
+            reasons,
+            asked: Some(asked),
+        }
+    }
+
+    /// Asks the pack in force whether a lifecycle act is allowed. Never fails: unknown
+    /// references, a missing pack and evaluation errors are denies that say so.
+    fn decide_act(&self, world: &World, act: Act<'_>) -> Decision {
+        let date = model::local_date(act.at);
+        let Some(pack) = self.pack_for(&world.territory, date) else {
+            return self.no_pack(world, date, act.at);
+        };
+        let agreement = match &act.target {
+            Target::Agreement(id) => Some((*id).clone()),
+            Target::Database(_) => None,
+        };
+        let query = Engine::act_query(world, pack, act);
+        let mut reasons = query.reasons;
+        let eval = match query.asked {
+            Some(Ok((slice, request))) => self.ask(pack, slice, world, &request),
+            Some(Err(message)) => Evaluation::failed(message, None),
+            None => {
+                return finish(
+                    pack,
+                    Outcome::Deny,
+                    reasons,
+                    Vec::new(),
+                    date,
+                    None,
+                    agreement,
+                    None,
+                );
+            }
         };
         let outcome = eval.outcome();
         push_reasons(pack, &eval, outcome, &mut reasons);
@@ -765,17 +931,7 @@ impl Engine {
         request: &SuspensionRequest,
         calendar: &Calendar,
     ) -> LifecycleDecision {
-        let mut act = Act::new(
-            "suspend",
-            &request.provider,
-            Target::Agreement(&request.agreement),
-            request.at,
-        );
-        if request.violation.is_some() {
-            act.grounds = "violation";
-        }
-        act.violation = request.violation.as_ref();
-        let mut decision = self.decide_act(world, act);
+        let mut decision = self.decide_act(world, request.act());
         let mut transitions = Vec::new();
         let agreement = world.agreement(&request.agreement);
         let violation = request.violation.as_ref().and_then(|v| world.violation(v));
@@ -851,14 +1007,7 @@ impl Engine {
         world: &World,
         request: &RestorationRequest,
     ) -> LifecycleDecision {
-        let mut act = Act::new(
-            "restore",
-            &request.provider,
-            Target::Agreement(&request.agreement),
-            request.at,
-        );
-        act.requirements_met = request.requirements_met;
-        let decision = self.decide_act(world, act);
+        let decision = self.decide_act(world, request.act());
         let transitions = match (decision.is_allowed(), world.agreement(&request.agreement)) {
             (true, Some(g)) => vec![Transition {
                 agreement: g.id.clone(),
@@ -902,13 +1051,7 @@ impl Engine {
         world: &World,
         request: &TerminationRequest,
     ) -> LifecycleDecision {
-        let act = Act::new(
-            "terminate",
-            &request.provider,
-            Target::Agreement(&request.agreement),
-            request.at,
-        );
-        let mut decision = self.decide_act(world, act);
+        let mut decision = self.decide_act(world, request.act());
         decision
             .advisories
             .push(advisory("reading_termination_grounds"));
@@ -956,17 +1099,7 @@ impl Engine {
         world: &World,
         request: &UsageReportRequest,
     ) -> LifecycleDecision {
-        let mut act = Act::new(
-            "requireUsageReport",
-            &request.provider,
-            Target::Agreement(&request.agreement),
-            request.at,
-        );
-        if request.violation.is_some() {
-            act.grounds = "violation";
-        }
-        act.violation = request.violation.as_ref();
-        let mut decision = self.decide_act(world, act);
+        let mut decision = self.decide_act(world, request.act());
         if request
             .violation
             .as_ref()
@@ -1032,52 +1165,8 @@ impl Engine {
         request: &SuspendAllRequest,
         calendar: &Calendar,
     ) -> LifecycleDecision {
-        let mut act = Act::new(
-            "suspendAll",
-            &request.provider,
-            Target::Database(&request.database),
-            request.at,
-        );
-        act.grounds = request.grounds.as_str();
-        // A notice counts as published only from its publication on: one dated after the
-        // decision's instant is not yet published, and the notice is still owed.
-        let notice = request.notice.as_ref().filter(|n| n.published_at <= request.at);
-        act.restoration_announced = notice.is_some_and(|n| n.expected_restoration.is_some());
-        let mut latest = None;
-        // The rules compare `now` and the notice's publication with the notice deadline
-        // only, as "at or before" it (ND47/2020 Đ43.3): rounded up to the millisecond
-        // Cedar sees, an instant a fraction of a millisecond late stays late.
-        act.now = Some(model::ceil_millisecond(request.at));
-        if model::in_cedar_range(request.starts_at) {
-            act.extra.push(("startsAt", request.starts_at));
-        } else {
-            act.out_of_range.push(("starts_at", request.starts_at));
-        }
-        if let Some(n) = notice {
-            let published = model::ceil_millisecond(n.published_at);
-            if model::in_cedar_range(published) {
-                act.extra.push(("noticePublishedAt", published));
-            } else {
-                act.out_of_range.push(("notice.published_at", published));
-            }
-        }
-        if request.grounds == AllConsumersGrounds::Maintenance {
-            match latest_notice_before(request.starts_at, MAINTENANCE_NOTICE_WORKING_DAYS, calendar)
-            {
-                Ok(at) if model::in_cedar_range(at) => {
-                    act.extra.push(("noticeLatest", at));
-                    latest = Some(at);
-                }
-                Ok(_) | Err(_) => act.problems.push(reason(
-                    "calendar_not_covered",
-                    ReasonKind::EvaluationError,
-                    Some(format!(
-                        "counting {MAINTENANCE_NOTICE_WORKING_DAYS} working days back from {}",
-                        request.starts_at
-                    )),
-                )),
-            }
-        }
+        let (act, latest) = request.act(calendar);
+        let notice = request.published_notice();
         let mut decision = self.decide_act(world, act);
         let mut transitions = Vec::new();
         if let (true, Some(db)) = (decision.is_allowed(), world.database(&request.database)) {

@@ -621,7 +621,7 @@ pub fn run_pack_tests(
 
 /// The world with a case's `given_statuses` applied; the world as it is when there are
 /// none, or when they cannot be applied (each problem said).
-fn with_statuses<'w>(
+pub(crate) fn with_statuses<'w>(
     world: &'w World,
     given: &IndexMap<AgreementId, AgreementStatus>,
     problems: &mut Vec<String>,

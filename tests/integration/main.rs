@@ -11,6 +11,7 @@
 mod access;
 mod authoring;
 mod catalog;
+mod cedar_export;
 mod deadline;
 mod decisions;
 mod duties;
