@@ -59,9 +59,9 @@ pub use lifecycle::{
 };
 pub use model::{ENTITY_DEPTH, MODEL_SCHEMA, MODEL_VERSION, ModelError, model_version};
 pub use pack::{
-    AdvisoryEntry, Bilingual, CandidateRanking, ENGINE_REASON_CODES, EngineReason,
-    PackDiagnostic, PackError, PackManifest, PolicyFileChecker, ReadingEntry, ReadingText, Rule,
-    RulePack, Severity,
+    AdvisoryEntry, Bilingual, CandidateRanking, ENGINE_REASON_CODES, EngineReason, PackDiagnostic,
+    PackError, PackManifest, PolicyFileChecker, ReadingEntry, ReadingText, Rule, RulePack,
+    Severity,
 };
 pub use refusal::{Refusal, RefusalGround};
 pub use request::{AccessRequest, Action, Channel, RequestError};

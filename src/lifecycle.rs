@@ -1181,7 +1181,9 @@ impl Engine {
                 // Only an agreement in force when the suspension starts is suspended: one
                 // whose term has ended (or not begun) has nothing to suspend, and moving it
                 // would leave it stuck, since it could never be restored.
-                if covers && g.status == AgreementStatus::Active && g.term.contains(request.starts_at)
+                if covers
+                    && g.status == AgreementStatus::Active
+                    && g.term.contains(request.starts_at)
                 {
                     consumers.push(g.consumer.clone());
                     transitions.push(Transition {

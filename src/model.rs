@@ -301,7 +301,9 @@ pub(crate) fn in_cedar_range(at: DateTime<FixedOffset>) -> bool {
 /// error's detail: `the request's time is outside the years 1900–9999`.
 pub(crate) fn out_of_range_detail(what: &str, at: DateTime<FixedOffset>) -> Option<String> {
     if is_leap_second(at) {
-        Some(format!("{what} is a leap second (:60), which decisions cannot compare"))
+        Some(format!(
+            "{what} is a leap second (:60), which decisions cannot compare"
+        ))
     } else if in_cedar_range(at) {
         None
     } else {

@@ -60,7 +60,15 @@ mod tests {
 
     #[test]
     fn format_characters_and_white_space_are_blank() {
-        for text in ["", " ", "\t\n", "\u{200B}", "\u{2060}", "\u{FEFF}", " \u{200B}\u{FEFF} "] {
+        for text in [
+            "",
+            " ",
+            "\t\n",
+            "\u{200B}",
+            "\u{2060}",
+            "\u{FEFF}",
+            " \u{200B}\u{FEFF} ",
+        ] {
             assert!(is_blank(text), "{text:?}");
         }
         for text in ["a", "\u{200B}x", "Lý do", "\u{00A0}."] {

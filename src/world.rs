@@ -1229,7 +1229,9 @@ fn check_lifecycle_records(
         if let Some(at) = r.notified_at {
             check_date(kind, id, "notified_at", at)?;
             if at < r.at {
-                return Err(WorldError::NotifiedBeforeRefused { refusal: r.id.clone() });
+                return Err(WorldError::NotifiedBeforeRefused {
+                    refusal: r.id.clone(),
+                });
             }
         }
     }

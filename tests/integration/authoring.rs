@@ -5,14 +5,11 @@ use std::str::FromStr;
 
 use lgsp_policy::{
     Coverage, Engine, Expectation, MODEL_VERSION, Outcome, PackError, PackTestSuite, RulePack,
-    Severity, TestReport, TestWorld, World, cedar_policies_json, cedar_request, cedar_schema_text,
+    Severity, TestReport, World, cedar_policies_json, cedar_request, cedar_schema_text,
     run_pack_tests,
 };
 
 use crate::support;
-
-const AGREEMENT_CASES: &str =
-    include_str!("../../policies/qd05-2024-phu-yen/tests/agreements.cases.json");
 
 const STRICT_MANIFEST: &str = include_str!("../../examples/packs/strict-personal-data/pack.json");
 const STRICT_ACCESS: &str = include_str!("../../examples/packs/strict-personal-data/access.cedar");
@@ -23,33 +20,16 @@ const STRICT_CASES: &str =
 const BROKEN_MANIFEST: &str = include_str!("../fixtures/broken-pack/pack.json");
 const BROKEN_ACCESS: &str = include_str!("../fixtures/broken-pack/access.cedar");
 
-/// A suite's world: its file (only the shipped example province is referred to by file
-/// here) or the inline one.
-fn world_of(suite: &PackTestSuite) -> World {
-    match &suite.world {
-        TestWorld::File(name) => {
-            assert_eq!(name, "phu-yen.world.json", "the only world file shipped");
-            support::world()
-        }
-        TestWorld::Inline(data) => World::new((**data).clone()).unwrap(),
-    }
-}
-
 /// Every suite the built-in pack ships, with its world.
 fn builtin_suites() -> Vec<(PackTestSuite, World)> {
-    [
-        support::ACCESS_CASES,
-        AGREEMENT_CASES,
-        support::LIFECYCLE_CASES,
-        support::CATALOG_CASES,
-    ]
-    .into_iter()
-    .map(|text| {
-        let suite = PackTestSuite::from_json(text).unwrap();
-        let world = world_of(&suite);
-        (suite, world)
-    })
-    .collect()
+    support::BUILTIN_SUITES
+        .into_iter()
+        .map(|(_, text)| {
+            let suite = PackTestSuite::from_json(text).unwrap();
+            let world = support::suite_world(&suite);
+            (suite, world)
+        })
+        .collect()
 }
 
 fn builtin_reports(engine: &Engine) -> Vec<TestReport> {
@@ -346,7 +326,7 @@ fn a_second_pack_loads_beside_the_builtin_and_changes_decisions() {
     assert_eq!(strict.manifest().territory.as_str(), "TEST-STRICT");
     let engine = Engine::with_packs(vec![RulePack::builtin().unwrap(), strict]).unwrap();
     let suite = PackTestSuite::from_json(STRICT_CASES).unwrap();
-    let strict_world = world_of(&suite);
+    let strict_world = support::suite_world(&suite);
     let report = run_pack_tests(&engine, &strict_world, &calendar(), &suite.cases);
     assert!(
         report.all_passed(),
@@ -576,12 +556,7 @@ fn qd05_16_1_g_given_statuses_naming_no_agreement_fail_the_case() {
 
 #[test]
 fn a_case_file_round_trips_and_a_request_of_the_wrong_kind_is_located() {
-    for text in [
-        support::ACCESS_CASES,
-        AGREEMENT_CASES,
-        support::LIFECYCLE_CASES,
-        support::CATALOG_CASES,
-    ] {
+    for (_, text) in support::BUILTIN_SUITES {
         let suite = PackTestSuite::from_json(text).unwrap();
         let again = PackTestSuite::from_json(&serde_json::to_string(&suite).unwrap()).unwrap();
         assert_eq!(again, suite);

@@ -14,16 +14,13 @@ use cedar_policy::{
     Schema, ValidationMode, Validator,
 };
 use lgsp_policy::{
-    AccessRequest, CaseResult, Engine, Outcome, PackTestSuite, Question, ReasonKind, TestWorld,
-    World, cedar_policies_json, cedar_question, cedar_request, cedar_run_tests, cedar_schema_text,
+    AccessRequest, CaseResult, Engine, Outcome, PackTestSuite, Question, ReasonKind, World,
+    cedar_policies_json, cedar_question, cedar_request, cedar_run_tests, cedar_schema_text,
     run_pack_tests,
 };
 use serde_json::Value;
 
 use crate::support;
-
-const AGREEMENT_CASES: &str =
-    include_str!("../../policies/qd05-2024-phu-yen/tests/agreements.cases.json");
 
 /// What `cedar run-tests` is given: the policies (`--policies … --policy-format json`) and,
 /// optionally, the schema (`--schema`).
@@ -136,25 +133,14 @@ impl Cli {
 
 /// The built-in pack's suites, by file stem, with their worlds (a file or inline).
 fn suites() -> Vec<(&'static str, PackTestSuite, World)> {
-    [
-        ("access", support::ACCESS_CASES),
-        ("agreements", AGREEMENT_CASES),
-        ("lifecycle", support::LIFECYCLE_CASES),
-        ("catalog", support::CATALOG_CASES),
-    ]
-    .into_iter()
-    .map(|(stem, text)| {
-        let suite = PackTestSuite::from_json(text).unwrap();
-        let world = match &suite.world {
-            TestWorld::File(name) => {
-                assert_eq!(name, "phu-yen.world.json", "the only world file shipped");
-                support::world()
-            }
-            TestWorld::Inline(data) => World::new((**data).clone()).unwrap(),
-        };
-        (stem, suite, world)
-    })
-    .collect()
+    support::BUILTIN_SUITES
+        .into_iter()
+        .map(|(stem, text)| {
+            let suite = PackTestSuite::from_json(text).unwrap();
+            let world = support::suite_world(&suite);
+            (stem, suite, world)
+        })
+        .collect()
 }
 
 /// Each suite's `<stem>.cedar-tests.json` text, exactly as `check_pack --export-cedar`

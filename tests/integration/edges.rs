@@ -5,8 +5,8 @@
 use chrono::{DateTime, FixedOffset};
 use lgsp_policy::{
     AccessRequest, Action, AdditionDossier, AgreementStatus, AllConsumersGrounds, Calendar,
-    CatalogProposal, Channel, ConsumerNotice, DayReading, Duty, Outcome, PublicNotice,
-    Refusal, RefusalGround, SharingAgreement, SharingMethod, SuspendAllRequest, Suspension,
+    CatalogProposal, Channel, ConsumerNotice, DayReading, Duty, Outcome, PublicNotice, Refusal,
+    RefusalGround, SharingAgreement, SharingMethod, SuspendAllRequest, Suspension,
     SuspensionRequest, Term, World, WorldData, WorldError,
 };
 
@@ -108,7 +108,10 @@ fn qd05_16_1_dd_a_single_agreement_carries_no_candidate_reading() {
     let engine = support::engine();
     let mut d = data();
     agreement_mut(&mut d, "agr.tp.tuy-hoa").status = AgreementStatus::Suspended;
-    let decision = engine.decide(&World::new(d).unwrap(), &tuy_hoa_reads("2024-06-03T09:30:00+07:00"));
+    let decision = engine.decide(
+        &World::new(d).unwrap(),
+        &tuy_hoa_reads("2024-06-03T09:30:00+07:00"),
+    );
     assert!(decision.has_reason("agreement_suspended"));
     assert!(
         decision
@@ -130,7 +133,10 @@ fn qd05_16_1_dd_an_allowing_agreement_wins_over_a_refusing_one() {
         status: AgreementStatus::Terminated,
         ..current
     });
-    let decision = engine.decide(&World::new(d).unwrap(), &tuy_hoa_reads("2024-06-03T09:30:00+07:00"));
+    let decision = engine.decide(
+        &World::new(d).unwrap(),
+        &tuy_hoa_reads("2024-06-03T09:30:00+07:00"),
+    );
     assert!(decision.is_allowed(), "{decision:?}");
     assert_eq!(
         decision.agreement.as_ref().map(|a| a.as_str()),
@@ -204,10 +210,15 @@ fn nd47_43_4_a_notice_published_after_the_decision_still_leaves_the_notice_owed(
     assert!(later.decision.is_allowed());
     assert!(public_notice_duty(&later), "the notice is still owed");
     // One millisecond either side of the decision's instant.
-    let just_after = engine.decide_suspend_all(&world, &request("2024-06-01T09:00:00.001+07:00"), &calendar);
+    let just_after =
+        engine.decide_suspend_all(&world, &request("2024-06-01T09:00:00.001+07:00"), &calendar);
     assert!(public_notice_duty(&just_after));
-    let at_the_instant = engine.decide_suspend_all(&world, &request("2024-06-01T09:00:00+07:00"), &calendar);
-    assert!(!public_notice_duty(&at_the_instant), "published at the decision's instant");
+    let at_the_instant =
+        engine.decide_suspend_all(&world, &request("2024-06-01T09:00:00+07:00"), &calendar);
+    assert!(
+        !public_notice_duty(&at_the_instant),
+        "published at the decision's instant"
+    );
 }
 
 #[test]
@@ -259,8 +270,10 @@ fn refusal(refused: &str, notified: &str) -> Refusal {
 #[test]
 fn qd05_16_1_dd_a_refusal_notified_before_it_was_made_is_refused() {
     let mut d = data();
-    d.refusals
-        .push(refusal("2024-06-03T09:00:00+07:00", "2024-06-03T08:59:59.999+07:00"));
+    d.refusals.push(refusal(
+        "2024-06-03T09:00:00+07:00",
+        "2024-06-03T08:59:59.999+07:00",
+    ));
     match World::new(d) {
         Err(WorldError::NotifiedBeforeRefused { refusal }) => {
             assert_eq!(refusal.as_str(), "tc.edge.4");
@@ -269,8 +282,10 @@ fn qd05_16_1_dd_a_refusal_notified_before_it_was_made_is_refused() {
     }
     // At the same instant it is fine.
     let mut d = data();
-    d.refusals
-        .push(refusal("2024-06-03T09:00:00+07:00", "2024-06-03T09:00:00+07:00"));
+    d.refusals.push(refusal(
+        "2024-06-03T09:00:00+07:00",
+        "2024-06-03T09:00:00+07:00",
+    ));
     assert!(World::new(d).is_ok());
 }
 
@@ -278,7 +293,12 @@ fn qd05_16_1_dd_a_refusal_notified_before_it_was_made_is_refused() {
 
 /// Texts made only of Unicode format characters and white space, as copied from office
 /// documents.
-const INVISIBLE: [&str; 4] = ["\u{200B}", "\u{2060}", "\u{FEFF}", " \u{200B}\u{FEFF}\u{2060} "];
+const INVISIBLE: [&str; 4] = [
+    "\u{200B}",
+    "\u{2060}",
+    "\u{FEFF}",
+    " \u{200B}\u{FEFF}\u{2060} ",
+];
 
 #[test]
 fn qd05_7_2_qd05_16_2_h_qd05_16_1_dd_text_of_format_characters_counts_as_blank() {
@@ -313,7 +333,10 @@ fn qd05_7_2_qd05_16_2_h_qd05_16_1_dd_text_of_format_characters_counts_as_blank()
             dossier,
         );
         let d = engine.decide_catalog(&migrated, &proposal, at("2024-06-03T09:00:00+07:00"));
-        assert!(d.has_reason("dossier_missing_objective"), "{blank:?}: {d:?}");
+        assert!(
+            d.has_reason("dossier_missing_objective"),
+            "{blank:?}: {d:?}"
+        );
 
         // A part of the consumer's notice (Đ16.2.h).
         let suspension = Suspension {
@@ -337,14 +360,20 @@ fn qd05_7_2_qd05_16_2_h_qd05_16_1_dd_text_of_format_characters_counts_as_blank()
             &calendar,
             DayReading::CivilCode,
         );
-        assert!(check.has_finding("notice_missing_violation"), "{blank:?}: {check:?}");
+        assert!(
+            check.has_finding("notice_missing_violation"),
+            "{blank:?}: {check:?}"
+        );
 
         // A refusal's reason (Đ16.1.đ).
         let mut r = refusal("2024-06-03T09:00:00+07:00", "2024-06-03T10:00:00+07:00");
         r.grounds[0].vi = blank.into();
         r.grounds[0].en = blank.into();
         let check = engine.check_refusal(&world, &r);
-        assert!(check.has_finding("refusal_reason_not_stated"), "{blank:?}: {check:?}");
+        assert!(
+            check.has_finding("refusal_reason_not_stated"),
+            "{blank:?}: {check:?}"
+        );
     }
 }
 
@@ -356,7 +385,10 @@ fn qd05_14_5_a_leap_second_term_end_is_refused_with_a_typed_error() {
     agreement_mut(&mut d, "agr.tp.tuy-hoa").term.end = Some(at("2025-02-28T23:59:60+07:00"));
     match World::new(d) {
         Err(WorldError::LeapSecond { kind, id, field }) => {
-            assert_eq!((kind, id.as_str(), field), ("agreement", "agr.tp.tuy-hoa", "term.end"));
+            assert_eq!(
+                (kind, id.as_str(), field),
+                ("agreement", "agr.tp.tuy-hoa", "term.end")
+            );
         }
         other => panic!("expected LeapSecond, got {other:?}"),
     }
@@ -365,7 +397,10 @@ fn qd05_14_5_a_leap_second_term_end_is_refused_with_a_typed_error() {
 #[test]
 fn qd05_17_1_a_request_at_a_leap_second_is_denied_as_an_evaluation_error() {
     let engine = support::engine();
-    let decision = engine.decide(&support::world(), &tuy_hoa_reads("2024-06-30T23:59:60+07:00"));
+    let decision = engine.decide(
+        &support::world(),
+        &tuy_hoa_reads("2024-06-30T23:59:60+07:00"),
+    );
     assert_eq!(decision.outcome, Outcome::Deny);
     assert!(decision.has_reason("evaluation_error"), "{decision:?}");
     assert!(

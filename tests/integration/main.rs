@@ -24,9 +24,9 @@ mod packs;
 #[cfg(feature = "proptest")]
 mod properties;
 #[cfg(feature = "proptest")]
-mod properties_lifecycle;
-#[cfg(feature = "proptest")]
 mod properties_edges;
+#[cfg(feature = "proptest")]
+mod properties_lifecycle;
 #[cfg(feature = "proptest")]
 mod reference;
 #[cfg(feature = "proptest")]

@@ -430,8 +430,7 @@ impl<'w> LifecycleReference<'w> {
                     grounds.insert("maintenance_notice_too_late");
                 }
                 // "thông báo ... thời gian dự kiến khôi phục": a notice out must say it.
-                if notice.is_some_and(|n| n.expected_restoration.is_none())
-                {
+                if notice.is_some_and(|n| n.expected_restoration.is_none()) {
                     grounds.insert("maintenance_notice_without_restoration_time");
                 }
                 "maintenance"

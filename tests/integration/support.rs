@@ -2,7 +2,7 @@
 
 #![allow(dead_code)]
 
-use lgsp_policy::{Engine, RulePack, World};
+use lgsp_policy::{Engine, PackTestSuite, RulePack, TestWorld, World};
 
 pub const WORLD_JSON: &str =
     include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json");
@@ -12,6 +12,12 @@ pub const CATALOG_CASES: &str =
     include_str!("../../policies/qd05-2024-phu-yen/tests/catalog.cases.json");
 pub const LIFECYCLE_CASES: &str =
     include_str!("../../policies/qd05-2024-phu-yen/tests/lifecycle.cases.json");
+pub const AGREEMENT_CASES: &str =
+    include_str!("../../policies/qd05-2024-phu-yen/tests/agreements.cases.json");
+pub const TERMS_CASES: &str =
+    include_str!("../../policies/qd05-2024-phu-yen/tests/terms.cases.json");
+pub const TERMS_WORLD_JSON: &str =
+    include_str!("../../policies/qd05-2024-phu-yen/tests/terms.world.json");
 
 #[expect(
     clippy::expect_used,
@@ -49,4 +55,31 @@ pub fn with_access_appended(files: &[(&str, &str)], extra: &str) -> Vec<(String,
             ((*n).to_owned(), text)
         })
         .collect()
+}
+
+/// Every suite the built-in pack ships (`tests/*.cases.json`), by file stem.
+pub const BUILTIN_SUITES: [(&str, &str); 5] = [
+    ("access", ACCESS_CASES),
+    ("agreements", AGREEMENT_CASES),
+    ("lifecycle", LIFECYCLE_CASES),
+    ("catalog", CATALOG_CASES),
+    ("terms", TERMS_CASES),
+];
+
+/// A shipped suite's world: one of the two world files beside it, or its inline world.
+#[expect(
+    clippy::expect_used,
+    reason = "fixtures are shipped data; a broken one must fail the test run loudly"
+)]
+pub fn suite_world(suite: &PackTestSuite) -> World {
+    match &suite.world {
+        TestWorld::File(name) if name == "terms.world.json" => {
+            World::from_json(TERMS_WORLD_JSON).expect("the term-edge world loads")
+        }
+        TestWorld::File(name) => {
+            assert_eq!(name, "phu-yen.world.json", "a shipped world file");
+            world()
+        }
+        TestWorld::Inline(data) => World::new((**data).clone()).expect("the inline world loads"),
+    }
 }
