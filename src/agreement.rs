@@ -19,10 +19,13 @@ pub struct SharingAgreement {
     /// The consuming party.
     pub consumer: AgencyId,
     /// The datasets it covers (QD05/2024 Đ17.2.b).
+    #[schemars(transform = crate::schemas::non_empty)]
     pub datasets: Vec<DatasetId>,
     /// The purposes it permits (QD05/2024 Đ17.2.a, Đ17.2.b).
+    #[schemars(transform = crate::schemas::non_empty)]
     pub purposes: Vec<Purpose>,
     /// The sharing methods it permits (ND47/2020 Đ23.1).
+    #[schemars(transform = crate::schemas::non_empty)]
     pub methods: Vec<SharingMethod>,
     /// Its term (QD05/2024 Đ14.5, ND47/2020 Đ23.3).
     pub term: Term,
@@ -36,9 +39,11 @@ pub struct SharingAgreement {
 #[serde(deny_unknown_fields)]
 pub struct Term {
     /// When sharing starts.
+    #[schemars(with = "crate::schemas::Instant")]
     pub start: DateTime<FixedOffset>,
     /// When sharing ends (exclusive); `None` for an agreement without a fixed term.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schemas::Instant>")]
     pub end: Option<DateTime<FixedOffset>>,
 }
 

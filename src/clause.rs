@@ -33,8 +33,37 @@ const POINT_LETTERS: [&str; 13] = [
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "String", into = "String")]
-#[schemars(with = "String")]
+#[schemars(with = "String", transform = constrain)]
 pub struct Clause(Cow<'static, str>);
+
+/// The grammar of [`Clause::parse`] as a JSON Schema regular expression (ECMA 262): an
+/// instrument (capital letters, digits, an optional four-digit year), a space, `Đ` and an
+/// article from 1 to 999 without leading zero, then `.final`, or `.<clause>` (1 to 999)
+/// and optionally `.<point>` (a Vietnamese point letter: no `f`, no `j`, and `đ`).
+const PATTERN: &str = r"^[A-Z]+[0-9]*(?:/[0-9]{4})? Đ[1-9][0-9]{0,2}(?:\.final|\.[1-9][0-9]{0,2}(?:\.(?:[a-eg-ik-n]|đ))?)?$";
+
+/// The instrument's length limit: at most 32 characters before the first space.
+const INSTRUMENT_LENGTH: &str = "^[^ ]{1,32} ";
+
+/// The JSON Schema constraints of a citation (a string that follows [`PATTERN`] and
+/// [`INSTRUMENT_LENGTH`]), for the type's schema and for maps keyed by citations.
+pub(crate) fn schema_constraints() -> serde_json::Value {
+    serde_json::json!({
+        "type": "string",
+        "allOf": [
+            { "pattern": PATTERN },
+            { "pattern": INSTRUMENT_LENGTH },
+        ],
+    })
+}
+
+fn constrain(schema: &mut schemars::Schema) {
+    if let serde_json::Value::Object(constraints) = schema_constraints() {
+        for (key, value) in constraints {
+            schema.insert(key, value);
+        }
+    }
+}
 
 /// A citation that is not of the form `INSTRUMENT Đ<article>[.<clause>[.<point>]]`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -194,6 +223,10 @@ fn check_instrument(instrument: &str) -> Result<(), &'static str> {
 }
 
 fn check_number(text: &str, problem: &'static str) -> Result<(), &'static str> {
+    // Digits only: `u32::from_str` would also take a leading `+`.
+    if !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(problem);
+    }
     match text.parse::<u32>() {
         Ok(n) if (1..1000).contains(&n) && !text.starts_with('0') => Ok(()),
         _ => Err(problem),
@@ -355,6 +388,8 @@ mod tests {
             "QD05/24 Đ16",
             "QD05/2024 Đ13.final.a",
             "QD05/2024 Đ016",
+            "QD05/2024 Đ+16",
+            "QD05/2024 Đ16.+2",
         ] {
             assert!(Clause::parse(bad).is_err(), "{bad:?} should be rejected");
         }

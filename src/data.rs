@@ -26,15 +26,18 @@ pub struct Database {
     pub master_data: Vec<MasterDataId>,
     /// The local date of its last check and evaluation (QD05/2024 Đ4.3, Đ6.2), if ever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schemas::WorldDate>")]
     pub last_evaluated: Option<NaiveDate>,
     /// The local date the catalog of its open data was published on the provincial data
     /// portal (QD05/2024 Đ10.4), if it was: the data must be updated or added within three
     /// months of it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schemas::WorldDate>")]
     pub open_data_catalog_published: Option<NaiveDate>,
     /// The local date its open data was last updated or added on the portal (QD05/2024
     /// Đ10.4), if ever.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schemas::WorldDate>")]
     pub open_data_updated: Option<NaiveDate>,
     /// How many months the managing agency keeps the log of requests for this database's
     /// data and of what it shared, as it declares (QD05/2024 Đ16.1.a: at least 3);
@@ -97,6 +100,7 @@ pub struct Dataset {
     /// The local date it was published on the sharing-service system or the portal
     /// (QD05/2024 Đ17.1.d, Đ17.1.e), if it has been.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schemas::WorldDate>")]
     pub published: Option<NaiveDate>,
 }
 

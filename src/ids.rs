@@ -12,6 +12,17 @@ use serde::{Deserialize, Serialize};
 /// The longest identifier accepted.
 pub const MAX_ID_LEN: usize = 128;
 
+/// Adds the id rule to an id type's schema: `minLength` 1, `maxLength` [`MAX_ID_LEN`] and
+/// the characters, as a JSON Schema regular expression (ECMA 262).
+fn constrain(schema: &mut schemars::Schema) {
+    schema.insert("minLength".into(), 1.into());
+    schema.insert("maxLength".into(), MAX_ID_LEN.into());
+    schema.insert(
+        "pattern".into(),
+        format!("^[A-Za-z0-9._:-]{{1,{MAX_ID_LEN}}}$").into(),
+    );
+}
+
 /// An identifier that does not follow the rule (1–128 of `A-Z a-z 0-9 - _ . :`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{text}` is not a valid {kind} id: {problem}")]
@@ -73,7 +84,7 @@ macro_rules! id_type {
         /// ```
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
         #[serde(try_from = "String", into = "String")]
-        #[schemars(with = "String")]
+        #[schemars(with = "String", transform = constrain)]
         pub struct $name(String);
 
         impl $name {

@@ -66,6 +66,7 @@ pub struct SuspensionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub violation: Option<ViolationId>,
     /// When the suspension is decided.
+    #[schemars(with = "crate::schemas::RequestInstant")]
     pub at: DateTime<FixedOffset>,
     /// How the one-day notice period is read (default: the Civil Code).
     #[serde(default)]
@@ -103,6 +104,7 @@ pub struct RestorationRequest {
     /// The provider states that the requirements for restoration are met.
     pub requirements_met: bool,
     /// When.
+    #[schemars(with = "crate::schemas::RequestInstant")]
     pub at: DateTime<FixedOffset>,
 }
 
@@ -115,6 +117,7 @@ pub struct TerminationRequest {
     /// The agreement to terminate.
     pub agreement: AgreementId,
     /// When.
+    #[schemars(with = "crate::schemas::RequestInstant")]
     pub at: DateTime<FixedOffset>,
 }
 
@@ -131,6 +134,7 @@ pub struct UsageReportRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub violation: Option<ViolationId>,
     /// When.
+    #[schemars(with = "crate::schemas::RequestInstant")]
     pub at: DateTime<FixedOffset>,
 }
 
@@ -145,11 +149,13 @@ pub struct SuspendAllRequest {
     /// Why.
     pub grounds: AllConsumersGrounds,
     /// When the suspension starts.
+    #[schemars(with = "crate::schemas::RequestInstant")]
     pub starts_at: DateTime<FixedOffset>,
     /// The public notice, if already published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<PublicNotice>,
     /// When the request is decided.
+    #[schemars(with = "crate::schemas::RequestInstant")]
     pub at: DateTime<FixedOffset>,
 }
 

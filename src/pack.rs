@@ -147,10 +147,10 @@ pub struct PackManifest {
     /// The pack's id.
     pub id: PackId,
     /// The pack's version.
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::schemas::SemVer")]
     pub version: semver::Version,
     /// The entity-model versions it targets, e.g. `^0.1` (see [`MODEL_VERSION`](crate::MODEL_VERSION)).
-    #[schemars(with = "String")]
+    #[schemars(with = "crate::schemas::SemVerReq")]
     pub model: semver::VersionReq,
     /// Its title.
     pub title: Bilingual,
@@ -164,6 +164,7 @@ pub struct PackManifest {
     /// The instruments it rests on, e.g. `QD05/2024`.
     pub legal_basis: Vec<String>,
     /// The reasons the engine gives itself, by code (see [`ENGINE_REASON_CODES`]).
+    #[schemars(transform = crate::schemas::engine_reasons)]
     pub reasons: IndexMap<String, EngineReason>,
     /// The policy files, in order.
     pub policies: Vec<String>,
@@ -179,6 +180,7 @@ pub struct PackManifest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub candidate_ranking: Option<CandidateRanking>,
     /// Every clause the pack may cite, with its title.
+    #[schemars(transform = crate::schemas::clause_keys)]
     pub clauses: IndexMap<Clause, Bilingual>,
 }
 

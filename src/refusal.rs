@@ -33,6 +33,7 @@ pub struct Refusal {
     /// The party refused.
     pub requester: AgencyId,
     /// When the request was refused.
+    #[schemars(with = "crate::schemas::Instant")]
     pub at: DateTime<FixedOffset>,
     /// The dataset asked for, if the refusal concerns one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -46,6 +47,7 @@ pub struct Refusal {
     pub authority: Option<AgencyId>,
     /// When that authority was notified; `None` while it has not been.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schemas::Instant>")]
     pub notified_at: Option<DateTime<FixedOffset>>,
 }
 

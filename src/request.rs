@@ -114,6 +114,7 @@ pub struct AccessRequest {
     /// The declared purpose (QD05/2024 Đ17.2.a).
     pub purpose: Purpose,
     /// When it was made, in any UTC offset; the law's days are counted in UTC+7.
+    #[schemars(with = "crate::schemas::RequestInstant")]
     pub at: DateTime<FixedOffset>,
     /// Whether the gateway authenticated this call with the account's credentials
     /// (QD05/2024 Đ11.2, Đ17.2.a). Defaults to `true`.

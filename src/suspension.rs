@@ -30,12 +30,14 @@ pub struct Suspension {
     /// The violation, or unsafe-connection finding, it rests on.
     pub violation: ViolationId,
     /// When provision was suspended.
+    #[schemars(with = "crate::schemas::Instant")]
     pub suspended_at: DateTime<FixedOffset>,
     /// The notice sent to the consumer, if one was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notice: Option<ConsumerNotice>,
     /// When provision was restored, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schemas::Instant>")]
     pub restored_at: Option<DateTime<FixedOffset>>,
 }
 
@@ -48,6 +50,7 @@ pub struct ConsumerNotice {
     /// To whom it was sent.
     pub to: AgencyId,
     /// When it was sent.
+    #[schemars(with = "crate::schemas::Instant")]
     pub sent_at: DateTime<FixedOffset>,
     /// What the violation is (nội dung vi phạm).
     #[serde(default)]
@@ -111,12 +114,15 @@ pub struct DatabaseSuspension {
     /// Why.
     pub grounds: AllConsumersGrounds,
     /// When the suspension starts.
+    #[schemars(with = "crate::schemas::Instant")]
     pub starts_at: DateTime<FixedOffset>,
     /// The public notice, if one was published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(transform = crate::schemas::world_notice)]
     pub notice: Option<PublicNotice>,
     /// When provision was restored, if it was.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schemas::Instant>")]
     pub restored_at: Option<DateTime<FixedOffset>>,
 }
 
@@ -126,6 +132,7 @@ pub struct DatabaseSuspension {
 #[serde(deny_unknown_fields)]
 pub struct PublicNotice {
     /// When it was published.
+    #[schemars(with = "crate::schemas::RequestInstant")]
     pub published_at: DateTime<FixedOffset>,
     /// The expected restoration time it states, if it states one (ND47/2020 Đ43.3).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -21,10 +21,12 @@ pub struct Violation {
     /// What was done.
     pub kind: ViolationKind,
     /// When it was first recorded (a sign of unlawful use, QD05/2024 Đ16.1.e).
+    #[schemars(with = "crate::schemas::Instant")]
     pub recorded_at: DateTime<FixedOffset>,
     /// When it was determined (xác định vi phạm, QD05/2024 Đ16.2.h); `None` while it is only
     /// suspected.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schemas::Instant>")]
     pub determined_at: Option<DateTime<FixedOffset>>,
     /// A short description, for notices.
     #[serde(default)]

@@ -33,6 +33,7 @@ mod reference;
 mod reference_catalog;
 #[cfg(feature = "proptest")]
 mod reference_lifecycle;
+mod schema_strictness;
 mod schemas;
 mod support;
 mod validity;
