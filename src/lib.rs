@@ -13,6 +13,7 @@ mod decision;
 mod duties;
 mod engine;
 mod ids;
+mod lunar;
 mod lifecycle;
 mod model;
 mod pack;
