@@ -149,7 +149,10 @@ pub(crate) fn solar_date(year: i32, month: u32, day: u32, hours: f64) -> Option<
             month_11(year, hours)?,
         )
     } else {
-        (month_11(year, hours)?, month_11(year.checked_add(1)?, hours)?)
+        (
+            month_11(year, hours)?,
+            month_11(year.checked_add(1)?, hours)?,
+        )
     };
     let k = lunation_nearest(a11);
     let mut offset = (i64::from(month) - 11).rem_euclid(12);
@@ -209,15 +212,34 @@ mod tests {
         let table = include_str!("../tests/fixtures/calendar/lunar-1970-2060.csv");
         let mut rows = 0;
         let mut differ = Vec::new();
-        for line in table.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+        for line in table
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
             let cells: Vec<&str> = line.split(',').collect();
             let year: i32 = cells[0].parse().unwrap();
             let date = |i: usize| cells[i].parse::<NaiveDate>().unwrap();
             let (vn_new, vn_hung, cn_new, cn_hung) = (date(1), date(2), date(3), date(4));
-            assert_eq!(vietnam_new_year(year), Some(vn_new), "Tết {year} in Vietnam");
-            assert_eq!(solar_date(year, 3, 10, VIETNAM_HOURS), Some(vn_hung), "10/3 {year} in Vietnam");
-            assert_eq!(solar_date(year, 1, 1, 8.0), Some(cn_new), "Tết {year} in China");
-            assert_eq!(solar_date(year, 3, 10, 8.0), Some(cn_hung), "10/3 {year} in China");
+            assert_eq!(
+                vietnam_new_year(year),
+                Some(vn_new),
+                "Tết {year} in Vietnam"
+            );
+            assert_eq!(
+                solar_date(year, 3, 10, VIETNAM_HOURS),
+                Some(vn_hung),
+                "10/3 {year} in Vietnam"
+            );
+            assert_eq!(
+                solar_date(year, 1, 1, 8.0),
+                Some(cn_new),
+                "Tết {year} in China"
+            );
+            assert_eq!(
+                solar_date(year, 3, 10, 8.0),
+                Some(cn_hung),
+                "10/3 {year} in China"
+            );
             if (vn_new, vn_hung) != (cn_new, cn_hung) {
                 differ.push(year);
             }
