@@ -1159,7 +1159,7 @@ impl Calendar {
     /// ```
     /// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
     /// let years: Vec<i32> = calendar.years().iter().map(|y| y.year).collect();
-    /// assert_eq!(years, [2024, 2025, 2026]);
+    /// assert_eq!(years, [2024, 2025, 2026, 2027]);
     /// ```
     pub fn years(&self) -> &[YearCalendar] {
         &self.years
@@ -1195,7 +1195,7 @@ impl Calendar {
     /// # Example
     ///
     /// ```
-    /// assert_eq!(lgsp_policy::Calendar::vietnam_public_sector().last_year(), 2026);
+    /// assert_eq!(lgsp_policy::Calendar::vietnam_public_sector().last_year(), 2027);
     /// ```
     pub fn last_year(&self) -> i32 {
         self.years.last().map_or(i32::MIN, |y| y.year)
@@ -1249,7 +1249,7 @@ impl Calendar {
     /// assert!(!calendar.is_working_day(day(2025, 1, 29)?)?); // Tết
     /// assert!(matches!(
     ///     calendar.is_working_day(day(2023, 12, 29)?),
-    ///     Err(CalendarError::NotCovered { first: 2024, last: 2026, .. })
+    ///     Err(CalendarError::NotCovered { first: 2024, last: 2027, .. })
     /// ));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
