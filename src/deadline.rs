@@ -15,6 +15,8 @@ use crate::clause::Clause;
 use crate::clause::known::{
     BLDS_147_1, BLDS_147_2, BLDS_148_1, BLDS_148_2, BLDS_148_3, BLDS_148_4, BLDS_148_5, BLDS_148_6,
 };
+use crate::decision::Advisory;
+use crate::pack::RulePack;
 
 /// Vietnam's offset from UTC: +07:00 all year, no daylight saving (Asia/Ho_Chi_Minh
 /// since 1975).
@@ -168,6 +170,10 @@ pub struct Deadline {
     moved_from: Option<NaiveDate>,
     /// The Civil Code clauses applied, in order.
     basis: Vec<Clause>,
+    /// The years of the days the count consulted whose calendar is provisional
+    /// ([`YearStatus::Provisional`](crate::YearStatus::Provisional)).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    provisional_years: Vec<i32>,
 }
 
 impl Deadline {
@@ -293,6 +299,31 @@ impl Deadline {
     /// ```
     pub fn basis(&self) -> &[Clause] {
         &self.basis
+    }
+
+    /// The years whose calendar is provisional among the days the count consulted: the
+    /// working days counted, the last day and the days up to the next working day. Empty
+    /// when every day consulted lies in an official year, and for periods that never
+    /// consult the calendar (hours, the 24-hour reading). A deadline with provisional years
+    /// may change when the government fixes them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::{DateTime, FixedOffset};
+    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// let calendar = Calendar::vietnam_public_sector();
+    /// let start: DateTime<FixedOffset> = "2026-12-30T14:00:00+07:00".parse()?;
+    /// let d = deadline(start, Period::WorkingDays(3), &calendar, DayReading::CivilCode)?;
+    /// // Thu 31/12, then Fri 1/1 (a holiday), Mon 4/1 and Tue 5/1 2027.
+    /// assert_eq!(d.last_day().to_string(), "2027-01-05");
+    /// assert_eq!(d.provisional_years(), [2027]);
+    /// let d = deadline(start, Period::Days(1), &calendar, DayReading::CivilCode)?;
+    /// assert!(d.provisional_years().is_empty()); // Thu 31/12/2026 only
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn provisional_years(&self) -> &[i32] {
+        &self.provisional_years
     }
 
     /// Whether an act at `at` (any offset) meets the deadline: `at <= due`.
@@ -457,6 +488,7 @@ pub fn deadline(
             due: to_vietnam(due_local).ok_or_else(|| overflow.clone())?,
             moved_from: None,
             basis: vec![BLDS_147_1],
+            provisional_years: Vec::new(),
         })
     };
 
@@ -497,6 +529,13 @@ pub fn deadline(
     };
     let counted = last_day.ok_or_else(|| overflow.clone())?;
     let last_day = calendar.next_working_day_on_or_after(counted)?;
+    // The days consulted: the working days counted (from the day after the start), or
+    // the counted last day, up to the last day.
+    let first_consulted = match period {
+        Period::WorkingDays(n) if n > 0 => start_date.succ_opt().unwrap_or(start_date),
+        _ => counted,
+    };
+    let provisional_years = calendar.provisional_years_between(first_consulted, last_day);
     let moved_from = (last_day != counted).then_some(counted);
     let mut basis = vec![BLDS_147_2, basis];
     if moved_from.is_some() {
@@ -515,6 +554,7 @@ pub fn deadline(
         due,
         moved_from,
         basis,
+        provisional_years,
     })
 }
 
@@ -579,6 +619,65 @@ pub fn latest_notice_before(
             }))?,
     };
     to_vietnam(earliest.and_time(NaiveTime::MIN)).ok_or_else(overflow)
+}
+
+/// The code of the advisory on a decision whose deadline was counted over a provisional
+/// calendar year. Its clause and texts are the pack's: the manifest's `reasons` entry of
+/// this code, whose `vi` and `en` may hold `{years}`, replaced by the years.
+pub(crate) const CALENDAR_PROVISIONAL: &str = "calendar_provisional";
+
+/// The advisory that a deadline was counted over the provisional calendar `years`, with
+/// the clause and texts of `pack` (see [`CALENDAR_PROVISIONAL`]); `None` when `years` is
+/// empty. A pack without the entry still gets the advisory, citing BLDS2015 Đ148.5 with
+/// the code as its English text.
+pub(crate) fn provisional_calendar_advisory(
+    pack: Option<&RulePack>,
+    years: &[i32],
+) -> Option<Advisory> {
+    if years.is_empty() {
+        return None;
+    }
+    let list = years
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let entry = pack.and_then(|p| p.manifest().reasons.get(CALENDAR_PROVISIONAL));
+    Some(Advisory {
+        code: CALENDAR_PROVISIONAL.to_owned(),
+        clause: entry.map_or(BLDS_148_5, |e| e.clause.clone()),
+        vi: entry.map_or_else(String::new, |e| e.vi.replace("{years}", &list)),
+        en: entry.map_or_else(
+            || format!("calendar provisional: {list}"),
+            |e| e.en.replace("{years}", &list),
+        ),
+    })
+}
+
+/// The provisional years among the working days [`latest_notice_before`] counts back from
+/// `event` (those strictly between the notice's latest day and the event's day). Empty
+/// when the count fails or consults no provisional year.
+pub(crate) fn notice_provisional_years(
+    event: DateTime<FixedOffset>,
+    working_days: u32,
+    calendar: &Calendar,
+) -> Vec<i32> {
+    let Some(event_day) = event
+        .naive_utc()
+        .checked_add_offset(VIETNAM_OFFSET)
+        .map(|local| local.date())
+    else {
+        return Vec::new();
+    };
+    let earliest = latest_notice_before(event, working_days, calendar)
+        .ok()
+        .and_then(|latest| latest.naive_utc().checked_add_offset(VIETNAM_OFFSET));
+    match (earliest, event_day.pred_opt()) {
+        (Some(earliest), Some(before_event)) if working_days > 0 => {
+            calendar.provisional_years_between(earliest.date(), before_event)
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The instant of a local (+07:00) date and time.

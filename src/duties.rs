@@ -240,6 +240,11 @@ pub struct DutyEntry {
     /// `Engine::check_notice` counts it over a gap: never later than the Civil Code's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_gap: Option<CalendarGap>,
+    /// The years whose calendar is provisional among the days the due date was counted
+    /// over ([`Deadline::provisional_years`]): the due date may change when the government
+    /// fixes them. Empty when the count rests on official years only.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub provisional_years: Vec<i32>,
     /// The duty in Vietnamese.
     pub vi: String,
     /// The duty in English.
@@ -366,6 +371,13 @@ pub enum DutiesError {
 /// compliance report should not hide a duty because a holiday table is missing; the gap
 /// is visible on the entry, and supplying a calendar for that year removes it.
 ///
+/// # Provisional years
+///
+/// When a due date was counted over a year the calendar holds only provisionally (2027 in
+/// the shipped calendar, read from the Labour Code before the government fixes it), the
+/// entry's [`DutyEntry::provisional_years`] names the year: the due date is computed, and
+/// flagged as one that may move.
+///
 /// # Errors
 ///
 /// [`DutiesError::HorizonOutOfRange`] when `now` plus `horizon` leaves chrono's dates;
@@ -476,6 +488,7 @@ struct Due {
     moved_from: Option<NaiveDate>,
     basis: Vec<Clause>,
     gap: Option<CalendarGap>,
+    provisional_years: Vec<i32>,
 }
 
 impl Collector<'_> {
@@ -558,6 +571,7 @@ impl Collector<'_> {
                         date: last_day,
                         message: e.to_string(),
                     }),
+                    provisional_years: Vec::new(),
                 })
             }
             Err(other) => Err(overflow(other)),
@@ -613,6 +627,7 @@ impl Collector<'_> {
             basis: due.basis,
             overdue_days,
             calendar_gap: due.gap,
+            provisional_years: due.provisional_years,
             vi: vi.to_owned(),
             en: en.to_owned(),
             detail,
@@ -652,6 +667,7 @@ impl Collector<'_> {
             basis: Vec::new(),
             overdue_days: None,
             calendar_gap: None,
+            provisional_years: Vec::new(),
             vi: vi.to_owned(),
             en: en.to_owned(),
             detail,
@@ -874,5 +890,6 @@ fn due_of(deadline: &Deadline, gap: Option<CalendarGap>) -> Due {
         moved_from: deadline.moved_from(),
         basis: deadline.basis().to_vec(),
         gap,
+        provisional_years: deadline.provisional_years().to_vec(),
     }
 }

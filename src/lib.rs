@@ -14,6 +14,7 @@ mod duties;
 mod engine;
 mod ids;
 mod lifecycle;
+mod lunar;
 mod model;
 mod pack;
 mod refusal;
@@ -31,7 +32,10 @@ pub mod strategies;
 pub use account::{Account, Authentication};
 pub use agency::{Agency, AgencyKind, FocalPoint, Level, OfficerRole};
 pub use agreement::{AgreementStatus, SharingAgreement, SharingMethod, Term};
-pub use calendar::{Calendar, CalendarError, DayOff, WorkingDay, WorkingDaysIter, YearCalendar};
+pub use calendar::{
+    Amendment, Calendar, CalendarError, DayOff, Source, WorkingDay, WorkingDaysIter, YearCalendar,
+    YearStatus,
+};
 pub use catalog::{
     AdditionDossier, CatalogChange, CatalogProposal, Replacement, WithdrawalDossier,
 };

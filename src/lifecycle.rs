@@ -20,7 +20,10 @@ use serde::{Deserialize, Serialize};
 use crate::agreement::AgreementStatus;
 use crate::calendar::Calendar;
 use crate::clause::Clause;
-use crate::deadline::{DayReading, Deadline, Period, deadline, latest_notice_before};
+use crate::deadline::{
+    DayReading, Deadline, Period, deadline, latest_notice_before, notice_provisional_years,
+    provisional_calendar_advisory,
+};
 use crate::decision::{Advisory, Decision, Duty, NoticePart, Outcome, Reason, ReasonKind};
 use crate::engine::{Engine, Evaluation, Query, engine_reason, finish, push_reasons};
 use crate::explain::Question;
@@ -945,6 +948,14 @@ impl Engine {
             let determined = v.determined_at.unwrap_or(request.at);
             let (due, advisories) = one_day_notice(determined, calendar, request.reading);
             decision.advisories.extend(advisories);
+            let years = due
+                .as_ref()
+                .map(Deadline::provisional_years)
+                .unwrap_or_default();
+            let pack = self.pack_for(&world.territory, model::local_date(request.at));
+            decision
+                .advisories
+                .extend(provisional_calendar_advisory(pack, years));
             if v.agreement.as_ref() != Some(&g.id) {
                 decision
                     .advisories
@@ -1174,6 +1185,17 @@ impl Engine {
         let (act, latest) = request.act(calendar);
         let notice = request.published_notice();
         let mut decision = self.decide_act(world, act);
+        if latest.is_some() {
+            let years = notice_provisional_years(
+                request.starts_at,
+                MAINTENANCE_NOTICE_WORKING_DAYS,
+                calendar,
+            );
+            let pack = self.pack_for(&world.territory, model::local_date(request.at));
+            decision
+                .advisories
+                .extend(provisional_calendar_advisory(pack, &years));
+        }
         let mut transitions = Vec::new();
         if let (true, Some(db)) = (decision.is_allowed(), world.database(&request.database)) {
             let mut consumers = Vec::new();
@@ -1271,7 +1293,17 @@ impl Engine {
         calendar: &Calendar,
         reading: DayReading,
     ) -> NoticeCheck {
-        notice_check(world, suspension, now, calendar, reading)
+        let mut check = notice_check(world, suspension, now, calendar, reading);
+        let years = check
+            .deadline
+            .as_ref()
+            .map(Deadline::provisional_years)
+            .unwrap_or_default();
+        let pack = self.pack_for(&world.territory, model::local_date(now));
+        check
+            .advisories
+            .extend(provisional_calendar_advisory(pack, years));
+        check
     }
 
     /// Checks the public notice of a suspension of every consumer of a database as of

@@ -54,6 +54,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<crate::CatalogProposal>("catalog-proposal.schema.json"),
         one::<crate::DutiesReport>("duties-report.schema.json"),
         one::<crate::Calendar>("calendar.schema.json"),
+        one::<crate::calendar::ShippedData>("shipped-calendar.schema.json"),
         one::<crate::Deadline>("deadline.schema.json"),
         one::<crate::PackTestSuite>("pack-tests.schema.json"),
         one::<crate::Explanation>("explanation.schema.json"),

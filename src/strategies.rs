@@ -1040,27 +1040,23 @@ pub fn calendar() -> impl Strategy<Value = Calendar> {
                     {
                         continue;
                     }
-                    working.push(WorkingDay {
-                        date: d,
-                        name: "Làm bù / Worked in exchange".to_owned(),
-                        replaces: if swap {
+                    working.push(WorkingDay::new(
+                        d,
+                        "Làm bù / Worked in exchange",
+                        if swap {
                             days_off.first().copied()
                         } else {
                             None
                         },
-                    });
+                    ));
                 }
-                out.push(YearCalendar {
-                    year: y,
-                    days_off: days_off
-                        .into_iter()
-                        .map(|date| DayOff {
-                            date,
-                            name: "Nghỉ / Day off".to_owned(),
-                        })
-                        .collect(),
-                    working_days: working,
-                });
+                let mut year = YearCalendar::new(y);
+                year.days_off = days_off
+                    .into_iter()
+                    .map(|date| DayOff::new(date, "Nghỉ / Day off"))
+                    .collect();
+                year.working_days = working;
+                out.push(year);
             }
             Calendar::new(weekly, out).ok()
         },

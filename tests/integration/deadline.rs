@@ -205,16 +205,40 @@ fn calendar_a_date_outside_coverage_is_an_error_not_a_guess() {
         DeadlineError::Calendar(CalendarError::NotCovered {
             date: day(2023, 6, 2),
             first: 2024,
-            last: 2026,
+            last: 2027,
         })
     );
     assert!(err.to_string().contains("2023-06-02"), "{err}");
-    // The last day of 2026 is a Thursday, but one day later is 2027.
-    assert!(civil("2026-12-30T09:00:00+07:00", Period::Days(1)).is_ok());
-    assert!(matches!(
-        civil("2026-12-31T09:00:00+07:00", Period::Days(1)),
-        Err(DeadlineError::Calendar(CalendarError::NotCovered { .. }))
-    ));
+    // The official years end with 2026: the last day of 2026 is a Thursday, but one day
+    // later is 2027.
+    let official = |start| {
+        deadline(
+            at(start),
+            Period::Days(1),
+            &Calendar::vietnam_public_sector_official(),
+            DayReading::CivilCode,
+        )
+    };
+    assert!(official("2026-12-30T09:00:00+07:00").is_ok());
+    assert_eq!(
+        official("2026-12-31T09:00:00+07:00"),
+        Err(DeadlineError::Calendar(CalendarError::NotCovered {
+            date: day(2027, 1, 1),
+            first: 2024,
+            last: 2026,
+        }))
+    );
+    // The shipped calendar covers 2027, provisionally, and nothing after it.
+    assert!(civil("2026-12-31T09:00:00+07:00", Period::Days(1)).is_ok());
+    assert!(civil("2027-12-30T09:00:00+07:00", Period::Days(1)).is_ok());
+    assert_eq!(
+        civil("2027-12-31T09:00:00+07:00", Period::Days(1)),
+        Err(DeadlineError::Calendar(CalendarError::NotCovered {
+            date: day(2028, 1, 1),
+            first: 2024,
+            last: 2027,
+        }))
+    );
 }
 
 #[test]
@@ -350,24 +374,13 @@ fn nd47_43_3_zero_days_and_coverage() {
 // --- The calendar as data --------------------------------------------------------------------
 
 fn year(y: i32, off: &[NaiveDate], worked: &[NaiveDate]) -> YearCalendar {
-    YearCalendar {
-        year: y,
-        days_off: off
-            .iter()
-            .map(|&date| DayOff {
-                date,
-                name: "x".into(),
-            })
-            .collect(),
-        working_days: worked
-            .iter()
-            .map(|&date| WorkingDay {
-                date,
-                name: "y".into(),
-                replaces: None,
-            })
-            .collect(),
-    }
+    let mut year = YearCalendar::new(y);
+    year.days_off = off.iter().map(|&date| DayOff::new(date, "x")).collect();
+    year.working_days = worked
+        .iter()
+        .map(|&date| WorkingDay::new(date, "y", None))
+        .collect();
+    year
 }
 
 #[test]
@@ -493,13 +506,13 @@ fn calendar_shipped_data_validates_and_merges() {
         .merge(
             Calendar::new(
                 Calendar::DEFAULT_WEEKLY_DAYS_OFF.to_vec(),
-                vec![year(2027, &[day(2027, 1, 1)], &[])],
+                vec![year(2028, &[day(2028, 1, 1)], &[])],
             )
             .unwrap(),
         )
         .unwrap();
-    assert_eq!((merged.first_year(), merged.last_year()), (2024, 2027));
-    assert_eq!(merged.is_working_day(day(2027, 1, 1)), Ok(false));
+    assert_eq!((merged.first_year(), merged.last_year()), (2024, 2028));
+    assert_eq!(merged.is_working_day(day(2028, 1, 1)), Ok(false));
     assert_eq!(
         shipped.clone().merge(shipped.clone()).err(),
         Some(CalendarError::DuplicateYear { year: 2024 })

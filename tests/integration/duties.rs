@@ -670,25 +670,25 @@ fn qd05_16_2_h_the_report_agrees_with_engine_check_notice() {
 fn qd05_16_2_h_a_notice_day_the_calendar_does_not_cover_is_24_hours_with_the_gap() {
     let mut d = example_data();
     d.violations.push(Violation {
-        id: "vp.2027.001".parse().unwrap(),
+        id: "vp.2028.001".parse().unwrap(),
         violator: "so-tnmt".parse().unwrap(),
         agreement: None,
         kind: ViolationKind::UnsafeConnection,
-        recorded_at: at("2027-01-05T08:00:00+07:00"),
-        determined_at: Some(at("2027-01-05T10:00:00+07:00")),
+        recorded_at: at("2028-01-05T08:00:00+07:00"),
+        determined_at: Some(at("2028-01-05T10:00:00+07:00")),
         description: String::new(),
     });
-    let mut s = suspension("ts-2027", None);
-    s.violation = "vp.2027.001".parse().unwrap();
-    s.suspended_at = at("2027-01-05T11:00:00+07:00");
+    let mut s = suspension("ts-2028", None);
+    s.violation = "vp.2028.001".parse().unwrap();
+    s.suspended_at = at("2028-01-05T11:00:00+07:00");
     d.suspensions.push(s);
     let w = World::new(d).unwrap();
-    let r = report(&w, "2027-01-05T12:00:00+07:00", 30);
+    let r = report(&w, "2028-01-05T12:00:00+07:00", 30);
     let e = only(&r, DutyKind::SuspensionNotice)[0];
     assert_eq!(e.status, DutyStatus::DueSoon);
-    assert_eq!(e.due, Some(at("2027-01-06T10:00:00+07:00")));
+    assert_eq!(e.due, Some(at("2028-01-06T10:00:00+07:00")));
     let gap = e.calendar_gap.as_ref().unwrap();
-    assert_eq!(gap.date, date("2027-01-06"));
+    assert_eq!(gap.date, date("2028-01-06"));
     assert!(gap.message.contains("24 hours"), "{}", gap.message);
 }
 

@@ -421,9 +421,9 @@ fn qd05_16_2_h_twenty_four_hour_reading_is_offered_and_said() {
 
 #[test]
 fn qd05_16_2_h_a_calendar_that_does_not_cover_the_last_day_falls_back_to_24_hours() {
-    // 31 December 2026: the shipped calendar ends with 2026.
-    let (due, answer) = due_for("2026-12-31T09:00:00+07:00", DayReading::CivilCode);
-    assert_eq!(due, at("2027-01-01T09:00:00+07:00"));
+    // 31 December 2027: the shipped calendar ends with 2027 (provisional).
+    let (due, answer) = due_for("2027-12-31T09:00:00+07:00", DayReading::CivilCode);
+    assert_eq!(due, at("2028-01-01T09:00:00+07:00"));
     assert!(
         answer
             .decision
@@ -861,14 +861,14 @@ fn nd47_43_1_other_grounds_and_other_agencies_are_refused() {
 
 #[test]
 fn nd47_43_3_working_days_the_calendar_does_not_cover_are_never_guessed() {
-    // 7 working days before Tuesday 5 January 2027 reach into 2027, which the shipped
+    // 7 working days before Wednesday 5 January 2028 reach into 2028, which the shipped
     // calendar does not cover.
     let mut request = suspend_all(
         AllConsumersGrounds::Maintenance,
-        Some(public_notice("2026-12-01T09:00:00+07:00", true)),
-        "2026-12-02T09:00:00+07:00",
+        Some(public_notice("2027-12-01T09:00:00+07:00", true)),
+        "2027-12-02T09:00:00+07:00",
     );
-    request.starts_at = at("2027-01-05T08:00:00+07:00");
+    request.starts_at = at("2028-01-05T08:00:00+07:00");
     let answer = support::engine().decide_suspend_all(&support::world(), &request, &calendar());
     assert_eq!(codes(&answer.decision), ["calendar_not_covered"]);
     assert!(answer.transitions.is_empty());

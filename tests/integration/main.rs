@@ -10,6 +10,7 @@
 
 mod access;
 mod authoring;
+mod calendar;
 mod catalog;
 mod cedar_export;
 mod deadline;
