@@ -127,6 +127,7 @@ mod pattern {
     /// A local date and time in RFC 3339 form with a year from 1900 to 9999, with any
     /// fraction of a second.
     pub(super) fn instant(whole_milliseconds: bool) -> String {
+        // Seconds run 00–59: a leap second (`:60`) is refused by worlds and requests.
         // The engine reads at most nine digits of a fraction (chrono ignores the rest): a
         // whole millisecond has zeros in the fourth to ninth.
         let fraction = if whole_milliseconds {
@@ -135,7 +136,7 @@ mod pattern {
             r"(?:\.[0-9]+)?"
         };
         format!(
-            r"^(?:19|[2-9][0-9])[0-9]{{2}}-[0-9]{{2}}-[0-9]{{2}}[Tt][0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}{fraction}(?:[Zz]|[+-][0-9]{{2}}:[0-9]{{2}})$"
+            r"^(?:19|[2-9][0-9])[0-9]{{2}}-[0-9]{{2}}-[0-9]{{2}}[Tt][0-9]{{2}}:[0-9]{{2}}:[0-5][0-9]{fraction}(?:[Zz]|[+-][0-9]{{2}}:[0-9]{{2}})$"
         )
     }
 
