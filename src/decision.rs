@@ -239,16 +239,79 @@ pub struct Decision {
 
 impl Decision {
     /// Whether the outcome is allow.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// )
+    /// .subject_requested(true);
+    /// assert!(engine.decide(&world, &request).is_allowed());
+    ///
+    /// // Without the citizen's request, personal data is not shared (QD05/2024 Đ16.2.g).
+    /// let unasked = request.subject_requested(false);
+    /// assert!(!engine.decide(&world, &unasked).is_allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_allowed(&self) -> bool {
         self.outcome == Outcome::Allow
     }
 
     /// The reason codes, in order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// )
+    /// .subject_requested(true);
+    /// let direct = AccessRequest { channel: Channel::Direct, ..request };
+    /// let decision = engine.decide(&world, &direct);
+    /// let codes: Vec<&str> = decision.reason_codes().collect();
+    /// assert_eq!(codes, ["not_through_lgsp"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reason_codes(&self) -> impl Iterator<Item = &str> {
         self.reasons.iter().map(|r| r.code.as_str())
     }
 
     /// Whether some reason has this code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// )
+    /// .subject_requested(true);
+    /// let decision = engine.decide(&world, &request);
+    /// assert!(decision.has_reason("agency_shared_data"));
+    /// assert!(!decision.has_reason("no_right_established"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_reason(&self, code: &str) -> bool {
         self.reasons.iter().any(|r| r.code == code)
     }

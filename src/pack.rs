@@ -236,6 +236,24 @@ impl fmt::Display for PackDiagnostic {
 }
 
 /// Why a pack could not load.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{PackError, RulePack};
+///
+/// let error = RulePack::from_sources("{ not json", Vec::<(String, String)>::new())
+///     .err()
+///     .ok_or("a broken manifest loaded")?;
+/// let place = match &error {
+///     PackError::Manifest { line, column, .. } => format!("pack.json {line}:{column}"),
+///     PackError::IncompatibleModel { requires, .. } => format!("needs model {requires}"),
+///     PackError::Policies(diagnostics) => format!("{} policy problem(s)", diagnostics.len()),
+///     _ => error.to_string(), // the enum is non-exhaustive
+/// };
+/// assert_eq!(place, "pack.json 1:3");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PackError {
@@ -284,6 +302,21 @@ fn render(diags: &[PackDiagnostic]) -> String {
 
 impl PackError {
     /// The diagnostics, for [`PackError::Policies`]; empty otherwise.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{PackError, RulePack};
+    ///
+    /// let (manifest, _) = RulePack::builtin_sources();
+    /// let error = RulePack::from_sources(manifest, [("access.cedar", "permit (")])
+    ///     .err()
+    ///     .ok_or("a broken file loaded")?;
+    /// assert!(matches!(error, PackError::Policies(_)));
+    /// // Among the problems listed, the unfinished policy on line 1 of `access.cedar`.
+    /// assert!(error.diagnostics().iter().any(|d| d.file == "access.cedar" && d.line == 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn diagnostics(&self) -> &[PackDiagnostic] {
         match self {
             PackError::Policies(d) => d,
@@ -358,6 +391,19 @@ impl RulePack {
 
     /// The built-in pack's sources: the manifest and each policy file, by name. Useful to
     /// start a pack of one's own from.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::RulePack;
+    ///
+    /// let (manifest, files) = RulePack::builtin_sources();
+    /// assert!(files.iter().any(|(name, _)| *name == "access.cedar"));
+    /// // The sources load as they are: the same pack as `RulePack::builtin`.
+    /// let pack = RulePack::from_sources(manifest, files.iter().copied())?;
+    /// assert_eq!(pack.manifest(), RulePack::builtin()?.manifest());
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
     pub fn builtin_sources() -> (&'static str, &'static [(&'static str, &'static str)]) {
         (BUILTIN_MANIFEST, BUILTIN_FILES)
     }
@@ -406,31 +452,93 @@ impl RulePack {
     }
 
     /// The manifest.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let manifest = lgsp_policy::RulePack::builtin()?.manifest().clone();
+    /// assert_eq!(manifest.territory.as_str(), "VN-57");
+    /// assert_eq!(manifest.effective_from.to_string(), "2024-03-05");
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
     pub fn manifest(&self) -> &PackManifest {
         &self.manifest
     }
 
     /// Every rule, by `@id`, in file order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// let permits: Vec<&str> = pack.rules().filter(|r| r.permit).map(|r| r.code.as_str()).collect();
+    /// assert!(permits.contains(&"agency_shared_data"));
+    /// assert!(pack.rules().all(|r| !r.vi.is_empty() && !r.en.is_empty()));
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.rules.values()
     }
 
     /// A rule by `@id`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// let rule = pack.rule(&"access.direct-connection".parse()?).ok_or("no such rule")?;
+    /// assert!(!rule.permit);
+    /// assert_eq!((rule.code.as_str(), rule.clause.as_str()), ("not_through_lgsp", "QD05/2024 Đ13.1"));
+    /// assert_eq!(rule.file, "access.cedar");
+    /// assert!(pack.rule(&"access.nothing-like-it".parse()?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rule(&self, id: &PolicyId) -> Option<&Rule> {
         self.rules.get(id)
     }
 
     /// Warnings found while loading (the pack loaded anyway).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{RulePack, Severity};
+    ///
+    /// let pack = RulePack::builtin()?;
+    /// // Whatever the pack warns of, it is never an error: errors stop a pack loading.
+    /// assert!(pack.warnings().iter().all(|w| w.severity != Severity::Error));
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
     pub fn warnings(&self) -> &[PackDiagnostic] {
         &self.warnings
     }
 
     /// The policy files, as loaded.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// let (_, access) = pack.sources().find(|(name, _)| *name == "access.cedar").ok_or("no file")?;
+    /// assert!(access.contains("@id(\"access.direct-connection\")"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn sources(&self) -> impl Iterator<Item = (&str, &str)> {
         self.sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))
     }
 
     /// Whether the pack is in force on a local date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    ///
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// assert!(pack.in_force_on(NaiveDate::from_ymd_opt(2024, 3, 5).ok_or("date")?));
+    /// assert!(!pack.in_force_on(NaiveDate::from_ymd_opt(2024, 3, 4).ok_or("date")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         self.manifest.effective_from <= date
             && self
