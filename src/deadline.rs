@@ -342,6 +342,27 @@ impl Deadline {
 }
 
 /// Why a deadline could not be computed.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{DateTime, FixedOffset};
+/// use lgsp_policy::{Calendar, CalendarError, DayReading, DeadlineError, Period, deadline};
+///
+/// let calendar = Calendar::vietnam_public_sector();
+/// // Seven working days from 24 December 2026 run past the last covered year.
+/// let start: DateTime<FixedOffset> = "2026-12-24T09:00:00+07:00".parse()?;
+/// let error = deadline(start, Period::WorkingDays(7), &calendar, DayReading::CivilCode)
+///     .err()
+///     .ok_or("2027 is covered")?;
+/// let what = match &error {
+///     DeadlineError::Calendar(CalendarError::NotCovered { date, .. }) => format!("no calendar for {date}"),
+///     DeadlineError::Overflow { period, .. } => format!("{period} runs off the calendar of dates"),
+///     _ => error.to_string(), // the enum is non-exhaustive
+/// };
+/// assert!(what.starts_with("no calendar for 2027-01-"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeadlineError {
