@@ -132,6 +132,20 @@ pub struct ReadingText {
 }
 
 /// The reasons every manifest must define in `reasons`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{ENGINE_REASON_CODES, RulePack};
+///
+/// let pack = RulePack::builtin()?;
+/// for code in ENGINE_REASON_CODES {
+///     let reason = pack.manifest().reasons.get(code).ok_or(code)?;
+///     assert!(!reason.vi.is_empty() && !reason.en.is_empty());
+/// }
+/// assert_eq!(pack.manifest().reasons["no_right_established"].clause.as_str(), "QD05/2024 Đ17.1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const ENGINE_REASON_CODES: [&str; 5] = [
     "no_right_established",
     "unknown_account",
@@ -141,6 +155,30 @@ pub const ENGINE_REASON_CODES: [&str; 5] = [
 ];
 
 /// A pack's manifest (`pack.json`).
+///
+/// Its parts — [`Bilingual`] texts, [`EngineReason`]s, [`AdvisoryEntry`]s,
+/// [`ReadingEntry`]s — are plain records; this example reads them.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AgencyKind, RulePack};
+///
+/// let pack = RulePack::builtin()?;
+/// let manifest = pack.manifest();
+/// assert!(manifest.title.en.starts_with("Regulation on exploiting and using data"));
+/// assert_eq!(manifest.effective_until, None);
+/// assert!(manifest.policies.contains(&"access.cedar".to_owned()));
+/// // The law moves above the pack: the province's merger is reported from 2025-07-01.
+/// let merger = manifest.advisories.iter().find(|a| a.code == "province_merged").ok_or("advisory")?;
+/// assert_eq!(merger.from.to_string(), "2025-07-01");
+/// // Readings are attached to the requesters they concern.
+/// let reading = manifest.readings.iter().find(|r| r.code == "reading_non_state_parties").ok_or("reading")?;
+/// assert!(reading.holder_kinds.contains(&AgencyKind::Enterprise));
+/// // Every clause a rule cites is in the clause list, with its title.
+/// assert!(pack.rules().all(|r| manifest.clauses.contains_key(&r.clause)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackManifest {
@@ -182,7 +220,8 @@ pub struct PackManifest {
     pub clauses: IndexMap<Clause, Bilingual>,
 }
 
-/// How serious a pack diagnostic is.
+/// How serious a pack diagnostic is. [`RulePack::warnings`] and [`PolicyFileChecker`] show
+/// it read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -192,7 +231,8 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem in a pack, with where it is.
+/// One problem in a pack, with where it is. [`RulePack::from_sources`] and
+/// [`PolicyFileChecker`] show diagnostics read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PackDiagnostic {
     /// Error or warning.
@@ -325,7 +365,8 @@ impl PackError {
     }
 }
 
-/// What a policy says about itself through its annotations.
+/// What a policy says about itself through its annotations. [`RulePack::rule`] and
+/// [`RulePack::rules`] show one read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Rule {
     /// Its `@id`.
@@ -592,6 +633,17 @@ impl PolicyFileChecker {
     ///
     /// [`PackError::Manifest`] when the text is not a manifest (with line and column),
     /// [`PackError::IncompatibleModel`] when it asks for another schema version.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{PackError, PolicyFileChecker, RulePack};
+    ///
+    /// let (manifest, _) = RulePack::builtin_sources();
+    /// assert!(PolicyFileChecker::new(manifest).is_ok());
+    /// let broken = PolicyFileChecker::new("{\"id\": \"x\"}");
+    /// assert!(matches!(broken, Err(PackError::Manifest { line: 1, .. })));
+    /// ```
     pub fn new(manifest: &str) -> Result<PolicyFileChecker, PackError> {
         let manifest = parse_manifest(manifest)?;
         let model = Model::load()?;
@@ -606,7 +658,7 @@ impl PolicyFileChecker {
     /// Every problem of the policy file `text`, named `file`, with its line and column:
     /// errors first-found first, then the validator's warnings. Empty when the file would
     /// load. Problems of the pack as a whole (files missing from the manifest, the
-    /// manifest's own entries) are not checked here.
+    /// manifest's own entries) are not checked here. The type's example shows it.
     pub fn check(&self, file: &str, text: &str) -> Vec<PackDiagnostic> {
         let mut loader = Loader::new(
             self.manifest.clone(),
