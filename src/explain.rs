@@ -57,17 +57,18 @@ impl Explanation {
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
-    /// let direct = AccessRequest::new(
+    /// // Through the LGSP, but not at the citizen's request.
+    /// let unasked = AccessRequest::new(
     ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
-    ///     Channel::Direct, "administrative-procedures".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
     ///     "2024-06-03T09:30:00+07:00".parse()?,
-    /// )
-    /// .subject_requested(true);
-    /// let explanation = Engine::builtin()?.explain(&world, &direct);
-    /// // Denied: the right to shared data held, but the prohibition of direct connections won.
+    /// );
+    /// let explanation = Engine::builtin()?.explain(&world, &unasked);
+    /// // Denied: the right to shared data held, but the protection of personal data won.
     /// assert!(!explanation.decision.is_allowed());
     /// assert!(explanation.satisfied(&"access.agency-shared-data".parse()?));
-    /// assert!(explanation.satisfied(&"access.direct-connection".parse()?));
+    /// assert!(explanation.satisfied(&"access.personal-data-without-request".parse()?));
+    /// assert!(!explanation.satisfied(&"access.direct-connection".parse()?));
     /// assert!(!explanation.satisfied(&"access.public-open-data".parse()?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -268,20 +269,20 @@ impl Tracer<'_> {
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
-    /// let direct = AccessRequest::new(
+    /// // Through the LGSP, but not at the citizen's request.
+    /// let unasked = AccessRequest::new(
     ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
-    ///     Channel::Direct, "administrative-procedures".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
     ///     "2024-06-03T09:30:00+07:00".parse()?,
-    /// )
-    /// .subject_requested(true);
+    /// );
     /// let engine = Engine::builtin()?;
-    /// let trace = engine.tracer().trace(&world, &Question::from(direct.clone()),
+    /// let trace = engine.tracer().trace(&world, &Question::from(unasked.clone()),
     ///     &Calendar::vietnam_public_sector());
     /// // The same decision as `decide`, and the policies reached: the permit that held too.
-    /// assert_eq!(trace.decision, engine.decide(&world, &direct));
+    /// assert_eq!(trace.decision, engine.decide(&world, &unasked));
     /// let reached: Vec<&str> = trace.satisfied.iter().map(|p| p.as_str()).collect();
     /// assert!(reached.contains(&"access.agency-shared-data"));
-    /// assert!(reached.contains(&"access.direct-connection"));
+    /// assert!(reached.contains(&"access.personal-data-without-request"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn trace(&self, world: &World, question: &Question, calendar: &Calendar) -> Trace {

@@ -174,7 +174,7 @@ pub const ENGINE_REASON_CODES: [&str; 5] = [
 /// assert_eq!(merger.from.to_string(), "2025-07-01");
 /// // Readings are attached to the requesters they concern.
 /// let reading = manifest.readings.iter().find(|r| r.code == "reading_non_state_parties").ok_or("reading")?;
-/// assert!(reading.holder_kinds.contains(&AgencyKind::Enterprise));
+/// assert!(reading.holder_kinds.contains(&AgencyKind::StateEnterprise));
 /// // Every clause a rule cites is in the clause list, with its title.
 /// assert!(pack.rules().all(|r| manifest.clauses.contains_key(&r.clause)));
 /// # Ok::<(), Box<dyn std::error::Error>>(())

@@ -158,8 +158,8 @@ impl TestCalendar {
     /// use lgsp_policy::{Calendar, TestCalendar};
     ///
     /// // The default, as a suite that names no calendar gets it.
-    /// let calendar = TestCalendar::default().calendar();
-    /// assert_eq!(*calendar, Calendar::vietnam_public_sector());
+    /// let default = TestCalendar::default();
+    /// assert_eq!(*default.calendar(), Calendar::vietnam_public_sector());
     /// let named: TestCalendar = serde_json::from_str(r#""vietnam_public_sector""#)?;
     /// assert_eq!(named, TestCalendar::VietnamPublicSector);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
