@@ -22,6 +22,17 @@ pub struct Account {
 }
 
 /// How an account authenticates.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::Authentication;
+///
+/// let read: Authentication = serde_json::from_str(r#""multi_factor""#)?;
+/// assert_eq!(read, Authentication::MultiFactor);
+/// assert_eq!(read.as_str(), "multi_factor"); // the name in the Cedar model
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -44,6 +44,19 @@ impl Agency {
     }
 
     /// The same agency with its focal-point officer.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Agency, AgencyKind, FocalPoint, OfficerRole};
+    ///
+    /// let so_tp = Agency::new("so-tp".parse()?, "Sở Tư pháp", AgencyKind::ProvincialDepartment)
+    ///     .with_focal_point(FocalPoint { name: "Trần Thị B".into(), role: OfficerRole::Technical });
+    /// let officer = so_tp.focal_point.as_ref().ok_or("no officer")?;
+    /// assert!(officer.role.meets_15_2()); // technical staff (QD05/2024 Đ15.2)
+    /// assert!(!OfficerRole::Other.meets_15_2());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn with_focal_point(mut self, officer: FocalPoint) -> Self {
         self.focal_point = Some(officer);
@@ -52,6 +65,32 @@ impl Agency {
 }
 
 /// The kinds of party the regulation names (QD05/2024 Đ2, Đ15.1.a, Đ18.1).
+///
+/// The example covers `ALL`, `is_state_administrative`, `is_in_province`,
+/// `is_provincial_focal_point`, `level` and `as_str`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AgencyKind, Level};
+///
+/// // A state enterprise is not a state administrative agency (QD05/2024 Đ17.1.d).
+/// let water = AgencyKind::StateEnterprise;
+/// assert!(!water.is_state_administrative());
+/// assert_eq!(water.level(), Level::NotAState);
+/// // A ministry is, but outside the province: it comes in through the NGSP (Đ11.3).
+/// let ministry = AgencyKind::ExternalStateAgency;
+/// assert!(ministry.is_state_administrative() && !ministry.is_in_province());
+/// assert_eq!(ministry.level(), Level::Central);
+/// // Exactly one kind is the provincial focal point.
+/// let focal: Vec<AgencyKind> =
+///     AgencyKind::ALL.into_iter().filter(|k| k.is_provincial_focal_point()).collect();
+/// assert_eq!(focal, [AgencyKind::InformationAndCommunications]);
+/// // `as_str` is the name in JSON and in the Cedar model.
+/// assert_eq!(serde_json::to_string(&AgencyKind::DistrictPeoplesCommittee)?,
+///     format!("\"{}\"", AgencyKind::DistrictPeoplesCommittee.as_str()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -184,7 +223,8 @@ pub struct FocalPoint {
     pub role: OfficerRole,
 }
 
-/// The role of a focal-point officer (QD05/2024 Đ15.2).
+/// The role of a focal-point officer (QD05/2024 Đ15.2). [`Agency::with_focal_point`]
+/// shows `meets_15_2`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -49,6 +49,23 @@ pub struct Term {
 
 impl Term {
     /// Whether `at` lies inside the term (`start <= at < end`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::Term;
+    ///
+    /// let term = Term {
+    ///     start: "2024-03-05T00:00:00+07:00".parse()?,
+    ///     end: Some("2025-03-05T00:00:00+07:00".parse()?),
+    /// };
+    /// assert!(term.contains("2024-03-05T00:00:00+07:00".parse()?)); // the start is inside
+    /// assert!(term.contains("2025-03-04T23:59:59+07:00".parse()?));
+    /// assert!(!term.contains("2025-03-05T00:00:00+07:00".parse()?)); // the end is not
+    /// // Instants compare whatever their offset: 17:00 UTC is midnight in Vietnam.
+    /// assert!(!term.contains("2025-03-04T17:00:00+00:00".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn contains(&self, at: DateTime<FixedOffset>) -> bool {
         self.start <= at && self.end.is_none_or(|end| at < end)
     }
@@ -82,6 +99,22 @@ impl SharingMethod {
 
 /// The status of an agreement. The transitions are returned as values by the lifecycle
 /// rules; the library never changes a world in place.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AgreementStatus, SharingMethod};
+///
+/// // `as_str` is the name in JSON and in the Cedar model, for statuses and methods alike.
+/// for status in [AgreementStatus::Active, AgreementStatus::Suspended, AgreementStatus::Terminated] {
+///     assert_eq!(serde_json::to_value(status)?, status.as_str());
+/// }
+/// assert_eq!(serde_json::to_value(SharingMethod::OnlineConnection)?, "online_connection");
+/// assert_eq!(SharingMethod::Package.as_str(), "package");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// `SharingMethod::as_str` is covered by this example too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

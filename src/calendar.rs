@@ -354,6 +354,27 @@ impl From<Calendar> for CalendarData {
 }
 
 /// Why a calendar could not be built, or could not answer.
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lgsp_policy::{Calendar, CalendarError};
+///
+/// let calendar = Calendar::vietnam_public_sector();
+/// let day = NaiveDate::from_ymd_opt(2027, 1, 4).ok_or("date")?;
+/// let error = calendar.is_working_day(day).err().ok_or("2027 is covered")?;
+/// let advice = match &error {
+///     // The calendar never guesses: ask the caller for the missing year.
+///     CalendarError::NotCovered { date, last, .. } => {
+///         format!("supply a calendar for {} (this one ends in {last})", date.format("%Y"))
+///     }
+///     _ => error.to_string(), // the enum is non-exhaustive
+/// };
+/// assert_eq!(advice, "supply a calendar for 2027 (this one ends in 2026)");
+/// assert_eq!(Calendar::new(vec![], vec![]), Err(CalendarError::NoYears));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum CalendarError {
@@ -763,6 +784,15 @@ impl ProvisionalRules {
 impl Calendar {
     /// The weekly days off of state agencies: Saturday and Sunday
     /// (QĐ 188/1999/QĐ-TTg Art. 1). Used when a serialised calendar omits them.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::Calendar;
+    ///
+    /// let shipped = Calendar::vietnam_public_sector();
+    /// assert_eq!(shipped.weekly_days_off(), Calendar::DEFAULT_WEEKLY_DAYS_OFF);
+    /// ```
     pub const DEFAULT_WEEKLY_DAYS_OFF: [Weekday; 2] = [Weekday::Sat, Weekday::Sun];
 
     /// Validates and builds a calendar.

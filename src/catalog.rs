@@ -100,7 +100,8 @@ impl CatalogProposal {
     }
 }
 
-/// What a catalog proposal asks for.
+/// What a catalog proposal asks for. [`CatalogProposal`] and [`WithdrawalDossier`] show
+/// both kinds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -156,6 +157,33 @@ pub struct AdditionDossier {
 
 /// The dossier of a proposal to withdraw a database from the shared catalog: what it must
 /// make clear (QD05/2024 Đ7.4 a–c). Presence is read as for [`AdditionDossier`].
+///
+/// The example covers [`Replacement`] and [`CatalogChange::Withdraw`] too.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{CatalogChange, CatalogProposal, Engine, Replacement, WithdrawalDossier, World};
+///
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// let dossier = WithdrawalDossier {
+///     replacement: Some(Replacement {
+///         data: "Cơ sở dữ liệu quốc gia về đăng ký doanh nghiệp".into(),
+///         provider: "Bộ Kế hoạch và Đầu tư".into(),
+///     }),
+///     ..WithdrawalDossier::default()
+/// };
+/// let proposal = CatalogProposal::withdrawal("so-khdt".parse()?, "csdl-dkdn".parse()?, dossier);
+/// assert!(matches!(proposal.change, CatalogChange::Withdraw(_)));
+/// let decision = Engine::builtin()?
+///     .decide_catalog(&world, &proposal, "2024-06-03T09:00:00+07:00".parse()?);
+/// // The replacement is given (Đ7.4.a); the other two items are not.
+/// assert!(!decision.has_reason("withdrawal_no_replacement"));
+/// assert!(decision.has_reason("withdrawal_no_master_data_reference"));
+/// assert!(decision.has_reason("withdrawal_replacement_not_for_procedures"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WithdrawalDossier {

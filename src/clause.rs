@@ -19,14 +19,21 @@ const POINT_LETTERS: [&str; 13] = [
 
 /// A well-formed citation of a legal provision, e.g. `QD05/2024 Đ16.2.h`.
 ///
+/// The example covers the plain getters (`as_str`, `instrument`, `article`, `clause`,
+/// `point`).
+///
 /// # Example
 ///
 /// ```
 /// use lgsp_policy::Clause;
 ///
 /// let c: Clause = "QD05/2024 Đ16.2.h".parse()?;
+/// assert_eq!(c.as_str(), "QD05/2024 Đ16.2.h");
 /// assert_eq!(c.instrument(), "QD05/2024");
 /// assert_eq!(c.article(), 16);
+/// assert_eq!((c.clause(), c.point()), (Some(2), Some("h")));
+/// let paragraph: Clause = "QD05/2024 Đ13.final".parse()?;
+/// assert_eq!((paragraph.article(), paragraph.clause(), paragraph.point()), (13, None, None));
 /// assert_eq!(c.to_string(), "QD05/2024 Đ16.2.h");
 /// assert!("QD05/2024 D16.2.h".parse::<Clause>().is_err()); // `D` is not `Đ`
 /// # Ok::<(), lgsp_policy::ClauseError>(())
@@ -66,6 +73,20 @@ fn constrain(schema: &mut schemars::Schema) {
 }
 
 /// A citation that is not of the form `INSTRUMENT Đ<article>[.<clause>[.<point>]]`.
+///
+/// Its accessors `text` and `problem` are covered by this example.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{Clause, ClauseError};
+///
+/// let error: ClauseError = "QD05/2024 Đ16.2.f".parse::<Clause>().err().ok_or("parsed")?;
+/// assert_eq!(error.text(), "QD05/2024 Đ16.2.f");
+/// assert!(!error.problem().is_empty()); // there is no point `f` in Vietnamese texts
+/// assert!(error.to_string().contains("expected e.g. `QD05/2024 Đ16.2.h`"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{text}` is not a clause citation: {problem} (expected e.g. `QD05/2024 Đ16.2.h`)")]
 pub struct ClauseError {

@@ -47,6 +47,19 @@ pub struct Database {
 }
 
 /// Membership of the provincial catalog of databases (QD05/2024 Đ3.6).
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{CatalogMembership, World};
+///
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// let population = world.database(&"csdl-dan-cu".parse()?).ok_or("no database")?;
+/// assert_eq!(population.catalog, CatalogMembership::Shared);
+/// assert_eq!(population.catalog.as_str(), "shared"); // the name in the Cedar model
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -106,6 +119,24 @@ pub struct Dataset {
 
 /// The class of a dataset. The first four are governed by the regulation; the last three are
 /// outside it (QD05/2024 Đ1.2).
+///
+/// The example covers `ALL`, `is_in_scope`, `needs_agreement`, `is_open_or_public` and
+/// `as_str`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::DataClass;
+///
+/// let governed: Vec<&str> =
+///     DataClass::ALL.into_iter().filter(|c| c.is_in_scope()).map(DataClass::as_str).collect();
+/// assert_eq!(governed, ["open", "public", "shared", "restricted"]);
+/// // Shared and restricted data need an agreement (Đ14.5); open and public data do not.
+/// assert!(DataClass::Restricted.needs_agreement() && !DataClass::Restricted.is_open_or_public());
+/// assert!(DataClass::Public.is_open_or_public() && !DataClass::Public.needs_agreement());
+/// assert!(!DataClass::StateSecret.is_in_scope());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -186,6 +217,16 @@ pub struct MasterData {
 }
 
 /// Whose master data a reference is (QD05/2024 Đ7.3.b).
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::MasterDataReference;
+///
+/// let ministry = MasterDataReference::Ministry { name: "Bộ Công an".into() };
+/// assert!(ministry.is_authoritative());
+/// assert!(!MasterDataReference::None.is_authoritative());
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "of")]
 #[non_exhaustive]

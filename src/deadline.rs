@@ -373,6 +373,29 @@ impl Deadline {
 }
 
 /// Why a deadline could not be computed.
+///
+/// # Example
+///
+/// ```
+/// use chrono::{DateTime, FixedOffset};
+/// use lgsp_policy::{Calendar, CalendarError, DayReading, DeadlineError, Period, deadline};
+///
+/// let calendar = Calendar::vietnam_public_sector();
+/// // Seven working days from 24 December 2026 run past the last covered year.
+/// let start: DateTime<FixedOffset> = "2026-12-24T09:00:00+07:00".parse()?;
+/// let error = deadline(start, Period::WorkingDays(7), &calendar, DayReading::CivilCode)
+///     .err()
+///     .ok_or("2027 is covered")?;
+/// let what = match &error {
+///     DeadlineError::Calendar(CalendarError::NotCovered { last, .. }) => {
+///         format!("the calendar ends in {last}: supply the next year")
+///     }
+///     DeadlineError::Overflow { period, .. } => format!("{period} runs off the calendar of dates"),
+///     _ => error.to_string(), // the enum is non-exhaustive
+/// };
+/// assert_eq!(what, "the calendar ends in 2026: supply the next year");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DeadlineError {

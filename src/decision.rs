@@ -69,6 +69,38 @@ pub struct Reason {
 }
 
 /// An obligation a decision creates. The library never performs it: the caller does.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AccessRequest, Action, Channel, Duty, Engine, World};
+///
+/// let engine = Engine::builtin()?;
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// let request = AccessRequest::new(
+///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+///     Channel::Lgsp, "administrative-procedures".parse()?,
+///     "2024-06-03T09:30:00+07:00".parse()?,
+/// )
+/// .subject_requested(true);
+/// // Refused, through a direct connection: the refusal must be reported (QD05/2024 Đ16.1.đ).
+/// let direct = AccessRequest { channel: Channel::Direct, ..request };
+/// let decision = engine.decide(&world, &direct);
+/// let reported: Vec<&[String]> = decision
+///     .duties
+///     .iter()
+///     .filter_map(|duty| match duty {
+///         Duty::ReportRefusal { reasons, authority, .. } => {
+///             assert_eq!(authority.as_ref().map(|a| a.as_str()), Some("so-tttt"));
+///             Some(reasons.as_slice())
+///         }
+///         _ => None, // the enum is non-exhaustive
+///     })
+///     .collect();
+/// assert_eq!(reported, [["not_through_lgsp".to_owned()].as_slice()]);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "duty")]
 #[non_exhaustive]
@@ -165,7 +197,8 @@ pub enum Duty {
     },
 }
 
-/// A part a notice must contain.
+/// A part a notice must contain. [`Engine::decide_suspension`](crate::Engine::decide_suspension)
+/// returns them in [`Duty::NotifyConsumer`].
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -207,6 +240,45 @@ pub struct PackRef {
 }
 
 /// The answer to a request. Deciding never fails: a problem is a deny that says so.
+///
+/// The example reads every part of a decision: [`Outcome`], [`Reason`] and its
+/// [`ReasonKind`], [`Duty`], [`PackRef`], [`Advisory`].
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AccessRequest, Action, Channel, Duty, Engine, Outcome, ReasonKind, World};
+///
+/// let engine = Engine::builtin()?;
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// let request = AccessRequest::new(
+///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+///     Channel::Lgsp, "administrative-procedures".parse()?,
+///     "2024-06-03T09:30:00+07:00".parse()?,
+/// )
+/// .subject_requested(true);
+/// let decision = engine.decide(&world, &request);
+/// assert_eq!(decision.outcome, Outcome::Allow);
+/// let reason = &decision.reasons[0];
+/// assert_eq!((reason.kind, reason.code.as_str()), (ReasonKind::Permit, "agency_shared_data"));
+/// assert_eq!(reason.policy.as_ref().map(|p| p.as_str()), Some("access.agency-shared-data"));
+/// assert_eq!(decision.agreement.as_ref().map(|a| a.as_str()), Some("agr.tp.tuy-hoa"));
+/// assert_eq!(decision.pack.as_ref().map(|p| p.id.as_str()), Some("qd05-2024-phu-yen"));
+/// assert!(decision.advisories.is_empty()); // nothing has changed in the law yet in 2024
+/// // The provider logs the request and keeps the log three months (QD05/2024 Đ16.1.a).
+/// let Some(Duty::LogRequest { provider, keep_until, .. }) = decision.duties.first() else {
+///     return Err("an allow obliges a log".into());
+/// };
+/// assert_eq!(provider.as_str(), "so-tp");
+/// assert_eq!(keep_until.to_rfc3339(), "2024-09-04T00:00:00+07:00");
+///
+/// // After the province's merger, the same request carries an advisory saying so.
+/// let later = AccessRequest { at: "2025-07-15T09:30:00+07:00".parse()?, ..request };
+/// let decision = engine.decide(&world, &later);
+/// assert!(decision.advisories.iter().any(|a| a.code == "province_merged"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Decision {
     /// Allow or deny.
@@ -239,16 +311,79 @@ pub struct Decision {
 
 impl Decision {
     /// Whether the outcome is allow.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// )
+    /// .subject_requested(true);
+    /// assert!(engine.decide(&world, &request).is_allowed());
+    ///
+    /// // Without the citizen's request, personal data is not shared (QD05/2024 Đ16.2.g).
+    /// let unasked = request.subject_requested(false);
+    /// assert!(!engine.decide(&world, &unasked).is_allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_allowed(&self) -> bool {
         self.outcome == Outcome::Allow
     }
 
     /// The reason codes, in order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// )
+    /// .subject_requested(true);
+    /// let direct = AccessRequest { channel: Channel::Direct, ..request };
+    /// let decision = engine.decide(&world, &direct);
+    /// let codes: Vec<&str> = decision.reason_codes().collect();
+    /// assert_eq!(codes, ["not_through_lgsp"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn reason_codes(&self) -> impl Iterator<Item = &str> {
         self.reasons.iter().map(|r| r.code.as_str())
     }
 
     /// Whether some reason has this code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// )
+    /// .subject_requested(true);
+    /// let decision = engine.decide(&world, &request);
+    /// assert!(decision.has_reason("agency_shared_data"));
+    /// assert!(!decision.has_reason("no_right_established"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_reason(&self, code: &str) -> bool {
         self.reasons.iter().any(|r| r.code == code)
     }

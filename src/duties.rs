@@ -258,7 +258,9 @@ pub struct DutyEntry {
     pub findings: Vec<Reason>,
 }
 
-/// The duties due soon, overdue or unmet in a world at a moment.
+/// The duties due soon, overdue or unmet in a world at a moment. The examples of
+/// [`duties_report`] and [`DutiesReport::of_kind`] read one; [`DutyEntry`],
+/// [`DutySubject`], [`DutyStatus`] and [`CalendarGap`] are plain records read there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DutiesReport {
     /// The moment of the report, as given.
@@ -291,13 +293,60 @@ impl DutiesReport {
         self.duties.iter().filter(move |d| d.status == status)
     }
 
-    /// The duties of this kind (see [`DutiesReport::with_status`] for an example).
+    /// The duties of this kind.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::Days;
+    /// use lgsp_policy::{Calendar, DutyKind, DutyStatus, DutySubject, World, duties_report};
+    ///
+    /// let world = World::from_json(r#"{
+    ///   "territory": "VN-57",
+    ///   "agencies": [{"id": "so-tnmt", "name": "Sở Tài nguyên và Môi trường",
+    ///                 "kind": "provincial_department"}],
+    ///   "databases": [{"id": "csdl-dat-dai", "name": "CSDL đất đai", "manager": "so-tnmt",
+    ///                  "catalog": "shared", "hosting": "provincial_data_centre",
+    ///                  "last_evaluated": "2023-06-20", "log_retention_months": 6}]
+    /// }"#)?;
+    /// let now = "2024-06-03T09:00:00+07:00".parse()?;
+    /// let report = duties_report(&world, now, &Calendar::vietnam_public_sector(), Days::new(30))?;
+    /// let evaluations: Vec<_> = report.of_kind(DutyKind::AnnualEvaluation).collect();
+    /// assert_eq!(evaluations.len(), 1);
+    /// assert_eq!(evaluations[0].subject, DutySubject::Database("csdl-dat-dai".parse()?));
+    /// assert_eq!(evaluations[0].agency.as_str(), "so-tnmt"); // the database's manager acts
+    /// // The database has no focal-point officer recorded for its manager: a standing duty.
+    /// let unmet: Vec<DutyKind> = report.with_status(DutyStatus::Unmet).map(|d| d.kind).collect();
+    /// assert_eq!(unmet, [DutyKind::FocalPointOfficer]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn of_kind(&self, kind: DutyKind) -> impl Iterator<Item = &DutyEntry> {
         self.duties.iter().filter(move |d| d.kind == kind)
     }
 }
 
 /// Why a duties report could not be made.
+///
+/// # Example
+///
+/// ```
+/// use chrono::Days;
+/// use lgsp_policy::{Calendar, DutiesError, World, WorldData, duties_report};
+///
+/// let world = World::new(WorldData::new("VN-57".parse()?))?;
+/// let now = "2024-06-03T09:00:00+07:00".parse()?;
+/// let calendar = Calendar::vietnam_public_sector();
+/// let error = duties_report(&world, now, &calendar, Days::new(u64::MAX))
+///     .err()
+///     .ok_or("an endless horizon was accepted")?;
+/// let what = match &error {
+///     DutiesError::HorizonOutOfRange { now } => format!("horizon too far from {now}"),
+///     DutiesError::Deadline { kind, subject, .. } => format!("{subject}: no due date for {kind:?}"),
+///     _ => error.to_string(), // the enum is non-exhaustive
+/// };
+/// assert_eq!(what, "horizon too far from 2024-06-03 09:00:00 +07:00");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum DutiesError {

@@ -16,6 +16,22 @@ use crate::request::AccessRequest;
 use crate::world::World;
 
 /// Why packs could not be combined into an engine.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{Engine, EngineError};
+///
+/// let error = Engine::with_packs(Vec::new()).err().ok_or("an empty engine was built")?;
+/// let what = match &error {
+///     EngineError::NoPacks => "give at least one pack".to_owned(),
+///     EngineError::OverlappingPacks { territory, on, .. } => format!("overlap in {territory} on {on}"),
+///     EngineError::Pack(e) => format!("a pack failed to load: {e}"),
+///     _ => error.to_string(), // the enum is non-exhaustive
+/// };
+/// assert_eq!(what, "give at least one pack");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EngineError {
@@ -155,11 +171,33 @@ impl Engine {
     /// # Errors
     ///
     /// Never in a released crate (a test checks it); see [`RulePack::builtin`].
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::Engine;
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let pack = engine.packs()[0].manifest();
+    /// assert_eq!(pack.id.as_str(), "qd05-2024-phu-yen");
+    /// assert_eq!(pack.territory.as_str(), "VN-57");
+    /// # Ok::<(), lgsp_policy::EngineError>(())
+    /// ```
     pub fn builtin() -> Result<Engine, EngineError> {
         Ok(Engine::new(RulePack::builtin()?))
     }
 
     /// An engine on one pack.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Engine, RulePack};
+    ///
+    /// let engine = Engine::new(RulePack::builtin()?);
+    /// assert_eq!(engine.packs().len(), 1);
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
     pub fn new(pack: RulePack) -> Engine {
         Engine {
             copies: vec![access_copies(&pack)],
@@ -218,11 +256,37 @@ impl Engine {
     }
 
     /// The packs, by territory and start date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let engine = lgsp_policy::Engine::builtin()?;
+    /// let ids: Vec<&str> = engine.packs().iter().map(|p| p.manifest().id.as_str()).collect();
+    /// assert_eq!(ids, ["qd05-2024-phu-yen"]);
+    /// # Ok::<(), lgsp_policy::EngineError>(())
+    /// ```
     pub fn packs(&self) -> &[RulePack] {
         &self.packs
     }
 
     /// The pack in force in a territory on a local date, if any.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lgsp_policy::{Engine, TerritoryId};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let phu_yen: TerritoryId = "VN-57".parse()?;
+    /// let june = NaiveDate::from_ymd_opt(2024, 6, 3).ok_or("date")?;
+    /// assert!(engine.pack_for(&phu_yen, june).is_some());
+    /// // Before QD05/2024 came into force (2024-03-05), and in another province: none.
+    /// let before = NaiveDate::from_ymd_opt(2024, 3, 4).ok_or("date")?;
+    /// assert!(engine.pack_for(&phu_yen, before).is_none());
+    /// assert!(engine.pack_for(&"VN-56".parse()?, june).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn pack_for(&self, territory: &TerritoryId, date: NaiveDate) -> Option<&RulePack> {
         self.packs
             .iter()
@@ -807,6 +871,17 @@ pub(crate) fn finish(
 
 /// The agency that must be told of refusals (the provincial focal point), for callers that
 /// draft refusals themselves.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{World, competent_authority};
+///
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// assert_eq!(competent_authority(&world).map(|a| a.as_str()), Some("so-tttt"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn competent_authority(world: &World) -> Option<&AgencyId> {
     world.focal_point.as_ref()
 }

@@ -49,6 +49,29 @@ pub struct Explanation {
 
 impl Explanation {
     /// Whether a policy was satisfied.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// // Through the LGSP, but not at the citizen's request.
+    /// let unasked = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// );
+    /// let explanation = Engine::builtin()?.explain(&world, &unasked);
+    /// // Denied: the right to shared data held, but the protection of personal data won.
+    /// assert!(!explanation.decision.is_allowed());
+    /// assert!(explanation.satisfied(&"access.agency-shared-data".parse()?));
+    /// assert!(explanation.satisfied(&"access.personal-data-without-request".parse()?));
+    /// assert!(!explanation.satisfied(&"access.direct-connection".parse()?));
+    /// assert!(!explanation.satisfied(&"access.public-open-data".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn satisfied(&self, id: &PolicyId) -> bool {
         self.satisfied.contains(id)
     }
@@ -84,6 +107,19 @@ pub enum Question {
 impl Question {
     /// The name of the act, as test files write it: `access`, `suspend`, `restore`,
     /// `terminate`, `usage_report`, `suspend_all`, `catalog`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Question, TerminationRequest};
+    ///
+    /// let question = Question::from(TerminationRequest {
+    ///     provider: "so-tp".parse()?, agreement: "agr.tp.so-tnmt".parse()?,
+    ///     at: "2024-06-03T09:00:00+07:00".parse()?,
+    /// });
+    /// assert_eq!(question.act(), "terminate");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn act(&self) -> &'static str {
         match self {
             Question::Access(_) => "access",
@@ -97,6 +133,21 @@ impl Question {
     }
 
     /// When the question is asked.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Question};
+    ///
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// );
+    /// let question = Question::from(request.clone());
+    /// assert_eq!((question.act(), question.at()), ("access", request.at));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn at(&self) -> DateTime<FixedOffset> {
         match self {
             Question::Access(r) => r.at,
@@ -164,7 +215,7 @@ pub struct Tracer<'e> {
     permits_only: Engine,
 }
 
-/// A traced answer.
+/// A traced answer. [`Tracer::trace`] and [`Engine::tracer`] show one read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Trace {
     /// The decision, exactly as the engine gives it.
@@ -210,6 +261,30 @@ impl Engine {
 impl Tracer<'_> {
     /// Answers a question and traces the policies it reached. Never fails, like the
     /// engine.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Calendar, Channel, Engine, Question, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// // Through the LGSP, but not at the citizen's request.
+    /// let unasked = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// );
+    /// let engine = Engine::builtin()?;
+    /// let trace = engine.tracer().trace(&world, &Question::from(unasked.clone()),
+    ///     &Calendar::vietnam_public_sector());
+    /// // The same decision as `decide`, and the policies reached: the permit that held too.
+    /// assert_eq!(trace.decision, engine.decide(&world, &unasked));
+    /// let reached: Vec<&str> = trace.satisfied.iter().map(|p| p.as_str()).collect();
+    /// assert!(reached.contains(&"access.agency-shared-data"));
+    /// assert!(reached.contains(&"access.personal-data-without-request"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn trace(&self, world: &World, question: &Question, calendar: &Calendar) -> Trace {
         if let Question::Access(request) = question {
             let explanation = self.engine.explain(world, request);

@@ -24,6 +24,26 @@ fn constrain(schema: &mut schemars::Schema) {
 }
 
 /// An identifier that does not follow the rule (1–128 of `A-Z a-z 0-9 - _ . :`).
+///
+/// Its accessors `kind`, `text` and `problem` are covered by this example.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AgencyId, IdError, MAX_ID_LEN};
+///
+/// let error: IdError = "Sở Tư pháp".parse::<AgencyId>().err().ok_or("a space was accepted")?;
+/// assert_eq!(error.kind(), "agency");
+/// assert_eq!(error.text(), "Sở Tư pháp");
+/// assert!(error.problem().starts_with("only ASCII letters"));
+///
+/// let long = "a".repeat(MAX_ID_LEN + 1);
+/// let error = long.parse::<AgencyId>().err().ok_or("a long id was accepted")?;
+/// assert_eq!(error.problem(), "it is longer than 128 characters");
+/// assert_eq!(error.text().len(), 64); // the text is cut for messages
+/// assert!("a".repeat(MAX_ID_LEN).parse::<AgencyId>().is_ok());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{text}` is not a valid {kind} id: {problem}")]
 pub struct IdError {
@@ -88,19 +108,31 @@ macro_rules! id_type {
         pub struct $name(String);
 
         impl $name {
-            /// Parses and checks an id.
+            /// Parses and checks an id (`"…".parse()` does the same).
             ///
             /// # Errors
             ///
             /// [`IdError`] when the text is empty, too long or has a character outside
             /// `A-Z a-z 0-9 - _ . :`.
+            ///
+            /// # Example
+            ///
+            /// ```
+            #[doc = concat!("use lgsp_policy::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("let id = ", stringify!($name), "::new(\"", $example, "\")?;")]
+            #[doc = concat!("assert_eq!(id, \"", $example, "\".parse::<", stringify!($name), ">()?);")]
+            #[doc = concat!("let error = ", stringify!($name), "::new(\"\").err().ok_or(\"an empty id\")?;")]
+            #[doc = concat!("assert_eq!(error.kind(), \"", $kind, "\");")]
+            /// # Ok::<(), Box<dyn std::error::Error>>(())
+            /// ```
             pub fn new(text: impl Into<String>) -> Result<Self, IdError> {
                 let text = text.into();
                 check_id($kind, &text)?;
                 Ok(Self(text))
             }
 
-            /// The id as text.
+            /// The id as text (the type's example shows it).
             pub fn as_str(&self) -> &str {
                 &self.0
             }

@@ -28,6 +28,28 @@ use crate::testing::{PackTestCase, with_statuses};
 use crate::world::World;
 
 /// What went wrong exporting to Cedar's formats.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AccessRequest, Action, Channel, Engine, InteropError, World, cedar_request};
+///
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// // An account the world does not know: the engine denies before Cedar is asked.
+/// let request = AccessRequest::new(
+///     "acc.ghost".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?, Channel::Lgsp,
+///     "administrative-procedures".parse()?, "2024-06-03T09:30:00+07:00".parse()?,
+/// );
+/// let error = cedar_request(&Engine::builtin()?, &world, &request).err().ok_or("exported")?;
+/// let why = match &error {
+///     InteropError::NotEvaluated { reasons } => reasons.join(", "),
+///     InteropError::Serialise { what, .. } => format!("cannot serialise the {what}"),
+///     _ => error.to_string(), // the enum is non-exhaustive
+/// };
+/// assert_eq!(why, "unknown_account");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum InteropError {
@@ -57,7 +79,8 @@ pub enum InteropError {
 }
 
 /// One question as Cedar's CLI reads it, with the entities it needs and what Cedar must
-/// answer.
+/// answer. Built by [`cedar_request`] (an access request) and [`cedar_question`] (any
+/// question), whose examples read one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct CedarRequest {
     /// `{"principal": "Lgsp::Account::\"…\"", "action": …, "resource": …, "context": {…}}`,
@@ -184,6 +207,17 @@ pub fn cedar_policies_json(pack: &RulePack) -> Result<serde_json::Value, Interop
 
 /// The schema every pack is validated against, in Cedar's schema syntax
 /// (`cedar validate --schema FILE`): the same text as [`MODEL_SCHEMA`](crate::MODEL_SCHEMA).
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{MODEL_SCHEMA, cedar_schema_text};
+///
+/// let schema = cedar_schema_text();
+/// assert_eq!(schema, MODEL_SCHEMA);
+/// assert!(schema.contains("namespace Lgsp"));
+/// assert!(schema.contains("entity Account"));
+/// ```
 pub fn cedar_schema_text() -> &'static str {
     model::MODEL_SCHEMA
 }

@@ -78,6 +78,24 @@ pub struct SuspensionRequest {
 
 impl SuspensionRequest {
     /// A request read by the Civil Code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Calendar, Engine, SuspensionRequest, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// // A suspension that names no violation has no grounds (QD05/2024 Đ16.2.h).
+    /// let request = SuspensionRequest::new(
+    ///     "so-tp".parse()?, "agr.tp.so-tnmt".parse()?, None, "2024-05-17T17:00:00+07:00".parse()?,
+    /// );
+    /// let answer = Engine::builtin()?
+    ///     .decide_suspension(&world, &request, &Calendar::vietnam_public_sector());
+    /// assert!(answer.decision.has_reason("suspension_without_grounds"));
+    /// assert!(answer.transitions.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(
         provider: AgencyId,
         agreement: AgreementId,
@@ -97,6 +115,23 @@ impl SuspensionRequest {
 /// A provider asks to restore a suspended agreement, stating whether what the suspension
 /// required (the notice's requirements, or the end of the maintenance or force majeure)
 /// is done.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::RestorationRequest;
+///
+/// // A plain record, built with its fields or read from JSON.
+/// let request: RestorationRequest = serde_json::from_str(r#"{
+///     "provider": "so-tp", "agreement": "agr.tp.so-tnmt",
+///     "requirements_met": true, "at": "2024-05-24T09:00:00+07:00"
+/// }"#)?;
+/// assert!(request.requirements_met);
+/// assert_eq!(request.agreement.as_str(), "agr.tp.so-tnmt");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// [`Engine::decide_restoration`] shows it decided.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RestorationRequest {
@@ -112,6 +147,23 @@ pub struct RestorationRequest {
 }
 
 /// A provider asks to terminate an agreement (QD05/2024 Đ16.1.g).
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{Engine, TerminationRequest, World};
+///
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// // Only the agreement's provider may terminate it: not its consumer.
+/// let request = TerminationRequest {
+///     provider: "so-tnmt".parse()?, agreement: "agr.tp.so-tnmt".parse()?,
+///     at: "2024-06-03T09:00:00+07:00".parse()?,
+/// };
+/// let answer = Engine::builtin()?.decide_termination(&world, &request);
+/// assert!(answer.decision.has_reason("not_the_provider"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TerminationRequest {
@@ -126,6 +178,27 @@ pub struct TerminationRequest {
 
 /// A provider asks to require a consumer to report how it uses shared data (QD05/2024
 /// Đ16.1.e), naming the recorded sign of unlawful use it relies on.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{Duty, Engine, UsageReportRequest, World};
+///
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// let request = UsageReportRequest {
+///     provider: "so-tp".parse()?, agreement: "agr.tp.so-tnmt".parse()?,
+///     violation: Some("vp.2024.001".parse()?), at: "2024-06-03T09:00:00+07:00".parse()?,
+/// };
+/// let answer = Engine::builtin()?.decide_usage_report(&world, &request);
+/// assert!(answer.is_allowed());
+/// // The consumer, so-tnmt, now owes the provider a report (QD05/2024 Đ16.1.e).
+/// assert!(matches!(
+///     answer.decision.duties.as_slice(),
+///     [Duty::ReportUsage { consumer, .. }] if consumer.as_str() == "so-tnmt"
+/// ));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UsageReportRequest {
@@ -142,6 +215,28 @@ pub struct UsageReportRequest {
 }
 
 /// A provider asks to suspend every consumer of a database (ND47/2020 Đ43.1).
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AgreementStatus, AllConsumersGrounds, Calendar, Engine, SuspendAllRequest, World};
+///
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// // Force majeure: at once, with notice by appropriate means (ND47/2020 Đ43.4).
+/// let request = SuspendAllRequest {
+///     provider: "so-tp".parse()?, database: "csdl-dan-cu".parse()?,
+///     grounds: AllConsumersGrounds::ForceMajeure,
+///     starts_at: "2024-06-03T08:00:00+07:00".parse()?, notice: None,
+///     at: "2024-06-03T08:00:00+07:00".parse()?,
+/// };
+/// let answer = Engine::builtin()?
+///     .decide_suspend_all(&world, &request, &Calendar::vietnam_public_sector());
+/// assert!(answer.is_allowed());
+/// assert!(!answer.transitions.is_empty());
+/// assert!(answer.transitions.iter().all(|t| t.to == AgreementStatus::Suspended));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SuspendAllRequest {
@@ -166,6 +261,32 @@ pub struct SuspendAllRequest {
 
 /// A change of an agreement's status, returned as a value: the library never changes a
 /// world; the caller applies it to its own data.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AgreementStatus, Engine, TerminationRequest, World};
+///
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// let request = TerminationRequest {
+///     provider: "so-tp".parse()?, agreement: "agr.tp.so-tnmt".parse()?,
+///     at: "2024-06-03T09:00:00+07:00".parse()?,
+/// };
+/// let answer = Engine::builtin()?.decide_termination(&world, &request);
+/// // The caller applies the transitions to its own records, then rebuilds its world.
+/// let mut data = world.to_data();
+/// for t in &answer.transitions {
+///     assert_eq!((t.from, t.to), (AgreementStatus::Active, AgreementStatus::Terminated));
+///     for g in data.agreements.iter_mut().filter(|g| g.id == t.agreement) {
+///         g.status = t.to;
+///     }
+/// }
+/// let world = World::new(data)?;
+/// let agreement = world.agreement(&"agr.tp.so-tnmt".parse()?).ok_or("no agreement")?;
+/// assert_eq!(agreement.status, AgreementStatus::Terminated);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Transition {
     /// The agreement.
@@ -179,7 +300,8 @@ pub struct Transition {
 }
 
 /// The answer to a lifecycle request: the decision (reasons, duties, advisories, as for
-/// access) and, when allowed, the transitions it makes.
+/// access) and, when allowed, the transitions it makes. The examples of
+/// [`LifecycleDecision::is_allowed`] and [`Transition`] show one read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct LifecycleDecision {
     /// The decision.
@@ -191,13 +313,32 @@ pub struct LifecycleDecision {
 
 impl LifecycleDecision {
     /// Whether the act is allowed.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Engine, RestorationRequest, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = RestorationRequest {
+    ///     provider: "so-tp".parse()?, agreement: "agr.tp.so-tnmt".parse()?,
+    ///     requirements_met: true, at: "2024-05-24T09:00:00+07:00".parse()?,
+    /// };
+    /// // The agreement is active: there is nothing to restore.
+    /// let answer = Engine::builtin()?.decide_restoration(&world, &request);
+    /// assert!(!answer.is_allowed());
+    /// assert_eq!(answer.is_allowed(), answer.decision.is_allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_allowed(&self) -> bool {
         self.decision.is_allowed()
     }
 }
 
 /// The result of checking a notice a provider owes: when it is due, the findings against
-/// the provider (empty when it complied), and what it still owes.
+/// the provider (empty when it complied), and what it still owes. See
+/// [`NoticeCheck::is_compliant`] for an example.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct NoticeCheck {
     /// When the notice is due; `None` when the law fixes no time (force majeure).
@@ -218,16 +359,38 @@ pub struct NoticeCheck {
 
 impl NoticeCheck {
     /// Whether nothing was found against the provider.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AllConsumersGrounds, Calendar, DatabaseSuspension, Engine, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// // A maintenance suspension that starts with no public notice at all.
+    /// let record = DatabaseSuspension {
+    ///     id: "bt-1".parse()?, database: "csdl-dan-cu".parse()?,
+    ///     grounds: AllConsumersGrounds::Maintenance,
+    ///     starts_at: "2024-05-02T08:00:00+07:00".parse()?, notice: None, restored_at: None,
+    /// };
+    /// let check = Engine::builtin()?.check_public_notice(&world, &record,
+    ///     "2024-05-02T08:00:00+07:00".parse()?, &Calendar::vietnam_public_sector());
+    /// assert!(!check.is_compliant());
+    /// assert!(check.has_finding("maintenance_notice_too_late"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_compliant(&self) -> bool {
         self.findings.is_empty()
     }
-    /// Whether some finding has this code.
+    /// Whether some finding has this code. See [`NoticeCheck::is_compliant`] for an
+    /// example of both.
     pub fn has_finding(&self, code: &str) -> bool {
         self.findings.iter().any(|r| r.code == code)
     }
 }
 
-/// The result of checking a refusal (QD05/2024 Đ16.1.đ).
+/// The result of checking a refusal (QD05/2024 Đ16.1.đ). See [`RefusalCheck::is_valid`]
+/// for an example.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct RefusalCheck {
     /// Findings against the provider, each citing its clause; empty when valid.
@@ -239,10 +402,58 @@ pub struct RefusalCheck {
 
 impl RefusalCheck {
     /// Whether the refusal is valid.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, Refusal, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let engine = Engine::builtin()?;
+    /// let refusal = Refusal {
+    ///     id: "tc-1".parse()?, provider: "so-tp".parse()?, requester: "so-tnmt".parse()?,
+    ///     at: "2024-06-03T09:00:00+07:00".parse()?, dataset: None, grounds: Vec::new(),
+    ///     authority: None, notified_at: None,
+    /// };
+    /// let check = engine.check_refusal(&world, &refusal);
+    /// assert!(!check.is_valid());
+    ///
+    /// // The refusal the engine drafts from a deny is valid once the authority is notified.
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Direct, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:00:00+07:00".parse()?,
+    /// );
+    /// let decision = engine.decide(&world, &request);
+    /// let mut draft = engine.draft_refusal(&request, &decision, "tc-2".parse()?).ok_or("no draft")?;
+    /// draft.notified_at = Some("2024-06-03T10:00:00+07:00".parse()?);
+    /// assert!(engine.check_refusal(&world, &draft).is_valid());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn is_valid(&self) -> bool {
         self.findings.is_empty()
     }
     /// Whether some finding has this code.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Engine, Refusal, World};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let engine = Engine::builtin()?;
+    /// let refusal = Refusal {
+    ///     id: "tc-1".parse()?, provider: "so-tp".parse()?, requester: "so-tnmt".parse()?,
+    ///     at: "2024-06-03T09:00:00+07:00".parse()?, dataset: None, grounds: Vec::new(),
+    ///     authority: None, notified_at: None,
+    /// };
+    /// let check = engine.check_refusal(&world, &refusal);
+    /// assert!(check.has_finding("refusal_without_reasons"));
+    /// assert!(!check.has_finding("not_through_lgsp")); // a finding, not a reason of access
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_finding(&self, code: &str) -> bool {
         self.findings.iter().any(|r| r.code == code)
     }

@@ -23,7 +23,19 @@ pub const MODEL_VERSION: &str = "0.1.2";
 /// `resource.database.manager` is two. Packs are validated at this level.
 pub const ENTITY_DEPTH: u32 = 2;
 
-/// The model version as a `semver::Version`.
+/// The model version as a `semver::Version`. The example covers [`MODEL_VERSION`] too.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{MODEL_VERSION, RulePack, model_version};
+///
+/// assert_eq!(model_version().to_string(), MODEL_VERSION);
+/// // A pack loads only when its manifest's `model` requirement accepts this version.
+/// let pack = RulePack::builtin()?;
+/// assert!(pack.manifest().model.matches(&model_version()));
+/// # Ok::<(), lgsp_policy::PackError>(())
+/// ```
 pub fn model_version() -> Version {
     // MODEL_VERSION is a literal checked by a unit test; fall back to 0.0.0 rather than panic.
     Version::parse(MODEL_VERSION).unwrap_or_else(|_| Version::new(0, 0, 0))

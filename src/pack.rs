@@ -132,6 +132,20 @@ pub struct ReadingText {
 }
 
 /// The reasons every manifest must define in `reasons`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{ENGINE_REASON_CODES, RulePack};
+///
+/// let pack = RulePack::builtin()?;
+/// for code in ENGINE_REASON_CODES {
+///     let reason = pack.manifest().reasons.get(code).ok_or(code)?;
+///     assert!(!reason.vi.is_empty() && !reason.en.is_empty());
+/// }
+/// assert_eq!(pack.manifest().reasons["no_right_established"].clause.as_str(), "QD05/2024 Đ17.1");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub const ENGINE_REASON_CODES: [&str; 5] = [
     "no_right_established",
     "unknown_account",
@@ -141,6 +155,30 @@ pub const ENGINE_REASON_CODES: [&str; 5] = [
 ];
 
 /// A pack's manifest (`pack.json`).
+///
+/// Its parts — [`Bilingual`] texts, [`EngineReason`]s, [`AdvisoryEntry`]s,
+/// [`ReadingEntry`]s — are plain records; this example reads them.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AgencyKind, RulePack};
+///
+/// let pack = RulePack::builtin()?;
+/// let manifest = pack.manifest();
+/// assert!(manifest.title.en.starts_with("Regulation on exploiting and using data"));
+/// assert_eq!(manifest.effective_until, None);
+/// assert!(manifest.policies.contains(&"access.cedar".to_owned()));
+/// // The law moves above the pack: the province's merger is reported from 2025-07-01.
+/// let merger = manifest.advisories.iter().find(|a| a.code == "province_merged").ok_or("advisory")?;
+/// assert_eq!(merger.from.to_string(), "2025-07-01");
+/// // Readings are attached to the requesters they concern.
+/// let reading = manifest.readings.iter().find(|r| r.code == "reading_non_state_parties").ok_or("reading")?;
+/// assert!(reading.holder_kinds.contains(&AgencyKind::StateEnterprise));
+/// // Every clause a rule cites is in the clause list, with its title.
+/// assert!(pack.rules().all(|r| manifest.clauses.contains_key(&r.clause)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PackManifest {
@@ -184,7 +222,8 @@ pub struct PackManifest {
     pub clauses: IndexMap<Clause, Bilingual>,
 }
 
-/// How serious a pack diagnostic is.
+/// How serious a pack diagnostic is. [`RulePack::warnings`] and [`PolicyFileChecker`] show
+/// it read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
@@ -194,7 +233,8 @@ pub enum Severity {
     Warning,
 }
 
-/// One problem in a pack, with where it is.
+/// One problem in a pack, with where it is. [`RulePack::from_sources`] and
+/// [`PolicyFileChecker`] show diagnostics read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct PackDiagnostic {
     /// Error or warning.
@@ -238,6 +278,24 @@ impl fmt::Display for PackDiagnostic {
 }
 
 /// Why a pack could not load.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{PackError, RulePack};
+///
+/// let error = RulePack::from_sources("{ not json", Vec::<(String, String)>::new())
+///     .err()
+///     .ok_or("a broken manifest loaded")?;
+/// let place = match &error {
+///     PackError::Manifest { line, column, .. } => format!("pack.json {line}:{column}"),
+///     PackError::IncompatibleModel { requires, .. } => format!("needs model {requires}"),
+///     PackError::Policies(diagnostics) => format!("{} policy problem(s)", diagnostics.len()),
+///     _ => error.to_string(), // the enum is non-exhaustive
+/// };
+/// assert_eq!(place, "pack.json 1:3");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum PackError {
@@ -286,6 +344,21 @@ fn render(diags: &[PackDiagnostic]) -> String {
 
 impl PackError {
     /// The diagnostics, for [`PackError::Policies`]; empty otherwise.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{PackError, RulePack};
+    ///
+    /// let (manifest, _) = RulePack::builtin_sources();
+    /// let error = RulePack::from_sources(manifest, [("access.cedar", "permit (")])
+    ///     .err()
+    ///     .ok_or("a broken file loaded")?;
+    /// assert!(matches!(error, PackError::Policies(_)));
+    /// // Among the problems listed, the unfinished policy on line 1 of `access.cedar`.
+    /// assert!(error.diagnostics().iter().any(|d| d.file == "access.cedar" && d.line == 1));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn diagnostics(&self) -> &[PackDiagnostic] {
         match self {
             PackError::Policies(d) => d,
@@ -294,7 +367,8 @@ impl PackError {
     }
 }
 
-/// What a policy says about itself through its annotations.
+/// What a policy says about itself through its annotations. [`RulePack::rule`] and
+/// [`RulePack::rules`] show one read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Rule {
     /// Its `@id`.
@@ -360,6 +434,19 @@ impl RulePack {
 
     /// The built-in pack's sources: the manifest and each policy file, by name. Useful to
     /// start a pack of one's own from.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::RulePack;
+    ///
+    /// let (manifest, files) = RulePack::builtin_sources();
+    /// assert!(files.iter().any(|(name, _)| *name == "access.cedar"));
+    /// // The sources load as they are: the same pack as `RulePack::builtin`.
+    /// let pack = RulePack::from_sources(manifest, files.iter().copied())?;
+    /// assert_eq!(pack.manifest(), RulePack::builtin()?.manifest());
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
     pub fn builtin_sources() -> (&'static str, &'static [(&'static str, &'static str)]) {
         (BUILTIN_MANIFEST, BUILTIN_FILES)
     }
@@ -408,31 +495,93 @@ impl RulePack {
     }
 
     /// The manifest.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let manifest = lgsp_policy::RulePack::builtin()?.manifest().clone();
+    /// assert_eq!(manifest.territory.as_str(), "VN-57");
+    /// assert_eq!(manifest.effective_from.to_string(), "2024-03-05");
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
     pub fn manifest(&self) -> &PackManifest {
         &self.manifest
     }
 
     /// Every rule, by `@id`, in file order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// let permits: Vec<&str> = pack.rules().filter(|r| r.permit).map(|r| r.code.as_str()).collect();
+    /// assert!(permits.contains(&"agency_shared_data"));
+    /// assert!(pack.rules().all(|r| !r.vi.is_empty() && !r.en.is_empty()));
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
     pub fn rules(&self) -> impl Iterator<Item = &Rule> {
         self.rules.values()
     }
 
     /// A rule by `@id`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// let rule = pack.rule(&"access.direct-connection".parse()?).ok_or("no such rule")?;
+    /// assert!(!rule.permit);
+    /// assert_eq!((rule.code.as_str(), rule.clause.as_str()), ("not_through_lgsp", "QD05/2024 Đ13.1"));
+    /// assert_eq!(rule.file, "access.cedar");
+    /// assert!(pack.rule(&"access.nothing-like-it".parse()?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn rule(&self, id: &PolicyId) -> Option<&Rule> {
         self.rules.get(id)
     }
 
     /// Warnings found while loading (the pack loaded anyway).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{RulePack, Severity};
+    ///
+    /// let pack = RulePack::builtin()?;
+    /// // Whatever the pack warns of, it is never an error: errors stop a pack loading.
+    /// assert!(pack.warnings().iter().all(|w| w.severity != Severity::Error));
+    /// # Ok::<(), lgsp_policy::PackError>(())
+    /// ```
     pub fn warnings(&self) -> &[PackDiagnostic] {
         &self.warnings
     }
 
     /// The policy files, as loaded.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// let (_, access) = pack.sources().find(|(name, _)| *name == "access.cedar").ok_or("no file")?;
+    /// assert!(access.contains("@id(\"access.direct-connection\")"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn sources(&self) -> impl Iterator<Item = (&str, &str)> {
         self.sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))
     }
 
     /// Whether the pack is in force on a local date.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    ///
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// assert!(pack.in_force_on(NaiveDate::from_ymd_opt(2024, 3, 5).ok_or("date")?));
+    /// assert!(!pack.in_force_on(NaiveDate::from_ymd_opt(2024, 3, 4).ok_or("date")?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         self.manifest.effective_from <= date
             && self
@@ -486,6 +635,17 @@ impl PolicyFileChecker {
     ///
     /// [`PackError::Manifest`] when the text is not a manifest (with line and column),
     /// [`PackError::IncompatibleModel`] when it asks for another schema version.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{PackError, PolicyFileChecker, RulePack};
+    ///
+    /// let (manifest, _) = RulePack::builtin_sources();
+    /// assert!(PolicyFileChecker::new(manifest).is_ok());
+    /// let broken = PolicyFileChecker::new("{\"id\": \"x\"}");
+    /// assert!(matches!(broken, Err(PackError::Manifest { line: 1, .. })));
+    /// ```
     pub fn new(manifest: &str) -> Result<PolicyFileChecker, PackError> {
         let manifest = parse_manifest(manifest)?;
         let model = Model::load()?;
@@ -500,7 +660,7 @@ impl PolicyFileChecker {
     /// Every problem of the policy file `text`, named `file`, with its line and column:
     /// errors first-found first, then the validator's warnings. Empty when the file would
     /// load. Problems of the pack as a whole (files missing from the manifest, the
-    /// manifest's own entries) are not checked here.
+    /// manifest's own entries) are not checked here. The type's example shows it.
     pub fn check(&self, file: &str, text: &str) -> Vec<PackDiagnostic> {
         let mut loader = Loader::new(
             self.manifest.clone(),

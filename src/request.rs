@@ -9,6 +9,20 @@ use crate::agreement::SharingMethod;
 use crate::ids::{AccountId, DatasetId, Purpose};
 
 /// What a consumer wants to do with a dataset: the methods of ND47/2020 Đ23.1.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{Action, SharingMethod};
+///
+/// // Each action is one of the sharing methods an agreement may permit.
+/// assert_eq!(Action::Download.method(), SharingMethod::Package);
+/// assert_eq!(Action::Download.as_str(), "download");
+/// let names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+/// assert_eq!(names, ["query", "download", "subscribe"]);
+/// ```
+///
+/// `ALL`, `as_str` and `method` are covered by this example.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -47,6 +61,17 @@ impl Action {
 }
 
 /// The channel a request arrives through (QD05/2024 Đ3.3–3.5, Đ11, Đ13.1).
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::Channel;
+///
+/// let names: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+/// assert_eq!(names, ["lgsp", "ngsp_lgsp", "portal", "direct"]);
+/// ```
+///
+/// `ALL` and `as_str` are covered by this example.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
@@ -132,6 +157,26 @@ fn yes() -> bool {
 
 impl AccessRequest {
     /// An authenticated request on no data subject's behalf.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// );
+    /// assert!(request.authenticated && !request.subject_requested);
+    /// // The register holds personal data: without the citizen's request it is refused.
+    /// let decision = engine.decide(&world, &request);
+    /// assert!(decision.has_reason("personal_data_without_subject_request"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(
         account: AccountId,
         action: Action,
@@ -153,6 +198,26 @@ impl AccessRequest {
     }
 
     /// The same request, authenticated or not.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// );
+    /// // A call the gateway did not authenticate is refused (QD05/2024 Đ17.2.a).
+    /// let unauthenticated = request.subject_requested(true).authenticated(false);
+    /// assert!(!unauthenticated.authenticated);
+    /// assert!(engine.decide(&world, &unauthenticated).has_reason("not_authenticated"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn authenticated(mut self, yes: bool) -> Self {
         self.authenticated = yes;
@@ -160,6 +225,26 @@ impl AccessRequest {
     }
 
     /// The same request, made at the data subject's request or not (QD05/2024 Đ16.2.g).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let request = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Lgsp, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// );
+    /// assert!(!engine.decide(&world, &request).is_allowed());
+    /// let asked = request.subject_requested(true);
+    /// assert!(asked.subject_requested);
+    /// assert!(engine.decide(&world, &asked).is_allowed());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     #[must_use]
     pub fn subject_requested(mut self, yes: bool) -> Self {
         self.subject_requested = yes;
@@ -188,6 +273,20 @@ impl AccessRequest {
 }
 
 /// A request's text could not be read.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AccessRequest, RequestError};
+///
+/// let error = AccessRequest::from_json("{\n  \"account\": 7\n}").err().ok_or("parsed")?;
+/// let place = match &error {
+///     RequestError::Json { line, column, .. } => (*line, *column),
+///     _ => (0, 0), // the enum is non-exhaustive
+/// };
+/// assert_eq!(place.0, 2); // the account, on line 2, is not a string
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum RequestError {

@@ -76,6 +76,19 @@ use crate::violation::{Violation, ViolationKind};
 use crate::world::{World, WorldData};
 
 /// The purposes generated agreements and requests draw from.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::strategies::{PURPOSES, WorldSize, world_data};
+/// use proptest::prelude::*;
+///
+/// proptest!(ProptestConfig::with_cases(16), |(data in world_data(WorldSize::SMALL))| {
+///     for agreement in &data.agreements {
+///         prop_assert!(agreement.purposes.iter().all(|p| PURPOSES.contains(&p.as_str())));
+///     }
+/// });
+/// ```
 pub const PURPOSES: [&str; 5] = [
     "administrative-procedures",
     "state-management",
@@ -119,7 +132,21 @@ pub struct WorldSize {
 
 impl WorldSize {
     /// A handful of each: quick to build, and dense enough that most requests meet an
-    /// agreement.
+    /// agreement. [`MEDIUM`](WorldSize::MEDIUM) and [`LARGE`](WorldSize::LARGE) are used
+    /// the same way.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::strategies::{WorldSize, world_data};
+    /// use proptest::prelude::*;
+    ///
+    /// proptest!(ProptestConfig::with_cases(16), |(data in world_data(WorldSize::SMALL))| {
+    ///     // Agencies can always exist, so their count is exact.
+    ///     prop_assert_eq!(data.agencies.len(), WorldSize::SMALL.agencies);
+    ///     prop_assert!(data.agreements.len() <= WorldSize::SMALL.agreements);
+    /// });
+    /// ```
     pub const SMALL: WorldSize = WorldSize {
         agencies: 6,
         master_data: 2,

@@ -65,6 +65,17 @@ pub struct ConsumerNotice {
 }
 
 /// Why a provider suspends every consumer of a database (ND47/2020 Đ43.1).
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::AllConsumersGrounds;
+///
+/// let grounds: AllConsumersGrounds = serde_json::from_str(r#""force_majeure""#)?;
+/// assert_eq!(grounds, AllConsumersGrounds::ForceMajeure);
+/// assert_eq!(grounds.as_str(), "force_majeure"); // `context.grounds` in Cedar
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]

@@ -95,7 +95,7 @@ impl<'de> Deserialize<'de> for TestWorld {
 }
 
 impl TestWorld {
-    /// The file name, for a world kept in its own file.
+    /// The file name, for a world kept in its own file ([`PackTestSuite`] shows it).
     pub fn file(&self) -> Option<&str> {
         match self {
             TestWorld::File(f) => Some(f),
@@ -151,6 +151,19 @@ impl<'de> Deserialize<'de> for TestCalendar {
 
 impl TestCalendar {
     /// The calendar itself.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Calendar, TestCalendar};
+    ///
+    /// // The default, as a suite that names no calendar gets it.
+    /// let default = TestCalendar::default();
+    /// assert_eq!(*default.calendar(), Calendar::vietnam_public_sector());
+    /// let named: TestCalendar = serde_json::from_str(r#""vietnam_public_sector""#)?;
+    /// assert_eq!(named, TestCalendar::VietnamPublicSector);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn calendar(&self) -> Cow<'_, Calendar> {
         match self {
             TestCalendar::VietnamPublicSector => Cow::Owned(Calendar::vietnam_public_sector()),
@@ -188,6 +201,30 @@ pub struct PackTestCase {
 
 impl PackTestCase {
     /// A case on the world as it is.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Expectation, Outcome, PackTestCase, TerminationRequest};
+    ///
+    /// let request = AccessRequest::from_json(r#"{"account": "acc.tuy-hoa.dan-cu",
+    ///     "action": "query", "dataset": "dan-cu.nhan-khau", "channel": "direct",
+    ///     "purpose": "administrative-procedures", "at": "2024-06-03T09:30:00+07:00"}"#)?;
+    /// let case = PackTestCase::new("direct connection", "QD05/2024 Đ13.1".parse()?, request.clone(),
+    ///     Expectation::new(Outcome::Deny, ["not_through_lgsp"]));
+    /// assert_eq!(case.access_request(), Some(&request));
+    /// assert!(case.given_statuses.is_empty());
+    ///
+    /// // Any question converts: here a lifecycle act, which is not an access request.
+    /// let termination = TerminationRequest {
+    ///     provider: "so-tp".parse()?, agreement: "agr.tp.so-tnmt".parse()?, at: request.at,
+    /// };
+    /// let case = PackTestCase::new("terminate", "QD05/2024 Đ16.1.g".parse()?, termination,
+    ///     Expectation::new(Outcome::Allow, ["termination_by_provider"]));
+    /// assert_eq!(case.question.act(), "terminate");
+    /// assert!(case.access_request().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(
         name: impl Into<String>,
         clause: Clause,
@@ -203,7 +240,7 @@ impl PackTestCase {
         }
     }
 
-    /// The access request, for an access case.
+    /// The access request, for an access case ([`PackTestCase::new`] shows it).
     pub fn access_request(&self) -> Option<&crate::request::AccessRequest> {
         match &self.question {
             Question::Access(r) => Some(r),
@@ -388,6 +425,21 @@ pub struct Expectation {
 
 impl Expectation {
     /// An outcome and exactly these reason codes; transitions and notices not checked.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Expectation, Outcome};
+    ///
+    /// let expect = Expectation::new(Outcome::Deny, ["not_through_lgsp", "not_authenticated"]);
+    /// assert_eq!(expect.reasons, ["not_through_lgsp", "not_authenticated"]);
+    /// assert!(expect.transitions.is_none() && expect.notice_due.is_none());
+    /// // The same expectation as a test file writes it.
+    /// let read: Expectation = serde_json::from_str(
+    ///     r#"{"outcome": "deny", "reasons": ["not_through_lgsp", "not_authenticated"]}"#)?;
+    /// assert_eq!(read, expect);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(outcome: Outcome, reasons: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Expectation {
             outcome,
@@ -403,6 +455,22 @@ impl Expectation {
 pub struct ExpectedTransition(pub AgreementId, pub AgreementStatus, pub AgreementStatus);
 
 /// A test file's text is not a [`PackTestSuite`].
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{PackTestSuite, TestSuiteError};
+///
+/// let error = PackTestSuite::from_json("{\"world\": \"w.json\",\n \"cases\": 3}")
+///     .err()
+///     .ok_or("parsed")?;
+/// let line = match &error {
+///     TestSuiteError::Json { line, .. } => *line,
+///     _ => 0, // the enum is non-exhaustive
+/// };
+/// assert_eq!(line, 2);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TestSuiteError {
@@ -493,6 +561,41 @@ pub struct CaseResult {
 }
 
 /// The results of a suite's cases.
+///
+/// The example covers `passed`, `failures` and `all_passed`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{AccessRequest, Action, Calendar, Channel, Engine, Expectation, Outcome,
+///     PackTestCase, World, run_pack_tests};
+///
+/// let engine = Engine::builtin()?;
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// let direct = AccessRequest::new(
+///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+///     Channel::Direct, "administrative-procedures".parse()?,
+///     "2024-06-03T09:30:00+07:00".parse()?,
+/// )
+/// .subject_requested(true);
+/// let cases = [
+///     PackTestCase::new("direct connection", "QD05/2024 Đ13.1".parse()?, direct.clone(),
+///         Expectation::new(Outcome::Deny, ["not_through_lgsp"])),
+///     // A wrong expectation: the request through the LGSP is allowed.
+///     PackTestCase::new("through the LGSP", "QD05/2024 Đ17.1.d".parse()?,
+///         AccessRequest { channel: Channel::Lgsp, ..direct },
+///         Expectation::new(Outcome::Deny, ["not_through_lgsp"])),
+/// ];
+/// let report = run_pack_tests(&engine, &world, &Calendar::vietnam_public_sector(), &cases);
+/// assert_eq!(report.passed(), 1);
+/// assert!(!report.all_passed());
+/// let failed: Vec<&str> = report.failures().map(|c| c.name.as_str()).collect();
+/// assert_eq!(failed, ["through the LGSP"]);
+/// let failure = report.failures().next().ok_or("no failure")?;
+/// assert_eq!((failure.outcome, failure.missing.as_slice()), (Outcome::Allow, ["not_through_lgsp".to_owned()].as_slice()));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct TestReport {
     /// One result per case, in order.
@@ -692,6 +795,20 @@ pub struct ClauseCoverage {
 
 impl ClauseCoverage {
     /// Whether a policy or an engine reason rests on the clause.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Coverage, RulePack};
+    ///
+    /// let pack = RulePack::builtin()?;
+    /// let coverage = Coverage::of(&pack, &[]);
+    /// let lgsp = coverage.clauses.iter().find(|c| c.clause.as_str() == "QD05/2024 Đ13.1")
+    ///     .ok_or("Đ13.1 is not in the clause list")?;
+    /// assert!(lgsp.has_rules());
+    /// assert!(lgsp.policies.iter().any(|p| p.as_str() == "access.direct-connection"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn has_rules(&self) -> bool {
         !self.policies.is_empty() || !self.engine_reasons.is_empty()
     }
@@ -724,6 +841,45 @@ impl Coverage {
     /// Measures the coverage of a pack by test reports. Only cases the pack decided count
     /// (an engine may hold several packs), and cases no pack decided (`no_pack_in_force`),
     /// which test the pack's dates and its engine reason.
+    ///
+    /// The example covers `unreached`, `untested_clauses` and `clauses_without_rules` too.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Calendar, Channel, Coverage, Engine, Expectation,
+    ///     Outcome, PackTestCase, World, run_pack_tests};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let direct = AccessRequest::new(
+    ///     "acc.tuy-hoa.dan-cu".parse()?, Action::Query, "dan-cu.nhan-khau".parse()?,
+    ///     Channel::Direct, "administrative-procedures".parse()?,
+    ///     "2024-06-03T09:30:00+07:00".parse()?,
+    /// )
+    /// .subject_requested(true);
+    /// let cases = [
+    ///     PackTestCase::new("direct connection", "QD05/2024 Đ13.1".parse()?, direct.clone(),
+    ///         Expectation::new(Outcome::Deny, ["not_through_lgsp"])),
+    ///     // A wrong expectation: the request through the LGSP is allowed.
+    ///     PackTestCase::new("through the LGSP", "QD05/2024 Đ17.1.d".parse()?,
+    ///         AccessRequest { channel: Channel::Lgsp, ..direct },
+    ///         Expectation::new(Outcome::Deny, ["not_through_lgsp"])),
+    /// ];
+    /// let report = run_pack_tests(&engine, &world, &Calendar::vietnam_public_sector(), &cases);
+    /// let coverage = Coverage::of(&engine.packs()[0], &[report]);
+    /// let direct = coverage.policies.iter().find(|p| p.id.as_str() == "access.direct-connection")
+    ///     .ok_or("no such policy")?;
+    /// assert_eq!(direct.reached_by, ["direct connection"]);
+    /// assert!(coverage.unreached().all(|p| p.reached_by.is_empty()));
+    /// assert!(coverage.unreached().any(|p| p.id.as_str() == "access.public-open-data"));
+    /// // Đ13.1 is tested now; Đ16.2.h (suspension) has rules but no case here.
+    /// assert!(coverage.untested_clauses().all(|c| c.clause.as_str() != "QD05/2024 Đ13.1"));
+    /// assert!(coverage.untested_clauses().any(|c| c.clause.as_str() == "QD05/2024 Đ16.2.h"));
+    /// assert!(coverage.clauses_without_rules().all(|c| !c.has_rules()));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn of(pack: &RulePack, reports: &[TestReport]) -> Coverage {
         let pack_id = &pack.manifest().id;
         let mut reached: BTreeMap<&PolicyId, Vec<String>> = BTreeMap::new();

@@ -34,6 +34,22 @@ pub struct Violation {
 }
 
 /// The kinds of violation the regulation names.
+///
+/// The example covers `ALL`, `clause` and `as_str`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::ViolationKind;
+///
+/// let kind = ViolationKind::BeyondPermittedScope;
+/// assert_eq!(kind.clause().as_str(), "QD05/2024 Đ17.2.b");
+/// assert_eq!(serde_json::to_value(kind)?, kind.as_str());
+/// // The prohibited acts of Đ5 are cited as such.
+/// let in_article_5 = ViolationKind::ALL.iter().filter(|k| k.clause().article() == 5).count();
+/// assert_eq!(in_article_5, 5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]

@@ -65,6 +65,21 @@ pub struct WorldData {
 
 impl WorldData {
     /// An empty world for a territory.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Agency, AgencyKind, World, WorldData};
+    ///
+    /// let mut data = WorldData::new("VN-57".parse()?);
+    /// assert!(data.agencies.is_empty() && data.agreements.is_empty());
+    /// data.agencies.push(Agency::new(
+    ///     "so-tttt".parse()?, "Sở Thông tin và Truyền thông", AgencyKind::InformationAndCommunications,
+    /// ));
+    /// let world = World::new(data)?;
+    /// assert_eq!(world.provincial_focal_point().map(|a| a.as_str()), Some("so-tttt"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn new(territory: TerritoryId) -> Self {
         WorldData {
             territory,
@@ -83,6 +98,27 @@ impl WorldData {
 }
 
 /// Why a world could not be built. Every variant names the record and the field at fault.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::{Agency, AgencyKind, World, WorldData, WorldError};
+///
+/// let mut data = WorldData::new("VN-57".parse()?);
+/// let dic = Agency::new("so-tttt".parse()?, "Sở TTTT", AgencyKind::InformationAndCommunications);
+/// data.agencies.extend([dic.clone(), dic]);
+/// let error = World::new(data).err().ok_or("a world with a repeated id was built")?;
+/// let message = match &error {
+///     WorldError::DuplicateId { kind, id } => format!("{kind} `{id}` is given twice"),
+///     WorldError::DanglingReference { id, field, target, .. } => {
+///         format!("`{id}`.{field}: no `{target}`")
+///     }
+///     WorldError::Json { line, column, .. } => format!("bad JSON at {line}:{column}"),
+///     _ => error.to_string(), // the enum is non-exhaustive
+/// };
+/// assert_eq!(message, "agency `so-tttt` is given twice");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WorldError {
@@ -260,6 +296,48 @@ pub enum WorldError {
 ///
 /// let world = World::new(WorldData::new("VN-57".parse()?))?;
 /// assert_eq!(world.agencies().count(), 0);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// The lookups by id (`agency`, `database`, `dataset`, `master_data`, `account`,
+/// `agreement`, `violation`, `suspension`, `database_suspension`, `refusal`) and the
+/// iterators over every record of a kind (`agencies`, `datasets`, …) are plain getters;
+/// this example stands for them all:
+///
+/// ```
+/// use lgsp_policy::{DataClass, World};
+///
+/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+/// assert_eq!(world.territory().as_str(), "VN-57");
+///
+/// let agency = world.agency(&"ubnd-tuy-hoa".parse()?).ok_or("no agency")?;
+/// assert_eq!(agency.name, "Ủy ban nhân dân thành phố Tuy Hòa");
+/// let dataset = world.dataset(&"dan-cu.nhan-khau".parse()?).ok_or("no dataset")?;
+/// assert_eq!((dataset.class, dataset.personal_data), (DataClass::Shared, true));
+/// let database = world.database(&dataset.database).ok_or("no database")?;
+/// assert_eq!(database.manager.as_str(), "so-tp");
+/// let account = world.account(&"acc.tuy-hoa.dan-cu".parse()?).ok_or("no account")?;
+/// assert_eq!(account.holder, agency.id);
+/// let agreement = world.agreement(&"agr.tp.tuy-hoa".parse()?).ok_or("no agreement")?;
+/// assert!(agreement.datasets.contains(&dataset.id));
+/// let violation = world.violation(&"vp.2024.001".parse()?).ok_or("no violation")?;
+/// assert_eq!(violation.violator.as_str(), "so-tnmt");
+/// assert!(world.master_data(&"md.cong-dan".parse()?).is_some());
+/// assert!(world.agency(&"nobody".parse()?).is_none()); // an unknown id is `None`
+///
+/// assert_eq!(world.agencies().count(), 11);
+/// assert_eq!(world.datasets().count(), 11);
+/// assert_eq!(world.databases().count(), 3);
+/// assert_eq!(world.accounts().count(), 9);
+/// assert_eq!(world.agreements().count(), 5);
+/// assert_eq!(world.violations().count(), 2);
+/// // This world records no suspension and no refusal yet.
+/// assert_eq!(world.suspensions().count() + world.database_suspensions().count(), 0);
+/// assert_eq!(world.refusals().count(), 0);
+/// assert!(world.suspension(&"ts-2024-001".parse()?).is_none());
+/// assert!(world.database_suspension(&"ts-2024-001".parse()?).is_none());
+/// assert!(world.refusal(&"tc-2024-001".parse()?).is_none());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
@@ -719,6 +797,21 @@ impl World {
 
     /// The world's plain data, in a canonical order (by id within each kind), whatever
     /// order it was built from.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::World;
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let data = world.to_data();
+    /// assert_eq!(data.agencies.len(), 11);
+    /// assert!(data.agencies.windows(2).all(|w| w[0].id < w[1].id)); // by id
+    /// // Building a world again from its data gives the same data.
+    /// assert_eq!(World::new(data.clone())?.to_data(), data);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn to_data(&self) -> WorldData {
         fn sorted<K: Ord + Clone, V: Clone>(m: &IndexMap<K, V>) -> Vec<V> {
             let mut pairs: Vec<(&K, &V)> = m.iter().collect();
@@ -821,15 +914,55 @@ impl World {
         self.refusals.values()
     }
     /// The provincial focal point (QD05/2024 Đ15.1.a), if the world records it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{World, WorldData};
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// assert_eq!(world.provincial_focal_point().map(|a| a.as_str()), Some("so-tttt"));
+    /// assert!(World::new(WorldData::new("VN-57".parse()?))?.provincial_focal_point().is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn provincial_focal_point(&self) -> Option<&AgencyId> {
         self.focal_point.as_ref()
     }
     /// The provider of a dataset: the manager of its database.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::World;
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let provider = world.provider_of(&"dan-cu.nhan-khau".parse()?);
+    /// assert_eq!(provider.map(|a| a.as_str()), Some("so-tp"));
+    /// assert!(world.provider_of(&"no-such.dataset".parse()?).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn provider_of(&self, dataset: &DatasetId) -> Option<&AgencyId> {
         let ds = self.datasets.get(dataset)?;
         Some(&self.databases.get(&ds.database)?.manager)
     }
     /// The agreements in which `consumer` receives data from `provider`, by id.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::World;
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
+    /// let (tuy_hoa, so_tp) = ("ubnd-tuy-hoa".parse()?, "so-tp".parse()?);
+    /// let ids: Vec<&str> = world.agreements_between(&tuy_hoa, &so_tp).map(|a| a.id.as_str()).collect();
+    /// assert_eq!(ids, ["agr.tp.tuy-hoa"]);
+    /// // Agreements have a direction: the provider does not receive from its consumer.
+    /// assert_eq!(world.agreements_between(&so_tp, &tuy_hoa).count(), 0);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
     pub fn agreements_between(
         &self,
         consumer: &AgencyId,
