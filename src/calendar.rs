@@ -362,8 +362,8 @@ impl From<Calendar> for CalendarData {
 /// use lgsp_policy::{Calendar, CalendarError};
 ///
 /// let calendar = Calendar::vietnam_public_sector();
-/// let day = NaiveDate::from_ymd_opt(2027, 1, 4).ok_or("date")?;
-/// let error = calendar.is_working_day(day).err().ok_or("2027 is covered")?;
+/// let day = NaiveDate::from_ymd_opt(2028, 1, 4).ok_or("date")?;
+/// let error = calendar.is_working_day(day).err().ok_or("2028 is covered")?;
 /// let advice = match &error {
 ///     // The calendar never guesses: ask the caller for the missing year.
 ///     CalendarError::NotCovered { date, last, .. } => {
@@ -371,7 +371,7 @@ impl From<Calendar> for CalendarData {
 ///     }
 ///     _ => error.to_string(), // the enum is non-exhaustive
 /// };
-/// assert_eq!(advice, "supply a calendar for 2027 (this one ends in 2026)");
+/// assert_eq!(advice, "supply a calendar for 2028 (this one ends in 2027)");
 /// assert_eq!(Calendar::new(vec![], vec![]), Err(CalendarError::NoYears));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -381,11 +381,11 @@ impl Deadline {
 /// use lgsp_policy::{Calendar, CalendarError, DayReading, DeadlineError, Period, deadline};
 ///
 /// let calendar = Calendar::vietnam_public_sector();
-/// // Seven working days from 24 December 2026 run past the last covered year.
-/// let start: DateTime<FixedOffset> = "2026-12-24T09:00:00+07:00".parse()?;
+/// // Seven working days from 24 December 2027 run past the last covered year.
+/// let start: DateTime<FixedOffset> = "2027-12-24T09:00:00+07:00".parse()?;
 /// let error = deadline(start, Period::WorkingDays(7), &calendar, DayReading::CivilCode)
 ///     .err()
-///     .ok_or("2027 is covered")?;
+///     .ok_or("2028 is covered")?;
 /// let what = match &error {
 ///     DeadlineError::Calendar(CalendarError::NotCovered { last, .. }) => {
 ///         format!("the calendar ends in {last}: supply the next year")
@@ -393,7 +393,7 @@ impl Deadline {
 ///     DeadlineError::Overflow { period, .. } => format!("{period} runs off the calendar of dates"),
 ///     _ => error.to_string(), // the enum is non-exhaustive
 /// };
-/// assert_eq!(what, "the calendar ends in 2026: supply the next year");
+/// assert_eq!(what, "the calendar ends in 2027: supply the next year");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
