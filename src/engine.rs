@@ -486,6 +486,16 @@ impl Engine {
             .dataset_times
             .get(dataset_idx)
             .map_or(&[][..], Vec::as_slice);
+        // The evaluation's expiry only where a rule reading it can apply to this class
+        // of data (open and public data in the built-in pack): shared data's decisions do
+        // not turn on it.
+        let evaluation = world
+            .cedar
+            .dataset_evaluation
+            .get(dataset_idx)
+            .copied()
+            .flatten()
+            .filter(|_| pack.evaluation_matters(dataset.class.as_str()));
         let agreement_times = candidates
             .iter()
             .filter_map(|&c| world.agreements.get_index(c))
@@ -493,7 +503,11 @@ impl Engine {
         let valid_until = earliest_after(
             pack,
             request.at,
-            dataset_times.iter().copied().chain(agreement_times),
+            dataset_times
+                .iter()
+                .copied()
+                .chain(evaluation)
+                .chain(agreement_times),
         );
         let mut decision = finish(
             pack,

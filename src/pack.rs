@@ -410,6 +410,9 @@ pub struct RulePack {
     pub(crate) sources: Vec<(String, String)>,
     /// Per rule (in `rules` order), its bits in the manifest's `candidate_ranking`.
     pub(crate) rank_masks: Vec<u32>,
+    /// The data classes for which an access rule reads a database's `evaluatedUntil`
+    /// (`None`: any class may be affected, as far as the rules' text shows).
+    pub(crate) evaluation_classes: Option<std::collections::BTreeSet<String>>,
 }
 
 impl RulePack {
@@ -492,6 +495,16 @@ impl RulePack {
             .collect();
         let model = Model::load()?;
         Loader::new(manifest, sources, model).load()
+    }
+
+    /// Whether an access decision on data of `class` can turn on its database's
+    /// evaluation expiry: some rule reads `evaluatedUntil` and nothing in its text limits
+    /// it to other classes (a `when` conjunct `[…].contains(resource.class)`). A decision
+    /// on data no such rule can reach is not invalidated at the expiry.
+    pub(crate) fn evaluation_matters(&self, class: &str) -> bool {
+        self.evaluation_classes
+            .as_ref()
+            .is_none_or(|classes| classes.contains(class))
     }
 
     /// The manifest.
@@ -996,6 +1009,7 @@ impl Loader {
         let warnings = std::mem::take(&mut self.diags);
         let sources = std::mem::take(&mut self.sources);
         let slices = self.slice(&all, &mut rules);
+        let evaluation_classes = classes_reading(&all, "evaluatedUntil");
         Ok(RulePack {
             manifest: self.manifest,
             rules,
@@ -1004,6 +1018,7 @@ impl Loader {
             warnings,
             sources,
             rank_masks,
+            evaluation_classes,
         })
     }
 
@@ -1358,6 +1373,81 @@ impl Loader {
     }
 }
 
+/// The data classes for which a policy of `all` reads an attribute named `attribute`
+/// anywhere: the union of the classes each such policy's `when` conditions limit it to
+/// with a conjunct `[…].contains(resource.class)`; `None` when one has no such limit.
+fn classes_reading(all: &PolicySet, attribute: &str) -> Option<std::collections::BTreeSet<String>> {
+    let mut classes = std::collections::BTreeSet::new();
+    for policy in all.policies() {
+        let Ok(json) = policy.to_json() else {
+            return None;
+        };
+        if !reads_attribute(&json, attribute) {
+            continue;
+        }
+        classes.extend(class_guard(&json)?);
+    }
+    Some(classes)
+}
+
+/// Whether a policy in Cedar's JSON form reads `<anything>.<attribute>` or asks
+/// `<anything> has <attribute>`.
+fn reads_attribute(json: &serde_json::Value, attribute: &str) -> bool {
+    match json {
+        serde_json::Value::Object(map) => {
+            [".", "has"].iter().any(|op| {
+                map.get(*op)
+                    .and_then(|a| a.get("attr"))
+                    .and_then(|a| a.as_str())
+                    == Some(attribute)
+            }) || map.values().any(|v| reads_attribute(v, attribute))
+        }
+        serde_json::Value::Array(items) => items.iter().any(|v| reads_attribute(v, attribute)),
+        _ => false,
+    }
+}
+
+/// The classes a policy's `when` conditions limit it to, from a top-level conjunct
+/// `["a", "b"].contains(resource.class)`; `None` when no condition says.
+fn class_guard(policy: &serde_json::Value) -> Option<Vec<String>> {
+    fn conjuncts<'a>(e: &'a serde_json::Value, out: &mut Vec<&'a serde_json::Value>) {
+        match e.get("&&") {
+            Some(and) => {
+                for side in ["left", "right"] {
+                    if let Some(s) = and.get(side) {
+                        conjuncts(s, out);
+                    }
+                }
+            }
+            None => out.push(e),
+        }
+    }
+    let mut parts = Vec::new();
+    for c in policy.get("conditions")?.as_array()? {
+        if c.get("kind").and_then(|k| k.as_str()) == Some("when")
+            && let Some(body) = c.get("body")
+        {
+            conjuncts(body, &mut parts);
+        }
+    }
+    parts.into_iter().find_map(|part| {
+        let contains = part.get("contains")?;
+        let right = contains.get("right")?.get(".")?;
+        let on_class = right.get("attr")?.as_str() == Some("class")
+            && right.get("left")?.get("Var")?.as_str() == Some("resource");
+        if !on_class {
+            return None;
+        }
+        contains
+            .get("left")?
+            .get("Set")?
+            .as_array()?
+            .iter()
+            .map(|v| v.get("Value")?.as_str().map(str::to_owned))
+            .collect()
+    })
+}
+
 /// Whether a policy in Cedar's JSON form reads `context.<attribute>` or asks
 /// `context has <attribute>` anywhere in its conditions.
 fn reads_context_attribute(json: &serde_json::Value, attribute: &str) -> bool {
@@ -1385,6 +1475,23 @@ fn reads_context_attribute(json: &serde_json::Value, attribute: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The built-in rules read the evaluation's expiry for open and public data only.
+    #[test]
+    fn qd05_6_2_the_evaluation_expiry_matters_to_open_and_public_data_only() {
+        let pack = RulePack::builtin();
+        assert!(pack.is_ok());
+        let Ok(pack) = pack else { return };
+        let classes: Vec<&str> = pack
+            .evaluation_classes
+            .iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(classes, ["open", "public"]);
+        assert!(pack.evaluation_matters("open"));
+        assert!(!pack.evaluation_matters("shared"));
+    }
 
     #[test]
     fn statement_starts_skip_comments_and_strings() {

@@ -382,8 +382,12 @@ pub(crate) struct CedarWorld {
     pub agency_uids: Vec<EntityUid>,
     #[allow(dead_code, reason = "catalog requests name databases as resources")]
     pub database_uids: Vec<EntityUid>,
-    /// Per dataset: the instants its decisions depend on (publication, evaluation expiry).
+    /// Per dataset: its publication, an instant its access decisions depend on.
     pub dataset_times: Vec<Vec<DateTime<FixedOffset>>>,
+    /// Per dataset: the end of the year its database's last evaluation covers, an instant
+    /// the access decisions depend on for the data classes the pack's rules on it read
+    /// ([`RulePack::evaluation_matters`](crate::RulePack)).
+    pub dataset_evaluation: Vec<Option<DateTime<FixedOffset>>>,
 }
 
 fn index<K, V>(
@@ -1038,6 +1042,7 @@ impl CedarWorld {
             agency_uids: Vec::new(),
             database_uids: Vec::new(),
             dataset_times: Vec::new(),
+            dataset_evaluation: Vec::new(),
         })
     }
 
@@ -1123,6 +1128,7 @@ impl CedarWorld {
         }
         let mut dataset_uids = Vec::with_capacity(world.datasets.len());
         let mut dataset_times = Vec::with_capacity(world.datasets.len());
+        let mut dataset_evaluation = Vec::with_capacity(world.datasets.len());
         for s in world.datasets.values() {
             let u = uid(&model.dataset, s.id.as_str());
             let db_uid = uid(&model.database, s.database.as_str());
@@ -1151,12 +1157,10 @@ impl CedarWorld {
                 attrs.insert("publishedAt".into(), model::datetime_expr(at));
                 times.push(at);
             }
-            if let Some(until) = evaluated_until.get(&s.database) {
-                times.push(*until);
-            }
             entities.push(new_entity(u.clone(), attrs, HashSet::from([db_uid]))?);
             dataset_uids.push(u);
             dataset_times.push(times);
+            dataset_evaluation.push(evaluated_until.get(&s.database).copied());
         }
         let mut account_uids = Vec::with_capacity(world.accounts.len());
         for a in world.accounts.values() {
@@ -1255,6 +1259,7 @@ impl CedarWorld {
             agency_uids,
             database_uids,
             dataset_times,
+            dataset_evaluation,
         })
     }
 }

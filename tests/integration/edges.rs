@@ -462,3 +462,29 @@ fn qd05_16_2_h_a_suspension_past_the_calendar_says_only_the_24_hour_reading() {
         .collect();
     assert_eq!(codes, ["calendar_not_covered_24h"]);
 }
+
+// --- 8. A decision on shared data is not cut short at the evaluation's expiry (Đ6.2) ----
+
+#[test]
+fn qd05_6_2_the_evaluation_expiry_bounds_decisions_on_open_data_only() {
+    let engine = support::engine();
+    let world = support::world();
+    // csdl-dan-cu was last evaluated on 2024-01-15: its year ends at 24:00 on 2025-01-15.
+    let expiry = at("2025-01-16T00:00:00+07:00");
+    // Shared data (the population register) does not turn on it (Đ17.1.d, Đ14.5).
+    let shared = engine.decide(&world, &tuy_hoa_reads("2024-06-03T09:30:00+07:00"));
+    assert!(shared.is_allowed(), "{shared:?}");
+    assert_ne!(shared.valid_until, Some(expiry));
+    // Open data of the same database does (Đ4.3, Đ6.2).
+    let open = AccessRequest::new(
+        "acc.tuy-hoa.dan-cu".parse().unwrap(),
+        Action::Query,
+        "dan-cu.thong-ke".parse().unwrap(),
+        Channel::Lgsp,
+        "administrative-procedures".parse().unwrap(),
+        at("2024-06-03T09:30:00+07:00"),
+    );
+    let open = engine.decide(&world, &open);
+    assert!(open.is_allowed(), "{open:?}");
+    assert_eq!(open.valid_until, Some(expiry));
+}
