@@ -494,7 +494,7 @@ impl RulePack {
             .map(|(n, t)| (n.into(), t.into()))
             .collect();
         let model = Model::load()?;
-        Loader::new(manifest, sources, model).load()
+        Loader::new(&manifest, sources, &model).load()
     }
 
     /// Whether an access decision on data of `class` can turn on its database's
@@ -676,9 +676,9 @@ impl PolicyFileChecker {
     /// manifest's own entries) are not checked here. The type's example shows it.
     pub fn check(&self, file: &str, text: &str) -> Vec<PackDiagnostic> {
         let mut loader = Loader::new(
-            self.manifest.clone(),
+            &self.manifest,
             vec![(file.to_owned(), text.to_owned())],
-            self.model.clone(),
+            &self.model,
         );
         loader.parse_and_validate(&self.validator);
         loader.diags
@@ -704,10 +704,12 @@ fn parse_manifest(manifest: &str) -> Result<PackManifest, PackError> {
     Ok(manifest)
 }
 
-struct Loader {
-    manifest: PackManifest,
+/// Loads (or checks) a pack's sources against a manifest and the model, both borrowed:
+/// the checker reuses them for every file it is given.
+struct Loader<'a> {
+    manifest: &'a PackManifest,
     sources: Vec<(String, String)>,
-    model: Model,
+    model: &'a Model,
     diags: Vec<PackDiagnostic>,
 }
 
@@ -891,8 +893,8 @@ fn first_label_offset(d: &dyn miette::Diagnostic) -> Option<usize> {
         .map(|l| l.offset())
 }
 
-impl Loader {
-    fn new(manifest: PackManifest, sources: Vec<(String, String)>, model: Model) -> Self {
+impl<'a> Loader<'a> {
+    fn new(manifest: &'a PackManifest, sources: Vec<(String, String)>, model: &'a Model) -> Self {
         Loader {
             manifest,
             sources,
@@ -1011,7 +1013,7 @@ impl Loader {
         let slices = self.slice(&all, &mut rules);
         let evaluation_classes = classes_reading(&all, "evaluatedUntil");
         Ok(RulePack {
-            manifest: self.manifest,
+            manifest: self.manifest.clone(),
             rules,
             slices,
             cedar_ids,
