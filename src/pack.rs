@@ -689,8 +689,8 @@ impl PolicyFileChecker {
 fn parse_manifest(manifest: &str) -> Result<PackManifest, PackError> {
     let manifest: PackManifest =
         serde_json::from_str(manifest).map_err(|e| PackError::Manifest {
-            line: e.line(),
-            column: e.column(),
+            line: e.line().max(1),
+            column: crate::text::json_column(&e),
             message: e.to_string(),
         })?;
     let provides = model::model_version();

@@ -265,8 +265,8 @@ impl AccessRequest {
     /// ```
     pub fn from_json(json: &str) -> Result<AccessRequest, RequestError> {
         serde_json::from_str(json).map_err(|e| RequestError::Json {
-            line: e.line(),
-            column: e.column(),
+            line: e.line().max(1),
+            column: crate::text::json_column(&e),
             message: e.to_string(),
         })
     }

@@ -515,8 +515,8 @@ impl PackTestSuite {
     /// ```
     pub fn from_json(json: &str) -> Result<PackTestSuite, TestSuiteError> {
         serde_json::from_str(json).map_err(|e| TestSuiteError::Json {
-            line: e.line(),
-            column: e.column(),
+            line: e.line().max(1),
+            column: crate::text::json_column(&e),
             message: e.to_string(),
         })
     }

@@ -1,5 +1,6 @@
 //! What counts as "no text": the one test every check of a required text uses (a dossier
-//! item, a part of a notice, a refusal's reason, an annotation).
+//! item, a part of a notice, a refusal's reason, an annotation); and where in a JSON text
+//! an error is.
 //!
 //! Text copied out of office documents often keeps invisible characters: zero-width
 //! spaces (U+200B), word joiners (U+2060), byte-order marks (U+FEFF). They are Unicode
@@ -40,6 +41,12 @@ pub(crate) fn is_format(c: char) -> bool {
             | 0xE0001
             | 0xE0020..=0xE007F
     )
+}
+
+/// The 1-based column of a JSON error. serde_json says column 0 when the text ends right
+/// after a line break, or is empty; the error is then at the first column of that line.
+pub(crate) fn json_column(e: &serde_json::Error) -> usize {
+    e.column().max(1)
 }
 
 #[cfg(test)]

@@ -792,8 +792,8 @@ impl World {
     /// ```
     pub fn from_json(json: &str) -> Result<World, WorldError> {
         let data: WorldData = serde_json::from_str(json).map_err(|e| WorldError::Json {
-            line: e.line(),
-            column: e.column(),
+            line: e.line().max(1),
+            column: crate::text::json_column(&e),
             message: e.to_string(),
         })?;
         World::new(data)

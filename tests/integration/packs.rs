@@ -187,3 +187,29 @@ fn the_policy_file_checker_agrees_with_loading_the_pack() {
     assert!(from_checker.len() >= 5, "{from_checker:?}");
     assert_eq!(from_checker, from_loading);
 }
+
+/// An empty or truncated manifest is located at line 1, column 1 or later, never column 0
+/// (found by the `pack_manifest` fuzz target: serde_json says column 0 at the end of input).
+#[test]
+fn an_empty_manifest_is_located_on_its_first_column() {
+    for text in ["", "\n", "{\n"] {
+        match RulePack::from_sources(text, RulePack::builtin_sources().1.iter().copied()) {
+            Err(PackError::Manifest { line, column, .. }) => {
+                assert!(line >= 1 && column >= 1, "{text:?}: {line}:{column}");
+            }
+            other => panic!("{text:?}: expected a manifest error, got {other:?}"),
+        }
+    }
+    let world = lgsp_policy::World::from_json("");
+    assert!(
+        matches!(
+            world,
+            Err(lgsp_policy::WorldError::Json {
+                line: 1,
+                column: 1,
+                ..
+            })
+        ),
+        "{world:?}"
+    );
+}
