@@ -1508,6 +1508,19 @@ pub fn requests_for(world: &World) -> impl Strategy<Value = AccessRequest> + use
 /// ```
 pub fn known_requests_for(world: &World) -> impl Strategy<Value = AccessRequest> + use<> {
     let snapshot = Arc::new(Snapshot::of(world));
+    // Looked up per case, so sets rather than scans of the world's lists.
+    let accounts: std::collections::HashSet<AccountId> = snapshot
+        .data
+        .accounts
+        .iter()
+        .map(|a| a.id.clone())
+        .collect();
+    let datasets: std::collections::HashSet<DatasetId> = snapshot
+        .data
+        .datasets
+        .iter()
+        .map(|s| s.id.clone())
+        .collect();
     request_part()
         .prop_map(|mut p| {
             if matches!(p.focus, Focus::Unknown(_)) {
@@ -1519,11 +1532,9 @@ pub fn known_requests_for(world: &World) -> impl Strategy<Value = AccessRequest>
             p
         })
         .prop_filter_map("a request on known ids", move |p| {
-            let data = &snapshot.data;
-            snapshot.request(&p).filter(|r| {
-                data.accounts.iter().any(|a| a.id == r.account)
-                    && data.datasets.iter().any(|s| s.id == r.dataset)
-            })
+            snapshot
+                .request(&p)
+                .filter(|r| accounts.contains(&r.account) && datasets.contains(&r.dataset))
         })
 }
 
