@@ -261,7 +261,11 @@ fn bench_size(
     g.bench_function("hand_floor", |b| {
         b.iter(|| {
             for r in requests {
-                black_box(baselines::hand_decide(black_box(&world), black_box(r)));
+                black_box(baselines::hand_decide(
+                    black_box(&world),
+                    &cedar.calendar,
+                    black_box(r),
+                ));
             }
         })
     });
@@ -410,7 +414,11 @@ fn bench_size(
         };
         let hand_all = || {
             for r in requests {
-                black_box(baselines::hand_decide(black_box(&world), black_box(r)));
+                black_box(baselines::hand_decide(
+                    black_box(&world),
+                    &cedar.calendar,
+                    black_box(r),
+                ));
             }
         };
         let t = interleaved(

@@ -644,6 +644,135 @@ pub fn latest_notice_before(
     to_vietnam(earliest.and_time(NaiveTime::MIN)).ok_or_else(overflow)
 }
 
+/// A day the calendar could not answer for, so a due date was not adjusted for days off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct CalendarGap {
+    /// The counted last day, which the calendar does not cover.
+    pub date: NaiveDate,
+    /// The calendar's message.
+    pub message: String,
+}
+
+/// The end of a period counted from a day by the Civil Code: the one count that the access
+/// rules (a database's evaluation expiry, in the Cedar context) and the duties report share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PeriodEnd {
+    /// 24:00 of the last day, after any move off a day off.
+    pub(crate) due: DateTime<FixedOffset>,
+    /// The last day, after any move.
+    pub(crate) last_day: NaiveDate,
+    /// The counted last day, when a day off moved it.
+    pub(crate) moved_from: Option<NaiveDate>,
+    /// The rules applied.
+    pub(crate) basis: Vec<Clause>,
+    /// Set when the calendar does not cover the counted last day: the end is then that
+    /// day's 24:00, unmoved (the earlier of the two possible ends).
+    pub(crate) gap: Option<CalendarGap>,
+    /// The provisional calendar years the count consulted.
+    pub(crate) provisional_years: Vec<i32>,
+}
+
+impl PeriodEnd {
+    /// The end a computed deadline gives.
+    pub(crate) fn of(deadline: &Deadline) -> PeriodEnd {
+        PeriodEnd {
+            due: deadline.due(),
+            last_day: deadline.last_day(),
+            moved_from: deadline.moved_from(),
+            basis: deadline.basis().to_vec(),
+            gap: None,
+            provisional_years: deadline.provisional_years().to_vec(),
+        }
+    }
+}
+
+/// The end of `period` counted from the local day `from` ([`deadline`] from 00:00 of it,
+/// [`DayReading::CivilCode`]): the first day is not counted, the last day ends at 24:00 and
+/// a last day off moves to the next working day. When the calendar does not cover the last
+/// day, the end is counted without that move and [`PeriodEnd::gap`] says so.
+///
+/// Only periods of days, weeks, months and years have a last day without a calendar; a
+/// period of working days or hours over a gap is an error.
+pub(crate) fn period_end(
+    from: NaiveDate,
+    period: Period,
+    calendar: &Calendar,
+) -> Result<PeriodEnd, DeadlineError> {
+    let start = to_vietnam(from.and_time(NaiveTime::MIN)).ok_or(DeadlineError::Overflow {
+        start: DateTime::<chrono::Utc>::MIN_UTC.fixed_offset(),
+        period,
+    })?;
+    match deadline(start, period, calendar, DayReading::CivilCode) {
+        Ok(d) => Ok(PeriodEnd::of(&d)),
+        Err(DeadlineError::Calendar(e)) => {
+            let no_date = || DeadlineError::Overflow { start, period };
+            let (last_day, counted) = match period {
+                Period::Days(n) => (from.checked_add_days(Days::new(u64::from(n))), BLDS_148_1),
+                Period::Weeks(n) => (
+                    from.checked_add_days(Days::new(u64::from(n).saturating_mul(7))),
+                    BLDS_148_2,
+                ),
+                Period::Months(n) => (from.checked_add_months(Months::new(n)), BLDS_148_3),
+                Period::Years(n) => (
+                    from.checked_add_months(Months::new(n.saturating_mul(12))),
+                    BLDS_148_4,
+                ),
+                Period::Hours(_) | Period::WorkingDays(_) => {
+                    return Err(DeadlineError::Calendar(e));
+                }
+            };
+            let last_day = last_day.ok_or_else(no_date)?;
+            let due = last_day
+                .succ_opt()
+                .and_then(|next| to_vietnam(next.and_time(NaiveTime::MIN)))
+                .ok_or_else(no_date)?;
+            Ok(PeriodEnd {
+                due,
+                last_day,
+                moved_from: None,
+                basis: vec![BLDS_147_2, counted, BLDS_148_6],
+                gap: Some(CalendarGap {
+                    date: last_day,
+                    message: e.to_string(),
+                }),
+                provisional_years: Vec::new(),
+            })
+        }
+        Err(other) => Err(other),
+    }
+}
+
+/// The year a database's evaluation covers: from the day of the last evaluation, counted by
+/// [`period_end`] (QD05/2024 Đ4.3, Đ6.2, read with BLDS2015 Đ147.2, Đ148.4–148.6). The one
+/// count the access rules (`context.evaluatedUntil`) and the duties report share.
+pub(crate) fn evaluation_end(
+    last_evaluated: NaiveDate,
+    calendar: &Calendar,
+) -> Result<PeriodEnd, DeadlineError> {
+    period_end(last_evaluated, Period::Years(1), calendar)
+}
+
+/// The code of the advisory on a decision whose period was counted without moving a last
+/// day the calendar does not cover. Its clause and texts are the pack's: the manifest's
+/// `reasons` entry of this code, whose `vi` and `en` may hold `{date}`, the counted last day.
+pub(crate) const CALENDAR_NOT_COVERED: &str = "calendar_not_covered";
+
+/// The advisory that a period's last day `gap` was not checked against a calendar, with
+/// the clause and texts of `pack` (see [`CALENDAR_NOT_COVERED`]).
+pub(crate) fn calendar_gap_advisory(pack: &RulePack, gap: &CalendarGap) -> Advisory {
+    let date = gap.date.to_string();
+    let entry = pack.manifest().reasons.get(CALENDAR_NOT_COVERED);
+    Advisory {
+        code: CALENDAR_NOT_COVERED.to_owned(),
+        clause: entry.map_or(BLDS_148_5, |e| e.clause.clone()),
+        vi: entry.map_or_else(String::new, |e| e.vi.replace("{date}", &date)),
+        en: entry.map_or_else(
+            || format!("calendar not covered: {date}"),
+            |e| e.en.replace("{date}", &date),
+        ),
+    }
+}
+
 /// The code of the advisory on a decision whose deadline was counted over a provisional
 /// calendar year. Its clause and texts are the pack's: the manifest's `reasons` entry of
 /// this code, whose `vi` and `en` may hold `{years}`, replaced by the years.

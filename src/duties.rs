@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::{DateTime, Days, FixedOffset, Months, NaiveDate};
+use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,9 @@ use crate::calendar::Calendar;
 use crate::clause::Clause;
 use crate::clause::known;
 use crate::data::{CatalogMembership, Database, Hosting};
-use crate::deadline::{DayReading, Deadline, DeadlineError, Period, deadline};
+use crate::deadline::{
+    CalendarGap, DayReading, DeadlineError, Period, PeriodEnd, evaluation_end, period_end,
+};
 use crate::decision::Reason;
 use crate::ids::{AgencyId, DatabaseId, RefusalId, SuspensionId};
 use crate::lifecycle::{CALENDAR_NOT_COVERED_24H, notice_check, refusal_check};
@@ -187,15 +189,6 @@ pub enum DutyStatus {
     Overdue,
     /// A standing requirement that is not met now; it has no due date of its own.
     Unmet,
-}
-
-/// A day the calendar could not answer for, so a due date was not adjusted for days off.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct CalendarGap {
-    /// The counted last day, which the calendar does not cover.
-    pub date: NaiveDate,
-    /// The calendar's message.
-    pub message: String,
 }
 
 /// One duty in the report.
@@ -385,7 +378,7 @@ pub enum DutiesError {
 /// | [`DutyKind::SuspensionNotice`] | Đ16.2.h | the agreement's provider | a suspension's notice is not sent and due soon or past, or was sent late, to another agency, or without one of its three parts |
 /// | [`DutyKind::RefusalReport`] | Đ16.1.đ (Đ18) | the refusing provider | a refusal lacks a stated, grounded reason, or the competent authority has not been notified (or the wrong one was): unmet |
 ///
-/// Due dates are counted by the Civil Code with `calendar` ([`deadline`] with
+/// Due dates are counted by the Civil Code with `calendar` ([`deadline`](fn@crate::deadline) with
 /// [`DayReading::CivilCode`]): a year or three months from the day after the event, ending
 /// at 24:00 of the last day, moved to the next working day when the last day is a day off
 /// (BLDS2015 Đ147–148). "Due soon" means due at or before 24:00 of the local day `horizon`
@@ -530,16 +523,6 @@ struct Record {
     done_late_at: Option<DateTime<FixedOffset>>,
 }
 
-/// A due date, exact or (over a calendar gap) not adjusted for days off.
-struct Due {
-    due: DateTime<FixedOffset>,
-    last_day: NaiveDate,
-    moved_from: Option<NaiveDate>,
-    basis: Vec<Clause>,
-    gap: Option<CalendarGap>,
-    provisional_years: Vec<i32>,
-}
-
 impl Collector<'_> {
     /// Agencies that manage at least one database (QD05/2024 Đ15.1.b "có xây dựng, quản lý
     /// dữ liệu").
@@ -579,52 +562,12 @@ impl Collector<'_> {
         subject: &DutySubject,
         from: NaiveDate,
         period: Period,
-    ) -> Result<Due, DutiesError> {
-        let overflow = |source| DutiesError::Deadline {
+    ) -> Result<PeriodEnd, DutiesError> {
+        period_end(from, period, self.calendar).map_err(|source| DutiesError::Deadline {
             kind,
             subject: subject.clone(),
             source,
-        };
-        let start = model::start_of_local_day(from).ok_or_else(|| {
-            overflow(DeadlineError::Overflow {
-                start: self.now,
-                period,
-            })
-        })?;
-        match deadline(start, period, self.calendar, DayReading::CivilCode) {
-            Ok(d) => Ok(due_of(&d, None)),
-            Err(DeadlineError::Calendar(e)) => {
-                let months = match period {
-                    Period::Years(n) => n.saturating_mul(12),
-                    Period::Months(n) => n,
-                    _ => 0,
-                };
-                let counted_basis = match period {
-                    Period::Years(_) => known::BLDS_148_4,
-                    _ => known::BLDS_148_3,
-                };
-                let no_date = || overflow(DeadlineError::Overflow { start, period });
-                let last_day = from
-                    .checked_add_months(Months::new(months))
-                    .ok_or_else(no_date)?;
-                let due = last_day
-                    .succ_opt()
-                    .and_then(model::start_of_local_day)
-                    .ok_or_else(no_date)?;
-                Ok(Due {
-                    due,
-                    last_day,
-                    moved_from: None,
-                    basis: vec![known::BLDS_147_2, counted_basis, known::BLDS_148_6],
-                    gap: Some(CalendarGap {
-                        date: last_day,
-                        message: e.to_string(),
-                    }),
-                    provisional_years: Vec::new(),
-                })
-            }
-            Err(other) => Err(overflow(other)),
-        }
+        })
     }
 
     fn push_dated(
@@ -632,7 +575,7 @@ impl Collector<'_> {
         kind: DutyKind,
         agency: &AgencyId,
         subject: DutySubject,
-        due: Due,
+        due: PeriodEnd,
         detail: String,
     ) {
         self.push_dated_with(kind, agency, subject, due, detail, Record::default());
@@ -645,7 +588,7 @@ impl Collector<'_> {
         kind: DutyKind,
         agency: &AgencyId,
         subject: DutySubject,
-        due: Due,
+        due: PeriodEnd,
         detail: String,
         record: Record,
     ) {
@@ -733,7 +676,13 @@ impl Collector<'_> {
         let subject = DutySubject::Database(db.id.clone());
         match db.last_evaluated {
             Some(last) => {
-                let due = self.due(kind, &subject, last, Period::Years(1))?;
+                let due = evaluation_end(last, self.calendar).map_err(|source| {
+                    DutiesError::Deadline {
+                        kind,
+                        subject: subject.clone(),
+                        source,
+                    }
+                })?;
                 self.push_dated(
                     kind,
                     &db.manager,
@@ -878,7 +827,10 @@ impl Collector<'_> {
                 .find(|a| a.code == CALENDAR_NOT_COVERED_24H)
                 .map_or_else(String::new, |a| a.en.clone()),
         });
-        let due = due_of(&deadline, gap);
+        let due = PeriodEnd {
+            gap,
+            ..PeriodEnd::of(&deadline)
+        };
         let done_late_at = if still_owed {
             None
         } else {
@@ -928,17 +880,5 @@ impl Collector<'_> {
             detail,
             check.findings,
         );
-    }
-}
-
-/// A counted deadline as a report's due date.
-fn due_of(deadline: &Deadline, gap: Option<CalendarGap>) -> Due {
-    Due {
-        due: deadline.due(),
-        last_day: deadline.last_day(),
-        moved_from: deadline.moved_from(),
-        basis: deadline.basis().to_vec(),
-        gap,
-        provisional_years: deadline.provisional_years().to_vec(),
     }
 }

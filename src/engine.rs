@@ -7,7 +7,11 @@ use cedar_policy::{Authorizer, PolicySet, Request};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::agency::AgencyKind;
+use crate::calendar::Calendar;
 use crate::clause::known;
+use crate::deadline::{
+    PeriodEnd, calendar_gap_advisory, evaluation_end, provisional_calendar_advisory,
+};
 use crate::decision::{Advisory, Decision, Duty, Outcome, PackRef, Reason, ReasonKind};
 use crate::ids::{AgencyId, PolicyId, TerritoryId};
 use crate::model::{self, Model};
@@ -71,6 +75,8 @@ pub enum EngineError {
 pub struct Engine {
     packs: Vec<RulePack>,
     authorizer: Authorizer,
+    /// The working-day calendar the engine counts legal time with.
+    calendar: Calendar,
     /// Per pack, `STRIPES - 1` copies of its access slices, parsed anew so each has its own
     /// reference counts (see [`access_slice`](Engine::access_slice)).
     copies: Vec<Vec<HashMap<String, PolicySet>>>,
@@ -203,6 +209,7 @@ impl Engine {
             copies: vec![access_copies(&pack)],
             packs: vec![pack],
             authorizer: Authorizer::new(),
+            calendar: Calendar::vietnam_public_sector(),
         }
     }
 
@@ -252,7 +259,36 @@ impl Engine {
             copies: packs.iter().map(access_copies).collect(),
             packs,
             authorizer: Authorizer::new(),
+            calendar: Calendar::vietnam_public_sector(),
         })
+    }
+
+    /// The same engine counting legal time with `calendar` instead of
+    /// [`Calendar::vietnam_public_sector`], the default.
+    ///
+    /// The engine's calendar counts the periods of access decisions (the year a database's
+    /// evaluation covers). Give the duties report and the lifecycle questions the same
+    /// calendar so that every answer counts alike.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Calendar, Engine};
+    ///
+    /// let official = Engine::builtin()?.with_calendar(Calendar::vietnam_public_sector_official());
+    /// assert_eq!(official.calendar().last_year(), 2026);
+    /// assert_eq!(Engine::builtin()?.calendar().last_year(), 2027);
+    /// # Ok::<(), lgsp_policy::EngineError>(())
+    /// ```
+    #[must_use]
+    pub fn with_calendar(mut self, calendar: Calendar) -> Engine {
+        self.calendar = calendar;
+        self
+    }
+
+    /// The calendar the engine counts legal time with (see [`Engine::with_calendar`]).
+    pub fn calendar(&self) -> &Calendar {
+        &self.calendar
     }
 
     /// The packs, by territory and start date.
@@ -386,6 +422,21 @@ impl Engine {
             return early(reasons, holder_kind);
         }
 
+        // The year the dataset's last evaluation covers, counted with the engine's calendar
+        // (the duties report's count), given to the rules as `context.evaluatedUntil`.
+        let evaluation = match self.evaluation_end(world, dataset_idx) {
+            Ok(e) => e,
+            Err(detail) => {
+                reasons.push(engine_reason(
+                    pack,
+                    "evaluation_error",
+                    ReasonKind::EvaluationError,
+                    Some(detail),
+                ));
+                return early(reasons, holder_kind);
+            }
+        };
+        let evaluated_until = evaluation.as_ref().map(|e| e.1.clone());
         let candidates: &[usize] = match (holder_idx, provider_idx) {
             (Some(h), Some(p)) => world.agreement_indexes_between_indexes(h, p),
             _ => &[],
@@ -408,6 +459,7 @@ impl Engine {
                 world,
                 request,
                 now.as_ref(),
+                evaluated_until.as_ref(),
                 account_idx,
                 dataset_idx,
                 candidate,
@@ -489,13 +541,9 @@ impl Engine {
         // The evaluation's expiry only where a rule reading it can apply to this class
         // of data (open and public data in the built-in pack): shared data's decisions do
         // not turn on it.
-        let evaluation = world
-            .cedar
-            .dataset_evaluation
-            .get(dataset_idx)
-            .copied()
-            .flatten()
-            .filter(|_| pack.evaluation_matters(dataset.class.as_str()));
+        let evaluation_matters = pack.evaluation_matters(dataset.class.as_str());
+        let evaluation = evaluation.map(|e| e.0).filter(|_| evaluation_matters);
+        let evaluation_due = evaluation.as_ref().map(|e| e.due);
         let agreement_times = candidates
             .iter()
             .filter_map(|&c| world.agreements.get_index(c))
@@ -506,7 +554,7 @@ impl Engine {
             dataset_times
                 .iter()
                 .copied()
-                .chain(evaluation)
+                .chain(evaluation_due)
                 .chain(agreement_times),
         );
         let mut decision = finish(
@@ -519,6 +567,17 @@ impl Engine {
             agreement_id,
             valid_until,
         );
+        // A count of the evaluation's year that a rule may read and the calendar could not
+        // fully answer, or answered provisionally: said.
+        if let Some(e) = &evaluation {
+            decision
+                .advisories
+                .extend(e.gap.as_ref().map(|g| calendar_gap_advisory(pack, g)));
+            decision.advisories.extend(provisional_calendar_advisory(
+                Some(pack),
+                &e.provisional_years,
+            ));
+        }
         // Several agreements, none allowing: the grounds stated are those of the one the
         // pack's ranking says the request is about, and the decision says so.
         if let (Outcome::Deny, [_, _, ..], Some(ranking)) = (
@@ -537,8 +596,37 @@ impl Engine {
         decision
     }
 
+    /// The end of the year the last evaluation of a dataset's database covers, counted
+    /// with the engine's calendar, and its Cedar value; `None` if never evaluated. An end
+    /// that cannot be counted or given to Cedar is an error (the decision fails closed).
+    pub(crate) fn evaluation_end(
+        &self,
+        world: &World,
+        dataset_idx: usize,
+    ) -> Result<Option<(PeriodEnd, cedar_policy_core::ast::Value)>, String> {
+        let Some(last) = world
+            .cedar
+            .dataset_last_evaluated
+            .get(dataset_idx)
+            .copied()
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        let end = evaluation_end(last, &self.calendar)
+            .map_err(|e| format!("the year since the evaluation of {last}: {e}"))?;
+        let value = model::datetime_value(end.due).ok_or_else(|| {
+            format!(
+                "the end of the year since the evaluation of {last}, {}, cannot be given to Cedar",
+                end.due.to_rfc3339()
+            )
+        })?;
+        Ok(Some((end, value)))
+    }
+
     /// One evaluation for one candidate agreement; `now` is
-    /// [`model::datetime_value`] of the request's instant, made once per decision.
+    /// [`model::datetime_value`] of the request's instant and `evaluated_until` that of
+    /// the evaluation's end, made once per decision.
     #[allow(clippy::too_many_arguments)]
     fn evaluate(
         &self,
@@ -547,6 +635,7 @@ impl Engine {
         world: &World,
         request: &AccessRequest,
         now: Option<&cedar_policy_core::ast::Value>,
+        evaluated_until: Option<&cedar_policy_core::ast::Value>,
         account_idx: usize,
         dataset_idx: usize,
         agreement: Option<usize>,
@@ -558,11 +647,18 @@ impl Engine {
                 request.action.as_str()
             ));
         };
-        let cedar_request =
-            match access_request(world, request, now, account_idx, dataset_idx, agreement) {
-                Ok(r) => r,
-                Err(message) => return fail(message),
-            };
+        let cedar_request = match access_request(
+            world,
+            request,
+            now,
+            evaluated_until,
+            account_idx,
+            dataset_idx,
+            agreement,
+        ) {
+            Ok(r) => r,
+            Err(message) => return fail(message),
+        };
         let mut eval = self.ask(pack, slice, world, &cedar_request);
         eval.agreement = agreement;
         eval
@@ -688,11 +784,14 @@ pub(crate) struct Query<'p> {
 /// The Cedar request of an access request under one candidate agreement: principal,
 /// action, resource and the context (`AccessContext` in `policies/model.cedarschema`).
 /// The one place it is built: [`Engine::decide`] asks it, the interop module exports it.
-/// `now` is [`model::datetime_value`] of the request's instant.
+/// `now` is [`model::datetime_value`] of the request's instant, `evaluated_until` that of
+/// the end of the year the dataset's database's last evaluation covers
+/// ([`Engine::evaluation_end`]).
 pub(crate) fn access_request(
     world: &World,
     request: &AccessRequest,
     now: Option<&cedar_policy_core::ast::Value>,
+    evaluated_until: Option<&cedar_policy_core::ast::Value>,
     account_idx: usize,
     dataset_idx: usize,
     agreement: Option<usize>,
@@ -709,6 +808,7 @@ pub(crate) fn access_request(
     // Cedar would evaluate.
     let context = now.cloned().and_then(|now| {
         let agreement = agreement_uid.map(|uid| ("agreement", model::entity_value(uid)));
+        let evaluated = evaluated_until.map(|until| ("evaluatedUntil", until.clone()));
         model::context_of(
             [
                 ("now", now),
@@ -721,7 +821,8 @@ pub(crate) fn access_request(
                 ),
             ]
             .into_iter()
-            .chain(agreement),
+            .chain(agreement)
+            .chain(evaluated),
         )
     });
     let Some(context) = context else {
@@ -962,12 +1063,17 @@ impl Engine {
             .as_ref()
             .and_then(|id| world.agreements.get_index_of(id));
         let now = model::datetime_value(request.at);
+        let Ok(evaluation) = self.evaluation_end(world, dataset_idx) else {
+            return explanation;
+        };
+        let evaluated_until = evaluation.map(|(_, value)| value);
         let full = self.evaluate(
             pack,
             Some(slice),
             world,
             request,
             now.as_ref(),
+            evaluated_until.as_ref(),
             account_idx,
             dataset_idx,
             agreement,
@@ -988,6 +1094,7 @@ impl Engine {
             world,
             request,
             now.as_ref(),
+            evaluated_until.as_ref(),
             account_idx,
             dataset_idx,
             agreement,

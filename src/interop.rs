@@ -275,8 +275,20 @@ pub fn cedar_request(
         .as_ref()
         .and_then(|id| world.agreements.get_index_of(id));
     let now = model::datetime_value(request.at);
-    let cedar_request = access_request(world, request, now.as_ref(), account, dataset, agreement)
-        .map_err(|_| not_evaluated(vec!["evaluation_error".into()]))?;
+    let evaluated_until = engine
+        .evaluation_end(world, dataset)
+        .map_err(|_| not_evaluated(vec!["evaluation_error".into()]))?
+        .map(|(_, value)| value);
+    let cedar_request = access_request(
+        world,
+        request,
+        now.as_ref(),
+        evaluated_until.as_ref(),
+        account,
+        dataset,
+        agreement,
+    )
+    .map_err(|_| not_evaluated(vec!["evaluation_error".into()]))?;
     export(engine, pack, slice, world, &cedar_request)
 }
 

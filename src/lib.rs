@@ -44,13 +44,12 @@ pub use data::{
     CatalogMembership, DataClass, Database, Dataset, Hosting, MasterData, MasterDataReference,
 };
 pub use deadline::{
-    DayReading, Deadline, DeadlineError, Period, VIETNAM_OFFSET, deadline, latest_notice_before,
-    vietnam_offset,
+    CalendarGap, DayReading, Deadline, DeadlineError, Period, VIETNAM_OFFSET, deadline,
+    latest_notice_before, vietnam_offset,
 };
 pub use decision::{Advisory, Decision, Duty, NoticePart, Outcome, PackRef, Reason, ReasonKind};
 pub use duties::{
-    CalendarGap, DutiesError, DutiesReport, DutyEntry, DutyKind, DutyStatus, DutySubject,
-    duties_report,
+    DutiesError, DutiesReport, DutyEntry, DutyKind, DutyStatus, DutySubject, duties_report,
 };
 pub use engine::{Engine, EngineError, competent_authority};
 pub use ids::{

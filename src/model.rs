@@ -12,12 +12,12 @@ use semver::Version;
 pub const MODEL_SCHEMA: &str = include_str!("../policies/model.cedarschema");
 
 /// The version of the entity model (`policies/model.cedarschema`). A pack declares the
-/// versions it targets with a `semver` requirement (`"model": "^0.1"` in its manifest).
+/// versions it targets with a `semver` requirement (`"model": "^0.2"` in its manifest).
 /// It follows semver: removing or retyping anything is a major change (a minor one while
 /// below 1.0), adding an optional attribute or a new action is a minor one (a patch below
 /// 1.0). The full table, read from a pack author's side, is in docs/POLICY_AUTHORING.md
 /// (section "Versions").
-pub const MODEL_VERSION: &str = "0.1.2";
+pub const MODEL_VERSION: &str = "0.2.0";
 
 /// How many attribute hops from the principal, resource or context a policy may follow:
 /// `resource.database.manager` is two. Packs are validated at this level.

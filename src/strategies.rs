@@ -1117,12 +1117,20 @@ impl Snapshot {
         for s in &data.datasets {
             edges.extend(s.published.and_then(start_of_local_day));
         }
+        // The evaluation's year: its end as the engine counts it with its default calendar
+        // (a last day off moved to the next working day), and the unmoved end.
+        let calendar = crate::Calendar::vietnam_public_sector();
         for d in &data.databases {
             edges.extend(
                 d.last_evaluated
                     .and_then(|e| e.checked_add_months(chrono::Months::new(12)))
                     .and_then(|e| e.succ_opt())
                     .and_then(start_of_local_day),
+            );
+            edges.extend(
+                d.last_evaluated
+                    .and_then(|e| crate::deadline::evaluation_end(e, &calendar).ok())
+                    .map(|end| end.due),
             );
         }
         for (y, m, d) in [(2024, 3, 5), (2025, 7, 1), (2025, 8, 19), (2025, 10, 22)] {

@@ -620,7 +620,8 @@ impl TestReport {
 }
 
 /// Runs test cases against an engine in a world: answers each question with a
-/// [`Tracer`](crate::Tracer) (deadlines counted with `calendar`) and compares the outcome
+/// [`Tracer`](crate::Tracer) (every period counted with `calendar`, access decisions'
+/// too) and compares the outcome
 /// and the set of reason codes — and, where the case states them, the transitions and
 /// the notice's due time — with the expectation. Never fails: a case that cannot pass is
 /// a failed case.
@@ -652,6 +653,15 @@ pub fn run_pack_tests(
     calendar: &Calendar,
     cases: &[PackTestCase],
 ) -> TestReport {
+    // Every kind of question counts with the suite's calendar: access decisions with the
+    // engine's, so the engine is given it when it has another.
+    let with_calendar;
+    let engine = if engine.calendar() == calendar {
+        engine
+    } else {
+        with_calendar = engine.clone().with_calendar(calendar.clone());
+        &with_calendar
+    };
     let tracer = engine.tracer();
     let cases = cases
         .iter()

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use cedar_policy::{Entities, Entity, EntityUid, RestrictedExpression};
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, NaiveDate};
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -384,10 +384,10 @@ pub(crate) struct CedarWorld {
     pub database_uids: Vec<EntityUid>,
     /// Per dataset: its publication, an instant its access decisions depend on.
     pub dataset_times: Vec<Vec<DateTime<FixedOffset>>>,
-    /// Per dataset: the end of the year its database's last evaluation covers, an instant
-    /// the access decisions depend on for the data classes the pack's rules on it read
-    /// ([`RulePack::evaluation_matters`](crate::RulePack)).
-    pub dataset_evaluation: Vec<Option<DateTime<FixedOffset>>>,
+    /// Per dataset: the day its database was last evaluated. The engine counts the year
+    /// it covers with its calendar into each access request's context
+    /// (`context.evaluatedUntil`, the count the duties report uses).
+    pub dataset_last_evaluated: Vec<Option<NaiveDate>>,
 }
 
 fn index<K, V>(
@@ -1042,7 +1042,7 @@ impl CedarWorld {
             agency_uids: Vec::new(),
             database_uids: Vec::new(),
             dataset_times: Vec::new(),
-            dataset_evaluation: Vec::new(),
+            dataset_last_evaluated: Vec::new(),
         })
     }
 
@@ -1091,10 +1091,9 @@ impl CedarWorld {
             )?);
         }
         let mut database_uids = Vec::with_capacity(world.databases.len());
-        let mut evaluated_until: HashMap<&DatabaseId, DateTime<FixedOffset>> = HashMap::new();
         for d in world.databases.values() {
             let u = uid(&model.database, d.id.as_str());
-            let mut attrs = Attrs::from([
+            let attrs = Attrs::from([
                 ("manager".into(), model::entity_ref(&agency_uid(&d.manager))),
                 ("catalog".into(), model::string(d.catalog.as_str())),
                 (
@@ -1112,23 +1111,23 @@ impl CedarWorld {
                     ),
                 ),
             ]);
-            if let Some(date) = d.last_evaluated {
-                let until = model::end_of_day_months_after(date, 12).ok_or_else(|| {
-                    WorldError::DateOutOfRange {
-                        kind: "database",
-                        id: d.id.to_string(),
-                        field: "last_evaluated",
-                    }
-                })?;
-                attrs.insert("evaluatedUntil".into(), model::datetime_expr(until));
-                evaluated_until.insert(&d.id, until);
+            // The year an evaluation covers is counted per decision, with the engine's
+            // calendar; here only that it ends within the dates Cedar can be given.
+            if let Some(date) = d.last_evaluated
+                && model::end_of_day_months_after(date, 12).is_none()
+            {
+                return Err(WorldError::DateOutOfRange {
+                    kind: "database",
+                    id: d.id.to_string(),
+                    field: "last_evaluated",
+                });
             }
             entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
             database_uids.push(u);
         }
         let mut dataset_uids = Vec::with_capacity(world.datasets.len());
         let mut dataset_times = Vec::with_capacity(world.datasets.len());
-        let mut dataset_evaluation = Vec::with_capacity(world.datasets.len());
+        let mut dataset_last_evaluated = Vec::with_capacity(world.datasets.len());
         for s in world.datasets.values() {
             let u = uid(&model.dataset, s.id.as_str());
             let db_uid = uid(&model.database, s.database.as_str());
@@ -1160,7 +1159,12 @@ impl CedarWorld {
             entities.push(new_entity(u.clone(), attrs, HashSet::from([db_uid]))?);
             dataset_uids.push(u);
             dataset_times.push(times);
-            dataset_evaluation.push(evaluated_until.get(&s.database).copied());
+            dataset_last_evaluated.push(
+                world
+                    .databases
+                    .get(&s.database)
+                    .and_then(|db| db.last_evaluated),
+            );
         }
         let mut account_uids = Vec::with_capacity(world.accounts.len());
         for a in world.accounts.values() {
@@ -1259,7 +1263,7 @@ impl CedarWorld {
             agency_uids,
             database_uids,
             dataset_times,
-            dataset_evaluation,
+            dataset_last_evaluated,
         })
     }
 }
@@ -1402,10 +1406,6 @@ mod tests {
         let checked = Entities::from_entities(others, Some(&cedar.model.schema));
         assert!(checked.is_ok(), "{checked:?}");
         for (kind, present) in [
-            (
-                "evaluatedUntil",
-                world.databases.values().any(|d| d.last_evaluated.is_some()),
-            ),
             (
                 "publishedAt",
                 world.datasets.values().any(|d| d.published.is_some()),

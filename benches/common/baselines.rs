@@ -16,8 +16,8 @@ use cedar_policy::{
 };
 use chrono::{DateTime, FixedOffset, Months, NaiveDate};
 use lgsp_policy::{
-    AccessRequest, Action, Agency, AgencyId, AgreementStatus, Authentication, Channel, DataClass,
-    Engine, RulePack, SharingAgreement, World,
+    AccessRequest, Action, Agency, AgencyId, AgreementStatus, Authentication, Calendar, Channel,
+    DataClass, Engine, RulePack, SharingAgreement, World,
 };
 
 // ---------------------------------------------------------------- Cedar conversion
@@ -32,6 +32,8 @@ pub struct Cedar {
     /// Every policy of the built-in pack.
     pub all: PolicySet,
     pub authorizer: Authorizer,
+    /// The calendar the engine counts with by default.
+    pub calendar: Calendar,
     ty: HashMap<&'static str, EntityTypeName>,
 }
 
@@ -59,6 +61,7 @@ impl Cedar {
             policies: PolicySet::new(),
             all,
             authorizer: Authorizer::new(),
+            calendar: Calendar::vietnam_public_sector(),
             ty,
         };
         let ids = |set: &PolicySet| {
@@ -128,7 +131,7 @@ impl Cedar {
     }
 
     fn database(&self, d: &lgsp_policy::Database) -> Entity {
-        let mut attrs = HashMap::from([
+        let attrs = HashMap::from([
             ("manager".into(), self.r("Agency", d.manager.as_str())),
             ("catalog".into(), s(d.catalog.as_str())),
             (
@@ -144,9 +147,6 @@ impl Cedar {
                 ),
             ),
         ]);
-        if let Some(day) = d.last_evaluated {
-            attrs.insert("evaluatedUntil".into(), dt(evaluated_until(day)));
-        }
         Entity::new(self.uid("Database", d.id.as_str()), attrs, HashSet::new()).unwrap()
     }
 
@@ -233,7 +233,12 @@ impl Cedar {
     }
 
     /// The context the engine builds for a request and a candidate agreement.
-    pub fn context(&self, r: &AccessRequest, agreement: Option<&SharingAgreement>) -> Context {
+    pub fn context(
+        &self,
+        world: &World,
+        r: &AccessRequest,
+        agreement: Option<&SharingAgreement>,
+    ) -> Context {
         let mut pairs = vec![
             ("now".to_owned(), dt(r.at)),
             ("channel".to_owned(), s(r.channel.as_str())),
@@ -244,12 +249,23 @@ impl Cedar {
         if let Some(g) = agreement {
             pairs.push(("agreement".to_owned(), self.r("Agreement", g.id.as_str())));
         }
+        let evaluated = world
+            .dataset(&r.dataset)
+            .and_then(|s| world.database(&s.database))
+            .and_then(|d| d.last_evaluated);
+        if let Some(day) = evaluated {
+            pairs.push((
+                "evaluatedUntil".to_owned(),
+                dt(evaluated_until(day, &self.calendar)),
+            ));
+        }
         Context::from_pairs(pairs).unwrap()
     }
 
     /// The Cedar request for an access request and a candidate agreement.
     pub fn request(
         &self,
+        world: &World,
         r: &AccessRequest,
         agreement: Option<&SharingAgreement>,
         schema: Option<&Schema>,
@@ -258,7 +274,7 @@ impl Cedar {
             self.uid("Account", r.account.as_str()),
             self.uid("Action", r.action.as_str()),
             self.uid("Dataset", r.dataset.as_str()),
-            self.context(r, agreement),
+            self.context(world, r, agreement),
             schema,
         )
         .unwrap()
@@ -315,7 +331,7 @@ impl Cedar {
             .account(&r.account)
             .zip(world.provider_of(&r.dataset))
             .and_then(|(a, p)| world.agreements_between(&a.holder, p).next());
-        let request = self.request(r, agreement, Some(&self.schema));
+        let request = self.request(world, r, agreement, Some(&self.schema));
         self.authorizer
             .is_authorized(&request, &self.all, &entities)
             .decision()
@@ -342,14 +358,15 @@ fn start_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
         .unwrap()
 }
 
-/// 24:00 local of the day twelve months after the evaluation (QD05/2024 Đ4.3).
-fn evaluated_until(day: NaiveDate) -> DateTime<FixedOffset> {
-    start_of_day(
-        day.checked_add_months(Months::new(12))
-            .unwrap()
-            .succ_opt()
-            .unwrap(),
-    )
+/// 24:00 local of the day twelve months after the evaluation (QD05/2024 Đ4.3), a last
+/// day off moved to the next working day (BLDS2015 Đ148.5); not moved where the calendar
+/// does not cover it.
+fn evaluated_until(day: NaiveDate, calendar: &Calendar) -> DateTime<FixedOffset> {
+    let mut last = day.checked_add_months(Months::new(12)).unwrap();
+    while calendar.is_working_day(last) == Ok(false) {
+        last = last.succ_opt().unwrap();
+    }
+    start_of_day(last.succ_opt().unwrap())
 }
 
 // ---------------------------------------------------------------- the Cedar floor
@@ -386,7 +403,7 @@ pub fn prepare_floor(
         };
         for g in options {
             let p = Prepared {
-                request: cedar.request(r, g, None),
+                request: cedar.request(world, r, g, None),
                 entities: cedar.sliced_entities(world, r, g),
             };
             let response = cedar
@@ -714,7 +731,7 @@ type Candidate = (
 );
 
 /// The access rules of `access.cedar`, written out by hand.
-pub fn hand_decide(world: &World, r: &AccessRequest) -> Hand {
+pub fn hand_decide(world: &World, calendar: &Calendar, r: &AccessRequest) -> Hand {
     let deny = |code| Hand {
         allowed: false,
         reasons: vec![code],
@@ -786,7 +803,7 @@ pub fn hand_decide(world: &World, r: &AccessRequest) -> Hand {
     forbid(
         open && database
             .last_evaluated
-            .is_some_and(|d| at >= evaluated_until(d)),
+            .is_some_and(|d| at >= evaluated_until(d, calendar)),
         "evaluation_expired",
     );
     forbid(
@@ -884,7 +901,7 @@ pub fn disagreements(engine: &Engine, world: &World, requests: &[AccessRequest])
         .iter()
         .filter(|r| {
             let d = engine.decide(world, r);
-            let h = hand_decide(world, r);
+            let h = hand_decide(world, engine.calendar(), r);
             let mut a: Vec<&str> = d.reason_codes().collect();
             let mut b = h.reasons.clone();
             a.sort_unstable();

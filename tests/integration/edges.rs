@@ -488,3 +488,122 @@ fn qd05_6_2_the_evaluation_expiry_bounds_decisions_on_open_data_only() {
     assert!(open.is_allowed(), "{open:?}");
     assert_eq!(open.valid_until, Some(expiry));
 }
+
+// --- 7. One count of "a year since evaluation" (Đ4.3, Đ6.2, BLDS2015 Đ148.5) ------------
+
+/// Open data of the population register (`dan-cu.thong-ke`), read by Tuy Hòa.
+fn tuy_hoa_reads_open_data(when: &str) -> AccessRequest {
+    AccessRequest::new(
+        "acc.tuy-hoa.dan-cu".parse().unwrap(),
+        Action::Query,
+        "dan-cu.thong-ke".parse().unwrap(),
+        Channel::Lgsp,
+        "administrative-procedures".parse().unwrap(),
+        at(when),
+    )
+}
+
+/// The example province with the population register last evaluated on `day`.
+fn evaluated_on(day: &str) -> World {
+    let mut d = data();
+    let db = d
+        .databases
+        .iter_mut()
+        .find(|db| db.id.as_str() == "csdl-dan-cu")
+        .unwrap();
+    db.last_evaluated = Some(day.parse().unwrap());
+    World::new(d).unwrap()
+}
+
+/// The due date the duties report gives the population register's yearly evaluation.
+fn evaluation_due(world: &World, now: &str, calendar: &Calendar) -> Option<DateTime<FixedOffset>> {
+    let report =
+        lgsp_policy::duties_report(world, at(now), calendar, chrono::Days::new(400)).unwrap();
+    report
+        .of_kind(lgsp_policy::DutyKind::AnnualEvaluation)
+        .find(|e| e.subject == lgsp_policy::DutySubject::Database("csdl-dan-cu".parse().unwrap()))
+        .and_then(|e| e.due)
+}
+
+#[test]
+fn blds_148_5_open_data_is_not_refused_on_the_day_off_that_ends_the_evaluation_year() {
+    let engine = support::engine();
+    // Evaluated Friday 2024-06-14: the year's last day, Saturday 2025-06-14, is a day off,
+    // so the year ends at the end of Monday 2025-06-16 (Đ148.4, Đ148.5, Đ148.6).
+    let world = evaluated_on("2024-06-14");
+    let end = at("2025-06-17T00:00:00+07:00");
+    for sunday in ["2025-06-14T10:00:00+07:00", "2025-06-15T23:59:59.999+07:00"] {
+        let d = engine.decide(&world, &tuy_hoa_reads_open_data(sunday));
+        assert!(!d.has_reason("evaluation_expired"), "{sunday}: {d:?}");
+        assert!(d.is_allowed(), "{sunday}: {d:?}");
+        assert_eq!(d.valid_until, Some(end), "{sunday}");
+    }
+    let monday_last = engine.decide(
+        &world,
+        &tuy_hoa_reads_open_data("2025-06-16T23:59:59.999+07:00"),
+    );
+    assert!(monday_last.is_allowed(), "{monday_last:?}");
+    let after = engine.decide(
+        &world,
+        &tuy_hoa_reads_open_data("2025-06-17T00:00:00+07:00"),
+    );
+    assert!(after.has_reason("evaluation_expired"), "{after:?}");
+    // The reason says what was counted.
+    let reason = after
+        .reasons
+        .iter()
+        .find(|r| r.code == "evaluation_expired")
+        .unwrap();
+    assert!(
+        reason.en.contains("counted by the Civil Code"),
+        "{}",
+        reason.en
+    );
+    // The duties report counts the same end.
+    assert_eq!(
+        evaluation_due(&world, "2025-06-14T10:00:00+07:00", engine.calendar()),
+        Some(end)
+    );
+}
+
+#[test]
+fn blds_148_5_the_evaluation_year_is_counted_with_the_engines_calendar() {
+    // Evaluated Friday 2026-01-15: the year's last day, Friday 2027-01-15, is a working
+    // day; evaluated Saturday 2026-01-16, the last day Saturday 2027-01-16 is off.
+    let world = evaluated_on("2026-01-16");
+    let sunday = "2027-01-17T10:00:00+07:00";
+    // The default calendar covers 2027 provisionally: moved to Monday 2027-01-18, and said.
+    let engine = support::engine();
+    let d = engine.decide(&world, &tuy_hoa_reads_open_data(sunday));
+    assert!(!d.has_reason("evaluation_expired"), "{d:?}");
+    assert_eq!(d.valid_until, Some(at("2027-01-19T00:00:00+07:00")));
+    let codes: Vec<&str> = d.advisories.iter().map(|a| a.code.as_str()).collect();
+    assert!(codes.contains(&"calendar_provisional"), "{codes:?}");
+    assert!(!codes.contains(&"calendar_not_covered"), "{codes:?}");
+    // The official calendar ends in 2026: the last day is not moved, and that is said.
+    let official = support::engine().with_calendar(Calendar::vietnam_public_sector_official());
+    let d = official.decide(&world, &tuy_hoa_reads_open_data(sunday));
+    assert!(d.has_reason("evaluation_expired"), "{d:?}");
+    let gap = d
+        .advisories
+        .iter()
+        .find(|a| a.code == "calendar_not_covered")
+        .unwrap_or_else(|| panic!("{:?}", d.advisories));
+    assert_eq!(gap.clause.as_str(), "BLDS2015 Đ148.5");
+    assert!(gap.en.contains("2027-01-16"), "{}", gap.en);
+    // And the duties report, given the same calendar, counts the same unmoved end.
+    assert_eq!(
+        evaluation_due(&world, "2026-12-01T10:00:00+07:00", official.calendar()),
+        Some(at("2027-01-17T00:00:00+07:00"))
+    );
+    // Shared data does not turn on the evaluation: no advisory about counting it.
+    let shared = official.decide(&world, &tuy_hoa_reads(sunday));
+    assert!(
+        shared
+            .advisories
+            .iter()
+            .all(|a| !a.code.starts_with("calendar_")),
+        "{:?}",
+        shared.advisories
+    );
+}

@@ -78,7 +78,7 @@ pub fn check_against_reference(
     request: &AccessRequest,
 ) -> Result<Decision, TestCaseError> {
     let got = engine.decide(world, request);
-    let want = Reference::new(data).decide(request);
+    let want = Reference::new(data, engine.calendar()).decide(request);
     let got_codes = codes(&got);
     let want_codes: std::collections::BTreeSet<&str> = want.reasons.iter().copied().collect();
     prop_assert!(
@@ -537,7 +537,7 @@ fn qd05_14_5_terms_are_judged_exactly_below_a_millisecond() {
     ] {
         let (world, request) = shared_read_around(start, at.parse().unwrap());
         let d = ENGINE.decide(&world, &request);
-        let want = Reference::new(&world.to_data()).decide(&request);
+        let want = Reference::new(&world.to_data(), ENGINE.calendar()).decide(&request);
         assert_eq!(want.outcome, outcome, "{at}");
         assert_eq!(
             (d.outcome, codes(&d)),
@@ -557,7 +557,7 @@ fn qd05_14_5_term_start_is_exact_in_offsets_with_seconds() {
     let after: DateTime<FixedOffset> = "2024-06-03T03:00:10Z".parse().unwrap();
     let (world, request) = shared_read_around(start, after);
     let d = ENGINE.decide(&world, &request);
-    let want = Reference::new(&world.to_data()).decide(&request);
+    let want = Reference::new(&world.to_data(), ENGINE.calendar()).decide(&request);
     assert_eq!(want.outcome, Outcome::Allow);
     assert_eq!(
         (d.outcome, codes(&d)),

@@ -7,8 +7,8 @@ use lgsp_policy::strategies::{
     WorldSize, requests_for, suspend_all_requests_for, suspension_requests_for, world,
 };
 use lgsp_policy::{
-    AccessRequest, Calendar, DataClass, Decision, Engine, LifecycleDecision, Outcome,
-    SharingAgreement, World,
+    AccessRequest, Calendar, DataClass, Decision, DutyKind, DutySubject, Engine, LifecycleDecision,
+    Outcome, ReasonKind, SharingAgreement, World, duties_report,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -139,6 +139,64 @@ proptest! {
             let b = ENGINE.decide_suspend_all(&w, &none, &calendar);
             prop_assert_eq!(gist(&a.decision), gist(&b.decision), "{:?}", future);
             prop_assert_eq!(a.transitions, b.transitions);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(300))]
+
+    /// QD05/2024 Đ4.3, Đ6.2 (BLDS2015 Đ148.5): the access rule and the duties report count
+    /// the year since an evaluation alike — open or public data is refused as
+    /// `evaluation_expired` exactly from the due date the report gives the evaluation.
+    #[test]
+    fn qd05_6_2_access_and_the_duties_report_agree_on_every_evaluation_expiry(
+        (w, requests) in world(WorldSize::SMALL).prop_flat_map(|w| {
+            let r = prop::collection::vec(requests_for(&w), 12);
+            (Just(w), r)
+        })
+    ) {
+        for r in &requests {
+            let Some(dataset) = w.dataset(&r.dataset) else { continue };
+            if !matches!(dataset.class, DataClass::Open | DataClass::Public) {
+                continue;
+            }
+            let Some(db) = w.database(&dataset.database) else { continue };
+            if db.last_evaluated.is_none() {
+                continue;
+            }
+            let d = ENGINE.decide(&w, r);
+            let early = d.reasons.iter().any(|x| {
+                matches!(
+                    x.kind,
+                    ReasonKind::UnknownReference
+                        | ReasonKind::EvaluationError
+                        | ReasonKind::NoPackInForce
+                )
+            });
+            if early {
+                continue;
+            }
+            let Ok(report) = duties_report(&w, r.at, ENGINE.calendar(), chrono::Days::new(3660))
+            else {
+                continue;
+            };
+            let due = report
+                .of_kind(DutyKind::AnnualEvaluation)
+                .find(|e| e.subject == DutySubject::Database(db.id.clone()))
+                .and_then(|e| e.due);
+            prop_assert!(due.is_some(), "no evaluation duty for {} at {}", db.id, r.at);
+            let due = due.unwrap_or(r.at);
+            prop_assert_eq!(
+                d.has_reason("evaluation_expired"),
+                r.at >= due,
+                "{} evaluated {:?}, due {}, request at {}: {:?}",
+                db.id,
+                db.last_evaluated,
+                due,
+                r.at,
+                d.reason_codes().collect::<Vec<_>>()
+            );
         }
     }
 }

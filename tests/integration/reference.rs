@@ -33,7 +33,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveTime};
 use lgsp_policy::{
     AccessRequest, Account, Action, Agency, AgencyKind, AgreementId, AgreementStatus,
-    Authentication, Channel, DataClass, Database, Dataset, Outcome, SharingAgreement,
+    Authentication, Calendar, Channel, DataClass, Database, Dataset, Outcome, SharingAgreement,
     SharingMethod, WorldData,
 };
 
@@ -96,6 +96,7 @@ fn local_date(at: DateTime<FixedOffset>) -> NaiveDate {
 /// The reference model over one world.
 pub struct Reference<'w> {
     world: &'w WorldData,
+    calendar: &'w Calendar,
 }
 
 // ---------------------------------------------------------------- who is who (Đ2, Đ15)
@@ -177,10 +178,18 @@ fn is_published_at(dataset: &Dataset, at: DateTime<FixedOffset>) -> bool {
 
 /// Đ4.3, Đ6.2: data is evaluated every year. An evaluation on day D holds for a year:
 /// until 24:00 of the same day-number twelve months later, or of that month's last day
-/// (BLDS2015 Đ147.2, Đ148.4, Đ148.6). Being a minimum period, it is not moved by days off.
-fn evaluation_holds_until(database: &Database) -> Option<DateTime<FixedOffset>> {
+/// (BLDS2015 Đ147.2, Đ148.4, Đ148.6); a last day that is a day off moves to the next
+/// working day (Đ148.5), the count the duties report uses. A last day the calendar does
+/// not cover is not moved.
+fn evaluation_holds_until(
+    database: &Database,
+    calendar: &Calendar,
+) -> Option<DateTime<FixedOffset>> {
     let evaluated = database.last_evaluated?;
-    let last_day = evaluated.checked_add_months(Months::new(12))?;
+    let mut last_day = evaluated.checked_add_months(Months::new(12))?;
+    while calendar.is_working_day(last_day) == Ok(false) {
+        last_day = last_day.succ_opt()?;
+    }
     Some(local_midnight(last_day.succ_opt()?))
 }
 
@@ -221,8 +230,9 @@ struct Parties<'a> {
 }
 
 impl<'w> Reference<'w> {
-    pub fn new(world: &'w WorldData) -> Self {
-        Reference { world }
+    /// The reference model of a world, counting legal time with `calendar` (the engine's).
+    pub fn new(world: &'w WorldData, calendar: &'w Calendar) -> Self {
+        Reference { world, calendar }
     }
 
     fn agency(&self, id: &lgsp_policy::AgencyId) -> Option<&'w Agency> {
@@ -425,7 +435,7 @@ impl<'w> Reference<'w> {
         }
         // Đ6.2, Đ4.3: open and public data must have been evaluated, within the year.
         if is_open_or_public(class) {
-            match evaluation_holds_until(p.database) {
+            match evaluation_holds_until(p.database, self.calendar) {
                 None => {
                     grounds.insert("not_evaluated");
                 }
