@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::SharingMethod;
 use crate::decision::{Decision, Outcome, Reason, ReasonKind};
-use crate::engine::{Engine, Evaluation, Query, engine_reason, finish, push_reasons, valid_until};
+use crate::engine::{Engine, Evaluation, Query, finish, push_reasons, valid_until};
 use crate::ids::{AgencyId, DatabaseId, MasterDataId};
 use crate::model;
 use crate::pack::RulePack;
@@ -236,7 +236,7 @@ impl Engine {
     /// use lgsp_policy::{AdditionDossier, CatalogProposal, Engine, World};
     ///
     /// let world = World::from_json(r#"{
-    ///   "territory": "VN-57",
+    ///   "territory": "VN-32",
     ///   "agencies": [{"id": "so-tnmt", "name": "Sở Tài nguyên và Môi trường",
     ///                 "kind": "provincial_department"}],
     ///   "databases": [{"id": "csdl-dat-dai", "name": "CSDL đất đai", "manager": "so-tnmt",
@@ -455,37 +455,9 @@ impl Engine {
     }
 }
 
-/// An engine reason, with the crate's own wording when a pack does not define the code
-/// (the catalog codes are not among the [`ENGINE_REASON_CODES`](crate::ENGINE_REASON_CODES)
-/// every pack must define), so a deny always carries both languages and a clause.
+/// An engine reason of a catalog proposal, worded by the pack.
 fn catalog_reason(pack: &RulePack, code: &str, kind: ReasonKind, detail: Option<String>) -> Reason {
-    let mut reason = engine_reason(pack, code, kind, detail);
-    if !pack.manifest.reasons.contains_key(code) {
-        let fallback = match code {
-            "unknown_proposer" => Some((
-                crate::clause::known::QD05_7_2,
-                "Bên đề xuất không có trong hệ thống.",
-                "The proposer is unknown to the system.",
-            )),
-            "unknown_database" => Some((
-                crate::clause::known::QD05_7_2,
-                "Cơ sở dữ liệu được đề xuất không có trong hệ thống.",
-                "The proposed database is unknown to the system.",
-            )),
-            "unknown_master_data" => Some((
-                crate::clause::known::QD05_7_2,
-                "Hồ sơ nêu dữ liệu chủ không có trong hệ thống.",
-                "The proposal names master data unknown to the system.",
-            )),
-            _ => None,
-        };
-        if let Some((clause, vi, en)) = fallback {
-            reason.clause = clause;
-            reason.vi = vi.to_owned();
-            reason.en = en.to_owned();
-        }
-    }
-    reason
+    pack.reason(code, kind, detail)
 }
 
 #[cfg(test)]

@@ -84,11 +84,11 @@ fn constrain(schema: &mut schemars::Schema) {
 /// let error: ClauseError = "QD05/2024 Đ16.2.f".parse::<Clause>().err().ok_or("parsed")?;
 /// assert_eq!(error.text(), "QD05/2024 Đ16.2.f");
 /// assert!(!error.problem().is_empty()); // there is no point `f` in Vietnamese texts
-/// assert!(error.to_string().contains("expected e.g. `QD05/2024 Đ16.2.h`"));
+/// assert!(error.to_string().contains("expected e.g. `BLDS2015 Đ148.5`"));
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{text}` is not a clause citation: {problem} (expected e.g. `QD05/2024 Đ16.2.h`)")]
+#[error("`{text}` is not a clause citation: {problem} (expected e.g. `BLDS2015 Đ148.5`)")]
 pub struct ClauseError {
     text: String,
     problem: &'static str,
@@ -230,7 +230,7 @@ fn check_instrument(instrument: &str) -> Result<(), &'static str> {
     let letters = name.chars().take_while(char::is_ascii_uppercase).count();
     let digits = name.get(letters..).unwrap_or_default();
     if letters == 0 || !digits.chars().all(|c| c.is_ascii_digit()) {
-        return Err("the instrument must be capital letters then digits, e.g. `QD05/2024`");
+        return Err("the instrument must be capital letters then digits, e.g. `BLDS2015`");
     }
     if let Some(year) = year
         && (year.len() != 4 || !year.chars().all(|c| c.is_ascii_digit()))
@@ -286,7 +286,8 @@ impl From<Clause> for String {
     }
 }
 
-/// Well-known citations used by the crate's Rust code (the Cedar policies carry their own).
+/// The Civil Code's rules of counting time, which the deadline module implements and
+/// cites as the basis of each count. Every citation of a regulation is a pack's.
 #[allow(
     dead_code,
     reason = "a shared table of citations; each module uses a few"
@@ -294,46 +295,6 @@ impl From<Clause> for String {
 pub(crate) mod known {
     use super::Clause;
 
-    /// Scope: data outside the regulation.
-    pub const QD05_1_2: Clause = Clause::from_static("QD05/2024 Đ1.2");
-    /// Annual evaluation.
-    pub const QD05_4_3: Clause = Clause::from_static("QD05/2024 Đ4.3");
-    /// Evaluation before publication and every year.
-    pub const QD05_6_2: Clause = Clause::from_static("QD05/2024 Đ6.2");
-    /// Add to the shared catalog: dossier.
-    pub const QD05_7_2: Clause = Clause::from_static("QD05/2024 Đ7.2");
-    /// Shared databases hosted at the provincial data centre.
-    pub const QD05_8_3: Clause = Clause::from_static("QD05/2024 Đ8.3");
-    /// Open data updated within 3 months.
-    pub const QD05_10_4: Clause = Clause::from_static("QD05/2024 Đ10.4");
-    /// Agreement term.
-    pub const QD05_14_5: Clause = Clause::from_static("QD05/2024 Đ14.5");
-    /// Focal-point officer.
-    pub const QD05_15_1_B: Clause = Clause::from_static("QD05/2024 Đ15.1.b");
-    /// Focal-point officer is technical staff.
-    pub const QD05_15_2: Clause = Clause::from_static("QD05/2024 Đ15.2");
-    /// Request logs kept at least 3 months.
-    pub const QD05_16_1_A: Clause = Clause::from_static("QD05/2024 Đ16.1.a");
-    /// Refusal with reasons, reported to the competent authority.
-    pub const QD05_16_1_DD: Clause = Clause::from_static("QD05/2024 Đ16.1.đ");
-    /// Usage report on signs of unlawful use.
-    pub const QD05_16_1_E: Clause = Clause::from_static("QD05/2024 Đ16.1.e");
-    /// Suspension and termination per ND47 Đ43, Đ44.
-    pub const QD05_16_1_G: Clause = Clause::from_static("QD05/2024 Đ16.1.g");
-    /// Suspension for a violation, and the one-day notice.
-    pub const QD05_16_2_H: Clause = Clause::from_static("QD05/2024 Đ16.2.h");
-    /// Consumers' rights: nothing established means no access.
-    pub const QD05_17_1: Clause = Clause::from_static("QD05/2024 Đ17.1");
-    /// Resolution of problems: the competent authority.
-    pub const QD05_18: Clause = Clause::from_static("QD05/2024 Đ18");
-    /// Fallback to Decree 47.
-    pub const QD05_22: Clause = Clause::from_static("QD05/2024 Đ22");
-    /// Suspension of all consumers.
-    pub const ND47_43_1: Clause = Clause::from_static("ND47/2020 Đ43.1");
-    /// Suspension for maintenance: notice 7 working days ahead.
-    pub const ND47_43_3: Clause = Clause::from_static("ND47/2020 Đ43.3");
-    /// Force majeure: notice by appropriate means.
-    pub const ND47_43_4: Clause = Clause::from_static("ND47/2020 Đ43.4");
     /// Civil Code: first day not counted.
     pub const BLDS_147_2: Clause = Clause::from_static("BLDS2015 Đ147.2");
     /// Civil Code: period in hours.
@@ -354,33 +315,7 @@ pub(crate) mod known {
     /// Every constant above, for the test that they all parse.
     #[cfg(test)]
     pub const ALL: &[Clause] = &[
-        QD05_1_2,
-        QD05_4_3,
-        QD05_6_2,
-        QD05_7_2,
-        QD05_8_3,
-        QD05_10_4,
-        QD05_14_5,
-        QD05_15_1_B,
-        QD05_15_2,
-        QD05_16_1_A,
-        QD05_16_1_DD,
-        QD05_16_1_E,
-        QD05_16_1_G,
-        QD05_16_2_H,
-        QD05_17_1,
-        QD05_18,
-        QD05_22,
-        ND47_43_1,
-        ND47_43_3,
-        ND47_43_4,
-        BLDS_147_1,
-        BLDS_147_2,
-        BLDS_148_1,
-        BLDS_148_2,
-        BLDS_148_3,
-        BLDS_148_4,
-        BLDS_148_5,
+        BLDS_147_1, BLDS_147_2, BLDS_148_1, BLDS_148_2, BLDS_148_3, BLDS_148_4, BLDS_148_5,
         BLDS_148_6,
     ];
 }

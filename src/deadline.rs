@@ -706,22 +706,13 @@ pub(crate) fn period_end(
         Ok(d) => Ok(PeriodEnd::of(&d)),
         Err(DeadlineError::Calendar(e)) => {
             let no_date = || DeadlineError::Overflow { start, period };
-            let (last_day, counted) = match period {
-                Period::Days(n) => (from.checked_add_days(Days::new(u64::from(n))), BLDS_148_1),
-                Period::Weeks(n) => (
-                    from.checked_add_days(Days::new(u64::from(n).saturating_mul(7))),
-                    BLDS_148_2,
-                ),
-                Period::Months(n) => (from.checked_add_months(Months::new(n)), BLDS_148_3),
-                Period::Years(n) => (
-                    from.checked_add_months(Months::new(n.saturating_mul(12))),
-                    BLDS_148_4,
-                ),
-                Period::Hours(_) | Period::WorkingDays(_) => {
-                    return Err(DeadlineError::Calendar(e));
-                }
+            let Some(counted) = counted_last_day(from, period) else {
+                return match period {
+                    Period::Hours(_) | Period::WorkingDays(_) => Err(DeadlineError::Calendar(e)),
+                    _ => Err(no_date()),
+                };
             };
-            let last_day = last_day.ok_or_else(no_date)?;
+            let (last_day, counted) = counted;
             let due = last_day
                 .succ_opt()
                 .and_then(|next| to_vietnam(next.and_time(NaiveTime::MIN)))
@@ -742,35 +733,43 @@ pub(crate) fn period_end(
     }
 }
 
-/// The year a database's evaluation covers: from the day of the last evaluation, counted by
-/// [`period_end`] (QD05/2024 Đ4.3, Đ6.2, read with BLDS2015 Đ147.2, Đ148.4–148.6). The one
-/// count the access rules (`context.evaluatedUntil`) and the duties report share.
-pub(crate) fn evaluation_end(
-    last_evaluated: NaiveDate,
-    calendar: &Calendar,
-) -> Result<PeriodEnd, DeadlineError> {
-    period_end(last_evaluated, Period::Years(1), calendar)
+/// The last day of a period of days, weeks, months or years counted from the local day
+/// `from`, never moved off a day off, and the rule that counts it; `None` for hours and
+/// working days, or out of range.
+fn counted_last_day(from: NaiveDate, period: Period) -> Option<(NaiveDate, Clause)> {
+    match period {
+        Period::Days(n) => Some((from.checked_add_days(Days::new(u64::from(n)))?, BLDS_148_1)),
+        Period::Weeks(n) => Some((
+            from.checked_add_days(Days::new(u64::from(n).saturating_mul(7)))?,
+            BLDS_148_2,
+        )),
+        Period::Months(n) => Some((from.checked_add_months(Months::new(n))?, BLDS_148_3)),
+        Period::Years(n) => Some((
+            from.checked_add_months(Months::new(n.saturating_mul(12)))?,
+            BLDS_148_4,
+        )),
+        Period::Hours(_) | Period::WorkingDays(_) => None,
+    }
+}
+
+/// 24:00 of the counted last day of a period from the local day `from`, never moved off a
+/// day off: the end of a least time to keep something (a log), which is not a time limit
+/// to act and so is not extended by Đ148.5. `None` for hours and working days, or out of
+/// range.
+pub(crate) fn minimum_period_end(from: NaiveDate, period: Period) -> Option<DateTime<FixedOffset>> {
+    let (last_day, _) = counted_last_day(from, period)?;
+    to_vietnam(last_day.succ_opt()?.and_time(NaiveTime::MIN))
 }
 
 /// The code of the advisory on a decision whose period was counted without moving a last
 /// day the calendar does not cover. Its clause and texts are the pack's: the manifest's
 /// `reasons` entry of this code, whose `vi` and `en` may hold `{date}`, the counted last day.
-pub(crate) const CALENDAR_NOT_COVERED: &str = "calendar_not_covered";
+pub(crate) const CALENDAR_NOT_COVERED: &str = "calendar_last_day_not_covered";
 
-/// The advisory that a period's last day `gap` was not checked against a calendar, with
-/// the clause and texts of `pack` (see [`CALENDAR_NOT_COVERED`]).
+/// The advisory that a period's last day `gap` was not checked against a calendar, in
+/// the words of `pack` (see [`CALENDAR_NOT_COVERED`]).
 pub(crate) fn calendar_gap_advisory(pack: &RulePack, gap: &CalendarGap) -> Advisory {
-    let date = gap.date.to_string();
-    let entry = pack.manifest().reasons.get(CALENDAR_NOT_COVERED);
-    Advisory {
-        code: CALENDAR_NOT_COVERED.to_owned(),
-        clause: entry.map_or(BLDS_148_5, |e| e.clause.clone()),
-        vi: entry.map_or_else(String::new, |e| e.vi.replace("{date}", &date)),
-        en: entry.map_or_else(
-            || format!("calendar not covered: {date}"),
-            |e| e.en.replace("{date}", &date),
-        ),
-    }
+    pack.advisory_with(CALENDAR_NOT_COVERED, &[("date", &gap.date.to_string())])
 }
 
 /// The code of the advisory on a decision whose deadline was counted over a provisional
@@ -778,14 +777,9 @@ pub(crate) fn calendar_gap_advisory(pack: &RulePack, gap: &CalendarGap) -> Advis
 /// this code, whose `vi` and `en` may hold `{years}`, replaced by the years.
 pub(crate) const CALENDAR_PROVISIONAL: &str = "calendar_provisional";
 
-/// The advisory that a deadline was counted over the provisional calendar `years`, with
-/// the clause and texts of `pack` (see [`CALENDAR_PROVISIONAL`]); `None` when `years` is
-/// empty. A pack without the entry still gets the advisory, citing BLDS2015 Đ148.5 with
-/// the code as its English text.
-pub(crate) fn provisional_calendar_advisory(
-    pack: Option<&RulePack>,
-    years: &[i32],
-) -> Option<Advisory> {
+/// The advisory that a deadline was counted over the provisional calendar `years`, in
+/// the words of `pack` (see [`CALENDAR_PROVISIONAL`]); `None` when `years` is empty.
+pub(crate) fn provisional_calendar_advisory(pack: &RulePack, years: &[i32]) -> Option<Advisory> {
     if years.is_empty() {
         return None;
     }
@@ -794,16 +788,7 @@ pub(crate) fn provisional_calendar_advisory(
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    let entry = pack.and_then(|p| p.manifest().reasons.get(CALENDAR_PROVISIONAL));
-    Some(Advisory {
-        code: CALENDAR_PROVISIONAL.to_owned(),
-        clause: entry.map_or(BLDS_148_5, |e| e.clause.clone()),
-        vi: entry.map_or_else(String::new, |e| e.vi.replace("{years}", &list)),
-        en: entry.map_or_else(
-            || format!("calendar provisional: {list}"),
-            |e| e.en.replace("{years}", &list),
-        ),
-    })
+    Some(pack.advisory_with(CALENDAR_PROVISIONAL, &[("years", &list)]))
 }
 
 /// The provisional years among the working days [`latest_notice_before`] counts back from

@@ -13,22 +13,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
 use crate::clause::Clause;
-use crate::clause::known;
 use crate::data::{CatalogMembership, Database, Hosting};
-use crate::deadline::{
-    CalendarGap, DayReading, DeadlineError, Period, PeriodEnd, evaluation_end, period_end,
-};
+use crate::deadline::{CalendarGap, DayReading, DeadlineError, Period, PeriodEnd, period_end};
 use crate::decision::Reason;
 use crate::ids::{AgencyId, DatabaseId, RefusalId, SuspensionId};
 use crate::lifecycle::{CALENDAR_NOT_COVERED_24H, notice_check, refusal_check};
 use crate::model;
+use crate::pack::{EngineReason, RulePack};
 use crate::refusal::Refusal;
 use crate::suspension::Suspension;
 use crate::world::World;
-
-/// The minimum time request logs are kept, in months (QD05/2024 Đ16.1.a: "tối thiểu 03
-/// tháng").
-const MIN_LOG_MONTHS: u32 = 3;
 
 /// The finding of the notice check that concerns the suspension's grounds, not the notice.
 const VIOLATION_NOT_DETERMINED: &str = "violation_not_determined";
@@ -68,84 +62,36 @@ pub enum DutyKind {
 }
 
 impl DutyKind {
-    /// The clause the duty rests on.
+    /// Every kind, in the order of the enum.
+    pub const ALL: [DutyKind; 8] = [
+        DutyKind::AnnualEvaluation,
+        DutyKind::OpenDataUpdate,
+        DutyKind::LogRetention,
+        DutyKind::FocalPointOfficer,
+        DutyKind::FocalPointQualification,
+        DutyKind::DataCentreHosting,
+        DutyKind::SuspensionNotice,
+        DutyKind::RefusalReport,
+    ];
+
+    /// The kind's name, as in JSON and as the key of a pack's `duties`.
     ///
     /// # Example
     ///
     /// ```
     /// use lgsp_policy::DutyKind;
-    /// assert_eq!(DutyKind::OpenDataUpdate.clause().as_str(), "QD05/2024 Đ10.4");
+    /// assert_eq!(DutyKind::OpenDataUpdate.as_str(), "open_data_update");
     /// ```
-    pub fn clause(self) -> Clause {
+    pub fn as_str(self) -> &'static str {
         match self {
-            DutyKind::AnnualEvaluation => known::QD05_6_2,
-            DutyKind::OpenDataUpdate => known::QD05_10_4,
-            DutyKind::LogRetention => known::QD05_16_1_A,
-            DutyKind::FocalPointOfficer => known::QD05_15_1_B,
-            DutyKind::FocalPointQualification => known::QD05_15_2,
-            DutyKind::DataCentreHosting => known::QD05_8_3,
-            DutyKind::SuspensionNotice => known::QD05_16_2_H,
-            DutyKind::RefusalReport => known::QD05_16_1_DD,
-        }
-    }
-
-    /// Further clauses the duty leans on.
-    ///
-    /// # Example
-    ///
-    /// ```
-    /// use lgsp_policy::DutyKind;
-    /// let see = DutyKind::AnnualEvaluation.see();
-    /// assert_eq!(see.iter().map(|c| c.as_str()).collect::<Vec<_>>(), ["QD05/2024 Đ4.3"]);
-    /// ```
-    pub fn see(self) -> Vec<Clause> {
-        match self {
-            DutyKind::AnnualEvaluation => vec![known::QD05_4_3],
-            DutyKind::FocalPointQualification => vec![known::QD05_15_1_B],
-            DutyKind::RefusalReport => vec![known::QD05_18],
-            DutyKind::OpenDataUpdate
-            | DutyKind::LogRetention
-            | DutyKind::FocalPointOfficer
-            | DutyKind::DataCentreHosting
-            | DutyKind::SuspensionNotice => Vec::new(),
-        }
-    }
-
-    /// The duty in Vietnamese and in English.
-    fn text(self) -> (&'static str, &'static str) {
-        match self {
-            DutyKind::AnnualEvaluation => (
-                "Kiểm tra, đánh giá dữ liệu của cơ sở dữ liệu hằng năm.",
-                "Check and evaluate the database's data every year.",
-            ),
-            DutyKind::OpenDataUpdate => (
-                "Cập nhật hoặc bổ sung dữ liệu mở trong thời hạn không quá 03 tháng kể từ khi danh mục dữ liệu mở được công bố lên Cổng dữ liệu tỉnh.",
-                "Update or add the open data within 3 months of its catalog's publication on the provincial data portal.",
-            ),
-            DutyKind::LogRetention => (
-                "Lưu nhật ký yêu cầu dữ liệu và nội dung đã chia sẻ tối thiểu 03 tháng.",
-                "Keep the log of data requests and of what was shared for at least 3 months.",
-            ),
-            DutyKind::FocalPointOfficer => (
-                "Cơ quan có xây dựng, quản lý dữ liệu cử một cán bộ làm đầu mối quản lý, chia sẻ dữ liệu.",
-                "An agency that builds or manages data names one officer as its data focal point.",
-            ),
-            DutyKind::FocalPointQualification => (
-                "Cán bộ đầu mối phải là cán bộ chuyên môn, kỹ thuật.",
-                "The focal-point officer must be specialist or technical staff.",
-            ),
-            DutyKind::DataCentreHosting => (
-                "Cơ sở dữ liệu dùng chung của tỉnh phải được đặt tại Trung tâm dữ liệu của tỉnh.",
-                "A shared database of the province must be hosted at the provincial data centre.",
-            ),
-            DutyKind::SuspensionNotice => (
-                "Thông báo cho cơ quan khai thác bị tạm ngừng về nội dung vi phạm, phương án xử lý vi phạm và những yêu cầu cần thiết để duy trì hoặc khôi phục kết nối, không muộn hơn 01 ngày kể từ thời điểm xác định vi phạm.",
-                "Notify the suspended consumer of the violation, the handling plan and what is needed to keep or restore the connection, no later than one day after the violation is determined.",
-            ),
-            DutyKind::RefusalReport => (
-                "Việc từ chối chia sẻ dữ liệu phải nêu rõ lý do và thông báo cho cơ quan có thẩm quyền tiếp nhận, giải quyết vướng mắc.",
-                "A refusal to share data must state its reasons and be notified to the competent authority that receives and resolves problems.",
-            ),
+            DutyKind::AnnualEvaluation => "annual_evaluation",
+            DutyKind::OpenDataUpdate => "open_data_update",
+            DutyKind::LogRetention => "log_retention",
+            DutyKind::FocalPointOfficer => "focal_point_officer",
+            DutyKind::FocalPointQualification => "focal_point_qualification",
+            DutyKind::DataCentreHosting => "data_centre_hosting",
+            DutyKind::SuspensionNotice => "suspension_notice",
+            DutyKind::RefusalReport => "refusal_report",
         }
     }
 }
@@ -275,7 +221,7 @@ impl DutiesReport {
     /// use chrono::Days;
     /// use lgsp_policy::{Calendar, DutyKind, DutyStatus, World, WorldData, duties_report};
     ///
-    /// let world = World::new(WorldData::new("VN-57".parse()?))?;
+    /// let world = World::new(WorldData::new("VN-32".parse()?))?;
     /// let now = "2024-06-03T09:00:00+07:00".parse()?;
     /// let report = duties_report(&world, now, &Calendar::vietnam_public_sector(), Days::new(30))?;
     /// assert_eq!(report.with_status(DutyStatus::Overdue).count(), 0);
@@ -295,7 +241,7 @@ impl DutiesReport {
     /// use lgsp_policy::{Calendar, DutyKind, DutyStatus, DutySubject, World, duties_report};
     ///
     /// let world = World::from_json(r#"{
-    ///   "territory": "VN-57",
+    ///   "territory": "VN-32",
     ///   "agencies": [{"id": "so-tnmt", "name": "Sở Tài nguyên và Môi trường",
     ///                 "kind": "provincial_department"}],
     ///   "databases": [{"id": "csdl-dat-dai", "name": "CSDL đất đai", "manager": "so-tnmt",
@@ -326,7 +272,7 @@ impl DutiesReport {
 /// use chrono::Days;
 /// use lgsp_policy::{Calendar, DutiesError, World, WorldData, duties_report};
 ///
-/// let world = World::new(WorldData::new("VN-57".parse()?))?;
+/// let world = World::new(WorldData::new("VN-32".parse()?))?;
 /// let now = "2024-06-03T09:00:00+07:00".parse()?;
 /// let calendar = Calendar::vietnam_public_sector();
 /// let error = duties_report(&world, now, &calendar, Days::new(u64::MAX))
@@ -359,6 +305,25 @@ pub enum DutiesError {
         subject: DutySubject,
         /// The problem.
         source: DeadlineError,
+    },
+    /// The pack sets no value of a period the duty is counted with (a loaded pack sets
+    /// every one).
+    #[error("{subject}: the pack sets no `{period}` period for {kind:?}")]
+    NoPeriod {
+        /// The duty.
+        kind: DutyKind,
+        /// Its subject.
+        subject: DutySubject,
+        /// The period's name.
+        period: &'static str,
+    },
+    /// No pack is in force in the world's territory on the report's date.
+    #[error("no rule pack is in force in territory `{territory}` on {date}")]
+    NoPackInForce {
+        /// The world's territory.
+        territory: crate::ids::TerritoryId,
+        /// The local date of `now`.
+        date: NaiveDate,
     },
 }
 
@@ -425,33 +390,9 @@ pub enum DutiesError {
 /// [`DutiesError::HorizonOutOfRange`] when `now` plus `horizon` leaves chrono's dates;
 /// [`DutiesError::Deadline`] when a due date overflows (not possible for a checked
 /// world's dates). A calendar that does not cover a date is not an error (see above).
-///
-/// # Example
-///
-/// ```
-/// use chrono::Days;
-/// use lgsp_policy::{Calendar, DutyKind, DutyStatus, World, duties_report};
-///
-/// let world = World::from_json(r#"{
-///   "territory": "VN-57",
-///   "agencies": [{"id": "so-tnmt", "name": "Sở Tài nguyên và Môi trường",
-///                 "kind": "provincial_department"}],
-///   "databases": [{"id": "csdl-dat-dai", "name": "CSDL đất đai", "manager": "so-tnmt",
-///                  "catalog": "shared", "hosting": "provincial_data_centre",
-///                  "last_evaluated": "2023-06-20", "log_retention_months": 6}]
-/// }"#)?;
-/// let now = "2024-06-03T09:00:00+07:00".parse()?;
-/// let report = duties_report(&world, now, &Calendar::vietnam_public_sector(), Days::new(30))?;
-/// let kinds: Vec<DutyKind> = report.duties.iter().map(|d| d.kind).collect();
-/// // No focal-point officer (a standing requirement, listed first), then the evaluation
-/// // due at the end of Thursday 20 June 2024.
-/// assert_eq!(kinds, [DutyKind::FocalPointOfficer, DutyKind::AnnualEvaluation]);
-/// let evaluation = &report.duties[1];
-/// assert_eq!(evaluation.status, DutyStatus::DueSoon);
-/// assert_eq!(evaluation.due.map(|d| d.to_rfc3339()).as_deref(), Some("2024-06-21T00:00:00+07:00"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn duties_report(
+/// [`Engine::duties_report`](crate::Engine::duties_report) is its public door.
+pub(crate) fn duties_report(
+    pack: &RulePack,
     world: &World,
     now: DateTime<FixedOffset>,
     calendar: &Calendar,
@@ -463,6 +404,7 @@ pub fn duties_report(
         .and_then(model::start_of_local_day)
         .ok_or(DutiesError::HorizonOutOfRange { now })?;
     let mut report = Collector {
+        pack,
         world,
         now,
         calendar,
@@ -473,7 +415,7 @@ pub fn duties_report(
     for db in world.databases.values() {
         report.evaluation(db)?;
         report.open_data(db)?;
-        report.log_retention(db);
+        report.log_retention(db)?;
         report.hosting(db);
     }
     for agency in world.agencies.values() {
@@ -507,6 +449,7 @@ pub fn duties_report(
 }
 
 struct Collector<'a> {
+    pack: &'a RulePack,
     world: &'a World,
     now: DateTime<FixedOffset>,
     calendar: &'a Calendar,
@@ -524,6 +467,39 @@ struct Record {
 }
 
 impl Collector<'_> {
+    /// The pack's clause and texts of a duty (a loaded pack has every kind).
+    fn text(&self, kind: DutyKind) -> EngineReason {
+        self.pack
+            .duty(kind)
+            .cloned()
+            .unwrap_or_else(|| EngineReason {
+                clause: self
+                    .pack
+                    .reason("evaluation_error", crate::ReasonKind::EvaluationError, None)
+                    .clause,
+                see: Vec::new(),
+                vi: String::new(),
+                en: kind.as_str().replace('_', " "),
+            })
+    }
+
+    /// The pack's value of a legal period, for a period counted from `from`.
+    fn period(
+        &self,
+        kind: DutyKind,
+        subject: &DutySubject,
+        name: &'static str,
+        from: NaiveDate,
+    ) -> Result<Period, DutiesError> {
+        self.pack
+            .period_value(name, from)
+            .ok_or_else(|| DutiesError::NoPeriod {
+                kind,
+                subject: subject.clone(),
+                period: name,
+            })
+    }
+
     /// Agencies that manage at least one database (QD05/2024 Đ15.1.b "có xây dựng, quản lý
     /// dữ liệu").
     fn data_managers(&self) -> BTreeSet<AgencyId> {
@@ -601,11 +577,11 @@ impl Collector<'_> {
                 .signed_duration_since(due.last_day)
                 .num_days()
         });
-        let (vi, en) = kind.text();
+        let text = self.text(kind);
         self.duties.push(DutyEntry {
             kind,
-            clause: kind.clause(),
-            see: kind.see(),
+            clause: text.clause,
+            see: text.see,
             agency: agency.clone(),
             subject,
             status: if overdue {
@@ -620,8 +596,8 @@ impl Collector<'_> {
             overdue_days,
             calendar_gap: due.gap,
             provisional_years: due.provisional_years,
-            vi: vi.to_owned(),
-            en: en.to_owned(),
+            vi: text.vi,
+            en: text.en,
             detail,
             findings: record.findings,
         });
@@ -645,11 +621,11 @@ impl Collector<'_> {
         detail: String,
         findings: Vec<Reason>,
     ) {
-        let (vi, en) = kind.text();
+        let text = self.text(kind);
         self.duties.push(DutyEntry {
             kind,
-            clause: kind.clause(),
-            see: kind.see(),
+            clause: text.clause,
+            see: text.see,
             agency: agency.clone(),
             subject,
             status: DutyStatus::Unmet,
@@ -660,8 +636,8 @@ impl Collector<'_> {
             overdue_days: None,
             calendar_gap: None,
             provisional_years: Vec::new(),
-            vi: vi.to_owned(),
-            en: en.to_owned(),
+            vi: text.vi,
+            en: text.en,
             detail,
             findings,
         });
@@ -676,7 +652,8 @@ impl Collector<'_> {
         let subject = DutySubject::Database(db.id.clone());
         match db.last_evaluated {
             Some(last) => {
-                let due = evaluation_end(last, self.calendar).map_err(|source| {
+                let period = self.period(kind, &subject, "annual_evaluation", last)?;
+                let due = period_end(last, period, self.calendar).map_err(|source| {
                     DutiesError::Deadline {
                         kind,
                         subject: subject.clone(),
@@ -706,7 +683,8 @@ impl Collector<'_> {
         }
         let kind = DutyKind::OpenDataUpdate;
         let subject = DutySubject::Database(db.id.clone());
-        let due = self.due(kind, &subject, published, Period::Months(3))?;
+        let period = self.period(kind, &subject, "open_data_update", published)?;
+        let due = self.due(kind, &subject, published, period)?;
         let detail = match db.open_data_updated {
             Some(u) => format!("catalog published {published}; open data last updated {u}"),
             None => format!("catalog published {published}; open data never updated"),
@@ -715,22 +693,28 @@ impl Collector<'_> {
         Ok(())
     }
 
-    /// QD05/2024 Đ16.1.a: logs kept at least 3 months.
-    fn log_retention(&mut self, db: &Database) {
+    /// QD05/2024 Đ16.1.a: logs kept at least the pack's `log_retention` (3 months).
+    fn log_retention(&mut self, db: &Database) -> Result<(), DutiesError> {
         if !self.provides(db) {
-            return;
+            return Ok(());
         }
-        let detail = match db.log_retention_months {
-            Some(m) if m >= MIN_LOG_MONTHS => return,
-            Some(m) => format!("declares {m} month(s) of log retention"),
-            None => "declares no log retention".to_owned(),
+        let kind = DutyKind::LogRetention;
+        let subject = DutySubject::Database(db.id.clone());
+        let least = self.period(kind, &subject, "log_retention", model::local_date(self.now))?;
+        // A least retention in months or years compares with the months declared; in
+        // another unit, nothing declared in months can be shown to meet it.
+        let months = match least {
+            Period::Months(n) => Some(n),
+            Period::Years(n) => Some(n.saturating_mul(12)),
+            _ => None,
         };
-        self.push_unmet(
-            DutyKind::LogRetention,
-            &db.manager,
-            DutySubject::Database(db.id.clone()),
-            detail,
-        );
+        let detail = match (db.log_retention_months, months) {
+            (Some(m), Some(least)) if m >= least => return Ok(()),
+            (Some(m), _) => format!("declares {m} month(s) of log retention; at least {least}"),
+            (None, _) => format!("declares no log retention; at least {least}"),
+        };
+        self.push_unmet(kind, &db.manager, subject, detail);
+        Ok(())
     }
 
     /// QD05/2024 Đ8.3: shared databases at the provincial data centre.
@@ -776,6 +760,7 @@ impl Collector<'_> {
             return;
         };
         let check = notice_check(
+            self.pack,
             self.world,
             suspension,
             self.now,
@@ -853,7 +838,7 @@ impl Collector<'_> {
     /// authority, judged by the check behind `Engine::check_refusal`. The law sets no
     /// period, so a shortfall is an unmet standing requirement.
     fn refusal(&mut self, refusal: &Refusal) {
-        let check = refusal_check(self.world, refusal);
+        let check = refusal_check(self.pack, self.world, refusal);
         if check.is_valid() {
             return;
         }

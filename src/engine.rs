@@ -8,9 +8,8 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::agency::AgencyKind;
 use crate::calendar::Calendar;
-use crate::clause::known;
 use crate::deadline::{
-    PeriodEnd, calendar_gap_advisory, evaluation_end, provisional_calendar_advisory,
+    PeriodEnd, calendar_gap_advisory, minimum_period_end, period_end, provisional_calendar_advisory,
 };
 use crate::decision::{Advisory, Decision, Duty, Outcome, PackRef, Reason, ReasonKind};
 use crate::ids::{AgencyId, PolicyId, TerritoryId};
@@ -77,6 +76,9 @@ pub struct Engine {
     authorizer: Authorizer,
     /// The working-day calendar the engine counts legal time with.
     calendar: Calendar,
+    /// The first of `packs`, held apart so that the words of a check made where no pack
+    /// is in force are always at hand (an engine has at least one pack).
+    first: Box<RulePack>,
     /// Per pack, `STRIPES - 1` copies of its access slices, parsed anew so each has its own
     /// reference counts (see [`access_slice`](Engine::access_slice)).
     copies: Vec<Vec<HashMap<String, PolicySet>>>,
@@ -186,7 +188,7 @@ impl Engine {
     /// let engine = Engine::builtin()?;
     /// let pack = engine.packs()[0].manifest();
     /// assert_eq!(pack.id.as_str(), "qd05-2024-phu-yen");
-    /// assert_eq!(pack.territory.as_str(), "VN-57");
+    /// assert_eq!(pack.territory.as_str(), "VN-32");
     /// # Ok::<(), lgsp_policy::EngineError>(())
     /// ```
     pub fn builtin() -> Result<Engine, EngineError> {
@@ -207,6 +209,7 @@ impl Engine {
     pub fn new(pack: RulePack) -> Engine {
         Engine {
             copies: vec![access_copies(&pack)],
+            first: Box::new(pack.clone()),
             packs: vec![pack],
             authorizer: Authorizer::new(),
             calendar: Calendar::vietnam_public_sector(),
@@ -255,8 +258,12 @@ impl Engine {
                 }
             }
         }
+        let Some(first) = packs.first().cloned() else {
+            return Err(EngineError::NoPacks);
+        };
         Ok(Engine {
             copies: packs.iter().map(access_copies).collect(),
+            first: Box::new(first),
             packs,
             authorizer: Authorizer::new(),
             calendar: Calendar::vietnam_public_sector(),
@@ -291,6 +298,70 @@ impl Engine {
         &self.calendar
     }
 
+    /// Every duty that `world` shows due within `horizon` days of `now`, overdue, or
+    /// unmet, ordered and deterministic: the duties, their texts and their periods are
+    /// those of the pack in force in the world's territory on `now`'s local date, counted
+    /// with the engine's calendar (see [`DutiesReport`](crate::DutiesReport) for the
+    /// duties the built-in pack reports).
+    ///
+    /// # Errors
+    ///
+    /// [`DutiesError::NoPackInForce`](crate::DutiesError::NoPackInForce) when no pack is
+    /// in force then; [`DutiesError::HorizonOutOfRange`](crate::DutiesError::HorizonOutOfRange)
+    /// and [`DutiesError::Deadline`](crate::DutiesError::Deadline) for dates out of range.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::Days;
+    /// use lgsp_policy::{DutyKind, DutyStatus, Engine, World};
+    ///
+    /// let world = World::from_json(r#"{
+    ///   "territory": "VN-32",
+    ///   "agencies": [{"id": "so-tnmt", "name": "Sở Tài nguyên và Môi trường",
+    ///                 "kind": "provincial_department"}],
+    ///   "databases": [{"id": "csdl-dat-dai", "name": "CSDL đất đai", "manager": "so-tnmt",
+    ///                  "catalog": "shared", "hosting": "provincial_data_centre",
+    ///                  "last_evaluated": "2023-06-20", "log_retention_months": 6}]
+    /// }"#)?;
+    /// let now = "2024-06-03T09:00:00+07:00".parse()?;
+    /// let report = Engine::builtin()?.duties_report(&world, now, Days::new(30))?;
+    /// let kinds: Vec<DutyKind> = report.duties.iter().map(|d| d.kind).collect();
+    /// // No focal-point officer (a standing requirement, listed first), then the evaluation
+    /// // due at the end of Thursday 20 June 2024.
+    /// assert_eq!(kinds, [DutyKind::FocalPointOfficer, DutyKind::AnnualEvaluation]);
+    /// let evaluation = &report.duties[1];
+    /// assert_eq!(evaluation.status, DutyStatus::DueSoon);
+    /// assert_eq!(evaluation.due.map(|d| d.to_rfc3339()).as_deref(), Some("2024-06-21T00:00:00+07:00"));
+    /// assert_eq!(evaluation.clause.as_str(), "QD05/2024 Đ6.2"); // the pack's
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn duties_report(
+        &self,
+        world: &World,
+        now: DateTime<FixedOffset>,
+        horizon: chrono::Days,
+    ) -> Result<crate::DutiesReport, crate::DutiesError> {
+        let date = model::local_date(now);
+        let Some(pack) = self.pack_for(&world.territory, date) else {
+            // A horizon past the representable dates is that error, pack or not.
+            let horizon_ok = date
+                .checked_add_days(horizon)
+                .and_then(|last| last.succ_opt())
+                .and_then(model::start_of_local_day)
+                .is_some();
+            return Err(if horizon_ok {
+                crate::DutiesError::NoPackInForce {
+                    territory: world.territory.clone(),
+                    date,
+                }
+            } else {
+                crate::DutiesError::HorizonOutOfRange { now }
+            });
+        };
+        crate::duties::duties_report(pack, world, now, &self.calendar, horizon)
+    }
+
     /// The packs, by territory and start date.
     ///
     /// # Example
@@ -314,7 +385,7 @@ impl Engine {
     /// use lgsp_policy::{Engine, TerritoryId};
     ///
     /// let engine = Engine::builtin()?;
-    /// let phu_yen: TerritoryId = "VN-57".parse()?;
+    /// let phu_yen: TerritoryId = "VN-32".parse()?;
     /// let june = NaiveDate::from_ymd_opt(2024, 6, 3).ok_or("date")?;
     /// assert!(engine.pack_for(&phu_yen, june).is_some());
     /// // Before QD05/2024 came into force (2024-03-05), and in another province: none.
@@ -339,7 +410,7 @@ impl Engine {
     /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World, WorldData};
     ///
     /// let engine = Engine::builtin()?;
-    /// let world = World::new(WorldData::new("VN-57".parse()?))?;
+    /// let world = World::new(WorldData::new("VN-32".parse()?))?;
     /// let request = AccessRequest::new(
     ///     "ghost".parse()?, Action::Query, "nothing".parse()?, Channel::Lgsp,
     ///     "administrative-procedures".parse()?, "2024-06-03T09:00:00+07:00".parse()?,
@@ -424,7 +495,7 @@ impl Engine {
 
         // The year the dataset's last evaluation covers, counted with the engine's calendar
         // (the duties report's count), given to the rules as `context.evaluatedUntil`.
-        let evaluation = match self.evaluation_end(world, dataset_idx) {
+        let evaluation = match self.evaluation_end(pack, world, dataset_idx) {
             Ok(e) => e,
             Err(detail) => {
                 reasons.push(engine_reason(
@@ -504,7 +575,11 @@ impl Engine {
         let mut duties = Vec::new();
         match (outcome, provider) {
             (Outcome::Allow, Some(provider)) => {
-                if let Some(keep_until) = model::end_of_day_months_after(date, 3) {
+                // The log is kept at least the pack's `log_retention` from the request's
+                // day: a least time, not moved off days off.
+                let retention = pack.period("log_retention", date);
+                let keep_until = retention.and_then(|r| minimum_period_end(date, r.period));
+                if let (Some(retention), Some(keep_until)) = (retention, keep_until) {
                     duties.push(Duty::LogRequest {
                         provider: provider.clone(),
                         consumer: holder.clone(),
@@ -513,7 +588,7 @@ impl Engine {
                         action: request.action,
                         at: request.at,
                         keep_until,
-                        clause: known::QD05_16_1_A,
+                        clause: retention.clause.clone(),
                     });
                 }
             }
@@ -525,7 +600,7 @@ impl Engine {
                     requester: holder.clone(),
                     authority: world.focal_point.clone(),
                     reasons: reasons.iter().map(|r| r.code.clone()).collect(),
-                    clause: known::QD05_16_1_DD,
+                    clause: pack.duty_clause(crate::DutyKind::RefusalReport),
                 });
             }
             _ => {}
@@ -573,10 +648,9 @@ impl Engine {
             decision
                 .advisories
                 .extend(e.gap.as_ref().map(|g| calendar_gap_advisory(pack, g)));
-            decision.advisories.extend(provisional_calendar_advisory(
-                Some(pack),
-                &e.provisional_years,
-            ));
+            decision
+                .advisories
+                .extend(provisional_calendar_advisory(pack, &e.provisional_years));
         }
         // Several agreements, none allowing: the grounds stated are those of the one the
         // pack's ranking says the request is about, and the decision says so.
@@ -601,6 +675,7 @@ impl Engine {
     /// that cannot be counted or given to Cedar is an error (the decision fails closed).
     pub(crate) fn evaluation_end(
         &self,
+        pack: &RulePack,
         world: &World,
         dataset_idx: usize,
     ) -> Result<Option<(PeriodEnd, cedar_policy_core::ast::Value)>, String> {
@@ -613,11 +688,14 @@ impl Engine {
         else {
             return Ok(None);
         };
-        let end = evaluation_end(last, &self.calendar)
-            .map_err(|e| format!("the year since the evaluation of {last}: {e}"))?;
+        let period = pack
+            .period_value("annual_evaluation", last)
+            .ok_or_else(|| "the pack sets no `annual_evaluation` period".to_owned())?;
+        let end = period_end(last, period, &self.calendar)
+            .map_err(|e| format!("the {period} since the evaluation of {last}: {e}"))?;
         let value = model::datetime_value(end.due).ok_or_else(|| {
             format!(
-                "the end of the year since the evaluation of {last}, {}, cannot be given to Cedar",
+                "the end of the {period} since the evaluation of {last}, {}, cannot be given to Cedar",
                 end.due.to_rfc3339()
             )
         })?;
@@ -698,19 +776,31 @@ impl Engine {
         }
     }
 
+    /// The pack in force in the world's territory on `date`, else the nearest of that
+    /// territory, else the first: the pack whose words a check or a refusal without a pack
+    /// in force is given in.
+    fn nearest_pack(&self, world: &World, date: NaiveDate) -> Option<&RulePack> {
+        self.pack_for(&world.territory, date).or_else(|| {
+            self.packs
+                .iter()
+                .filter(|p| p.manifest.territory == world.territory)
+                .min_by_key(|p| (p.manifest.effective_from - date).num_days().abs())
+                .or_else(|| self.packs.first())
+        })
+    }
+
+    /// [`nearest_pack`](Engine::nearest_pack): an engine has at least one pack.
+    pub(crate) fn wording_pack(&self, world: &World, date: NaiveDate) -> &RulePack {
+        self.nearest_pack(world, date).unwrap_or(&self.first)
+    }
+
     pub(crate) fn no_pack(
         &self,
         world: &World,
         date: NaiveDate,
         at: DateTime<FixedOffset>,
     ) -> Decision {
-        // Cite the nearest pack of the same territory, else the first pack.
-        let pack = self
-            .packs
-            .iter()
-            .filter(|p| p.manifest.territory == world.territory)
-            .min_by_key(|p| (p.manifest.effective_from - date).num_days().abs())
-            .or_else(|| self.packs.first());
+        let pack = self.nearest_pack(world, date);
         let mut reasons = Vec::new();
         if let Some(pack) = pack {
             let mut r = engine_reason(pack, "no_pack_in_force", ReasonKind::NoPackInForce, None);
@@ -877,25 +967,14 @@ pub(crate) fn push_reasons(
     }
 }
 
+/// A reason the engine gives itself, worded by the pack ([`RulePack::reason`]).
 pub(crate) fn engine_reason(
     pack: &RulePack,
     code: &str,
     kind: ReasonKind,
     detail: Option<String>,
 ) -> Reason {
-    let entry = pack.manifest.reasons.get(code);
-    Reason {
-        code: code.to_owned(),
-        clause: entry.map_or(known::QD05_17_1, |e| e.clause.clone()),
-        see: Vec::new(),
-        vi: entry.map(|e| e.vi.clone()).unwrap_or_default(),
-        en: entry
-            .map(|e| e.en.clone())
-            .unwrap_or_else(|| code.replace('_', " ")),
-        kind,
-        policy: None,
-        detail,
-    }
+    pack.reason(code, kind, detail)
 }
 
 pub(crate) fn valid_until(
@@ -1024,7 +1103,7 @@ impl Engine {
     /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World, WorldData};
     ///
     /// let engine = Engine::builtin()?;
-    /// let world = World::new(WorldData::new("VN-57".parse()?))?;
+    /// let world = World::new(WorldData::new("VN-32".parse()?))?;
     /// let request = AccessRequest::new(
     ///     "ghost".parse()?, Action::Query, "nothing".parse()?, Channel::Lgsp,
     ///     "administrative-procedures".parse()?, "2024-06-03T09:00:00+07:00".parse()?,
@@ -1063,7 +1142,7 @@ impl Engine {
             .as_ref()
             .and_then(|id| world.agreements.get_index_of(id));
         let now = model::datetime_value(request.at);
-        let Ok(evaluation) = self.evaluation_end(world, dataset_idx) else {
+        let Ok(evaluation) = self.evaluation_end(pack, world, dataset_idx) else {
             return explanation;
         };
         let evaluated_until = evaluation.map(|(_, value)| value);

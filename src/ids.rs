@@ -220,9 +220,9 @@ id_type!(
     Purpose, "purpose", "administrative-procedures"
 );
 id_type!(
-    /// A territory code: ISO 3166-2 for a Vietnamese province, e.g. `VN-57` (Phú Yên, and
+    /// A territory code: ISO 3166-2 for a Vietnamese province, e.g. `VN-32` (Phú Yên, and
     /// after 2025-07-01 the former Phú Yên part of Đắk Lắk).
-    TerritoryId, "territory", "VN-57"
+    TerritoryId, "territory", "VN-32"
 );
 id_type!(
     /// Identifies a suspension record (QD05/2024 Đ16.2.h, ND47/2020 Đ43).

@@ -276,7 +276,7 @@ pub fn cedar_request(
         .and_then(|id| world.agreements.get_index_of(id));
     let now = model::datetime_value(request.at);
     let evaluated_until = engine
-        .evaluation_end(world, dataset)
+        .evaluation_end(pack, world, dataset)
         .map_err(|_| not_evaluated(vec!["evaluation_error".into()]))?
         .map(|(_, value)| value);
     let cedar_request = access_request(

@@ -48,9 +48,7 @@ pub use deadline::{
     latest_notice_before, vietnam_offset,
 };
 pub use decision::{Advisory, Decision, Duty, NoticePart, Outcome, PackRef, Reason, ReasonKind};
-pub use duties::{
-    DutiesError, DutiesReport, DutyEntry, DutyKind, DutyStatus, DutySubject, duties_report,
-};
+pub use duties::{DutiesError, DutiesReport, DutyEntry, DutyKind, DutyStatus, DutySubject};
 pub use engine::{Engine, EngineError, competent_authority};
 pub use ids::{
     AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, IdError, MAX_ID_LEN, MasterDataId,
@@ -62,9 +60,9 @@ pub use lifecycle::{
 };
 pub use model::{ENTITY_DEPTH, MODEL_SCHEMA, MODEL_VERSION, ModelError, model_version};
 pub use pack::{
-    AdvisoryEntry, Bilingual, CandidateRanking, ENGINE_REASON_CODES, EngineReason, PackDiagnostic,
-    PackError, PackManifest, PolicyFileChecker, ReadingEntry, ReadingText, Rule, RulePack,
-    Severity,
+    AdvisoryEntry, Bilingual, CandidateRanking, DatedPeriod, ENGINE_REASON_CODES, EngineReason,
+    PERIOD_NAMES, PackDiagnostic, PackError, PackManifest, PolicyFileChecker, ReadingEntry,
+    ReadingText, Rule, RulePack, Severity,
 };
 pub use refusal::{Refusal, RefusalGround};
 pub use request::{AccessRequest, Action, Channel, RequestError};

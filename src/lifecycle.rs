@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::AgreementStatus;
 use crate::calendar::Calendar;
-use crate::clause::Clause;
 use crate::deadline::{
     DayReading, Deadline, Period, deadline, latest_notice_before, notice_provisional_years,
     provisional_calendar_advisory,
@@ -34,9 +33,6 @@ use crate::refusal::{Refusal, RefusalGround};
 use crate::request::AccessRequest;
 use crate::suspension::{AllConsumersGrounds, DatabaseSuspension, PublicNotice, Suspension};
 use crate::world::World;
-
-/// The working days of public notice a maintenance suspension needs (ND47/2020 Đ43.3).
-const MAINTENANCE_NOTICE_WORKING_DAYS: u32 = 7;
 
 /// The advisory given when the calendar does not cover the one-day notice's last day and
 /// the 24-hour reading is used instead.
@@ -461,252 +457,32 @@ impl RefusalCheck {
 
 // ------------------------------------------------------------------------------ texts
 
-/// A reason or advisory this module gives itself. The codes are stable.
-struct Text {
-    code: &'static str,
-    clause: Clause,
-    vi: &'static str,
-    en: &'static str,
-}
-
-const fn text(
-    code: &'static str,
-    clause: &'static str,
-    vi: &'static str,
-    en: &'static str,
-) -> Text {
-    Text {
-        code,
-        clause: Clause::from_static(clause),
-        vi,
-        en,
-    }
-}
-
-const TEXTS: &[Text] = &[
-    // Unknown references and engine reasons.
-    text(
-        "unknown_agency",
-        "QD05/2024 Đ16.1.g",
-        "Cơ quan đề nghị không có trong hệ thống.",
-        "The requesting agency is unknown to the system.",
-    ),
-    text(
-        "unknown_agreement",
-        "QD05/2024 Đ14.5",
-        "Thỏa thuận chia sẻ dữ liệu không có trong hệ thống.",
-        "The sharing agreement is unknown to the system.",
-    ),
-    text(
-        "unknown_violation",
-        "QD05/2024 Đ16.2.h",
-        "Vi phạm được nêu không có trong hồ sơ.",
-        "The violation named is not on record.",
-    ),
-    text(
-        "unknown_database",
-        "ND47/2020 Đ43.1",
-        "Cơ sở dữ liệu không có trong hệ thống.",
-        "The database is unknown to the system.",
-    ),
-    text(
-        "no_rule_permits_act",
-        "QD05/2024 Đ16.1.g",
-        "Không có quy định nào cho phép thực hiện việc này.",
-        "No provision permits this act.",
-    ),
-    text(
-        "calendar_not_covered",
-        "ND47/2020 Đ43.3",
-        "Lịch ngày làm việc không bao gồm các ngày cần tính; không xác định được hạn thông báo.",
-        "The working-day calendar does not cover the days to count; the notice deadline cannot be established.",
-    ),
-    text(
-        "deadline_not_computable",
-        "QD05/2024 Đ16.2.h",
-        "Không tính được hạn thông báo 01 ngày; việc tạm ngừng bị từ chối để bảo đảm an toàn.",
-        "The one-day notice deadline cannot be computed; the suspension is refused to fail safe.",
-    ),
-    // Findings on the one-day notice (Đ16.2.h).
-    text(
-        "notice_not_sent",
-        "QD05/2024 Đ16.2.h",
-        "Chưa thông báo cho cơ quan khai thác dù đã quá 01 ngày kể từ thời điểm xác định vi phạm.",
-        "The consumer has not been notified, and one day from the determination of the violation has passed.",
-    ),
-    text(
-        "notice_late",
-        "QD05/2024 Đ16.2.h",
-        "Thông báo cho cơ quan khai thác được gửi muộn hơn 01 ngày kể từ thời điểm xác định vi phạm.",
-        "The notice reached the consumer later than one day from the determination of the violation.",
-    ),
-    text(
-        "notice_wrong_addressee",
-        "QD05/2024 Đ16.2.h",
-        "Thông báo không được gửi cho cơ quan khai thác bị tạm ngừng.",
-        "The notice was not addressed to the suspended consumer.",
-    ),
-    text(
-        "notice_missing_violation",
-        "QD05/2024 Đ16.2.h",
-        "Thông báo thiếu nội dung vi phạm quy chế.",
-        "The notice does not state the violation.",
-    ),
-    text(
-        "notice_missing_handling_plan",
-        "QD05/2024 Đ16.2.h",
-        "Thông báo thiếu phương án xử lý vi phạm.",
-        "The notice does not state the handling plan.",
-    ),
-    text(
-        "notice_missing_restoration_requirements",
-        "QD05/2024 Đ16.2.h",
-        "Thông báo thiếu những yêu cầu cần thực hiện để duy trì hoặc khôi phục kết nối.",
-        "The notice does not state what must be done to keep or restore the connection.",
-    ),
-    text(
-        "violation_not_determined",
-        "QD05/2024 Đ16.2.h",
-        "Vi phạm chưa được xác định; việc tạm ngừng thiếu căn cứ.",
-        "The violation has not been determined; the suspension lacks grounds.",
-    ),
-    // Findings on refusals (Đ16.1.đ).
-    text(
-        "refusal_without_reasons",
-        "QD05/2024 Đ16.1.đ",
-        "Văn bản từ chối không nêu lý do từ chối.",
-        "The refusal states no reason.",
-    ),
-    text(
-        "refusal_reason_not_grounded",
-        "QD05/2024 Đ16.1.đ",
-        "Lý do từ chối không dẫn chiếu quy định nào của Quy chế hoặc của pháp luật mà đề nghị không phù hợp.",
-        "A reason of the refusal cites no provision of the regulation or the law that the request fails.",
-    ),
-    text(
-        "refusal_reason_not_stated",
-        "QD05/2024 Đ16.1.đ",
-        "Lý do từ chối không được nêu rõ.",
-        "A reason of the refusal is not stated.",
-    ),
-    text(
-        "refusal_authority_not_notified",
-        "QD05/2024 Đ16.1.đ",
-        "Việc từ chối chưa được thông báo cho cơ quan có thẩm quyền tiếp nhận, giải quyết vướng mắc.",
-        "The competent authority that resolves problems has not been notified of the refusal.",
-    ),
-    text(
-        "refusal_wrong_authority",
-        "QD05/2024 Đ16.1.đ",
-        "Cơ quan được thông báo không phải cơ quan có thẩm quyền tiếp nhận, giải quyết vướng mắc (đầu mối cấp tỉnh).",
-        "The agency notified is not the competent authority that resolves problems (the provincial focal point).",
-    ),
-];
-
-const ADVISORIES: &[Text] = &[
-    text(
-        "reading_one_day_notice",
-        "QD05/2024 Đ16.2.h",
-        "Cách hiểu đã chọn: thời hạn 01 ngày tính theo Bộ luật Dân sự 2015 — không tính ngày xác định vi phạm, hết hạn vào 24 giờ ngày kế tiếp; nếu ngày đó là ngày nghỉ thì hết hạn vào cuối ngày làm việc tiếp theo (Điều 147, 148).",
-        "Reading chosen: the one-day period is counted by the Civil Code 2015 — the day the violation is determined is not counted; the notice is due by 24:00 of the next day, or of the next working day when that day is off (Đ147, Đ148).",
-    ),
-    text(
-        "reading_one_day_notice_24h",
-        "QD05/2024 Đ16.2.h",
-        "Cách hiểu đã chọn: thời hạn 01 ngày là 24 giờ kể từ thời điểm xác định vi phạm, không kéo dài qua ngày nghỉ.",
-        "Reading chosen: the one-day period is 24 hours from the moment the violation is determined, never extended over days off.",
-    ),
-    text(
-        CALENDAR_NOT_COVERED_24H,
-        "QD05/2024 Đ16.2.h",
-        "Lịch ngày làm việc không bao gồm ngày cuối của thời hạn; hạn thông báo được tính là 24 giờ, không muộn hơn cách tính theo Bộ luật Dân sự.",
-        "The working-day calendar does not cover the period's last day; the notice is due 24 hours after the determination, never later than the Civil Code reading.",
-    ),
-    text(
-        "violation_under_other_agreement",
-        "QD05/2024 Đ16.2.h",
-        "Cách hiểu đã chọn: Điều 16.2.h cho phép tạm ngừng khi cơ quan khai thác vi phạm Quy chế, không đòi hỏi vi phạm xảy ra theo chính thỏa thuận bị tạm ngừng.",
-        "Reading chosen: Đ16.2.h allows suspension when the consumer violates the regulation; the violation need not have happened under the agreement suspended.",
-    ),
-    text(
-        "reading_unsafe_connection_no_sign",
-        "QD05/2024 Đ16.1.e",
-        "Cách hiểu đã chọn: kết nối được xác định có khả năng làm mất an toàn, an ninh (Điều 16.2.h) không phải là dấu hiệu việc sử dụng dữ liệu không phù hợp với quy định của pháp luật; biện pháp đối với nó là tạm ngừng kết nối, không phải yêu cầu báo cáo tình hình sử dụng dữ liệu.",
-        "Reading chosen: a connection found potentially unsafe (Đ16.2.h) is not a sign that data is used unlawfully; its remedy is suspending the connection, not requiring a usage report.",
-    ),
-    text(
-        "reading_termination_grounds",
-        "QD05/2024 Đ16.1.g",
-        "Căn cứ chấm dứt kết nối theo Điều 44 Nghị định 47/2020 không được mã hóa trong bộ quy tắc này; chỉ kiểm tra chủ thể và tình trạng thỏa thuận.",
-        "The grounds for termination in ND47/2020 Đ44 are not encoded in this pack; only who terminates and the agreement's state are checked.",
-    ),
-    text(
-        "competent_authority_unknown",
-        "QD05/2024 Đ16.1.đ",
-        "Hồ sơ không ghi nhận đầu mối cấp tỉnh; không kiểm tra được cơ quan được thông báo có đúng thẩm quyền hay không.",
-        "The records name no provincial focal point; whether the agency notified is the competent one cannot be checked.",
-    ),
-];
-
-fn lookup(table: &'static [Text], code: &str) -> Option<&'static Text> {
-    table.iter().find(|t| t.code == code)
-}
-
-/// A reason from this module's table.
-fn reason(code: &str, kind: ReasonKind, detail: Option<String>) -> Reason {
-    let t = lookup(TEXTS, code);
-    Reason {
-        code: code.to_owned(),
-        clause: t.map_or(crate::clause::known::QD05_16_1_G, |t| t.clause.clone()),
-        see: Vec::new(),
-        vi: t.map(|t| t.vi.to_owned()).unwrap_or_default(),
-        en: t.map_or_else(|| code.replace('_', " "), |t| t.en.to_owned()),
-        kind,
-        policy: None,
-        detail,
-    }
-}
-
-fn finding(code: &str, detail: Option<String>) -> Reason {
-    reason(code, ReasonKind::Finding, detail)
-}
-
-fn advisory(code: &str) -> Advisory {
-    let t = lookup(ADVISORIES, code);
-    Advisory {
-        code: code.to_owned(),
-        clause: t.map_or(crate::clause::known::QD05_16_1_G, |t| t.clause.clone()),
-        vi: t.map(|t| t.vi.to_owned()).unwrap_or_default(),
-        en: t.map_or_else(|| code.replace('_', " "), |t| t.en.to_owned()),
-    }
-}
-
-fn reading_advisory(reading: DayReading) -> Advisory {
+fn reading_advisory(pack: &RulePack, reading: DayReading) -> Advisory {
     match reading {
-        DayReading::CivilCode => advisory("reading_one_day_notice"),
-        DayReading::TwentyFourHours => advisory("reading_one_day_notice_24h"),
+        DayReading::CivilCode => pack.advisory("reading_one_day_notice"),
+        DayReading::TwentyFourHours => pack.advisory("reading_one_day_notice_24h"),
     }
 }
 
-/// The one-day notice deadline from the determination of a violation (QD05/2024
-/// Đ16.2.h). When the calendar does not cover the days the Civil Code reading needs, the
-/// 24-hour reading — never later, and needing no calendar — is used and said.
+/// The deadline of the notice of a suspension, the pack's `suspension_notice` period
+/// (QD05/2024 Đ16.2.h: one day) from the determination of the violation. When the
+/// calendar does not cover the days the Civil Code reading needs, the 24-hour reading —
+/// never later, and needing no calendar — is used and said.
 fn one_day_notice(
+    pack: &RulePack,
     determined: DateTime<FixedOffset>,
     calendar: &Calendar,
     reading: DayReading,
 ) -> (Option<Deadline>, Vec<Advisory>) {
-    match deadline(determined, Period::Days(1), calendar, reading) {
-        Ok(d) => (Some(d), vec![reading_advisory(reading)]),
-        Err(_) => match deadline(
-            determined,
-            Period::Days(1),
-            calendar,
-            DayReading::TwentyFourHours,
-        ) {
+    let Some(period) = pack.period_value("suspension_notice", model::local_date(determined)) else {
+        return (None, Vec::new());
+    };
+    match deadline(determined, period, calendar, reading) {
+        Ok(d) => (Some(d), vec![reading_advisory(pack, reading)]),
+        Err(_) => match deadline(determined, period, calendar, DayReading::TwentyFourHours) {
             // Only the reading applied is said: the 24-hour one, and why.
-            Ok(d) => (Some(d), vec![advisory(CALENDAR_NOT_COVERED_24H)]),
-            Err(_) => (None, vec![reading_advisory(reading)]),
+            Ok(d) => (Some(d), vec![pack.advisory(CALENDAR_NOT_COVERED_24H)]),
+            Err(_) => (None, vec![reading_advisory(pack, reading)]),
         },
     }
 }
@@ -846,7 +622,11 @@ impl SuspendAllRequest {
 
     /// The act the request asks (for [`Engine::decide_suspend_all`] and the export), and
     /// the latest time for a maintenance's public notice, counted back with `calendar`.
-    fn act(&self, calendar: &Calendar) -> (Act<'_>, Option<DateTime<FixedOffset>>) {
+    fn act(
+        &self,
+        pack: &RulePack,
+        calendar: &Calendar,
+    ) -> (Act<'_>, Option<DateTime<FixedOffset>>) {
         let request = self;
         let mut act = Act::new(
             "suspendAll",
@@ -876,23 +656,36 @@ impl SuspendAllRequest {
             }
         }
         if request.grounds == AllConsumersGrounds::Maintenance {
-            match latest_notice_before(request.starts_at, MAINTENANCE_NOTICE_WORKING_DAYS, calendar)
-            {
-                Ok(at) if model::in_cedar_range(at) => {
+            let days = maintenance_notice_days(pack, request.starts_at);
+            match days.map(|days| latest_notice_before(request.starts_at, days, calendar)) {
+                Some(Ok(at)) if model::in_cedar_range(at) => {
                     act.extra.push(("noticeLatest", at));
                     latest = Some(at);
                 }
-                Ok(_) | Err(_) => act.problems.push(reason(
+                _ => act.problems.push(pack.reason(
                     "calendar_not_covered",
                     ReasonKind::EvaluationError,
                     Some(format!(
-                        "counting {MAINTENANCE_NOTICE_WORKING_DAYS} working days back from {}",
+                        "counting {} back from {}",
+                        days.map_or_else(
+                            || "the pack's `maintenance_notice` working days".to_owned(),
+                            |d| format!("{d} working days")
+                        ),
                         request.starts_at
                     )),
                 )),
             }
         }
         (act, latest)
+    }
+}
+
+/// The pack's `maintenance_notice` period, in working days, for a suspension starting at
+/// `starts_at`; `None` when the pack sets none in working days (the loader refuses it).
+fn maintenance_notice_days(pack: &RulePack, starts_at: DateTime<FixedOffset>) -> Option<u32> {
+    match pack.period_value("maintenance_notice", model::local_date(starts_at)) {
+        Some(Period::WorkingDays(n)) => Some(n),
+        _ => None,
     }
 }
 
@@ -909,7 +702,7 @@ pub(crate) fn lifecycle_query<'p>(
         Question::Restoration(r) => r.act(),
         Question::Termination(r) => r.act(),
         Question::UsageReport(r) => r.act(),
-        Question::SuspendAll(r) => r.act(calendar).0,
+        Question::SuspendAll(r) => r.act(pack, calendar).0,
         Question::Access(_) | Question::Catalog { .. } => return None,
     };
     Some(Engine::act_query(world, pack, act))
@@ -928,7 +721,7 @@ impl Engine {
             .get_index_of(act.provider)
             .and_then(|i| cedar.agency_uids.get(i));
         if principal.is_none() {
-            reasons.push(reason(
+            reasons.push(pack.reason(
                 "unknown_agency",
                 ReasonKind::UnknownReference,
                 Some(format!("agency `{}`", act.provider)),
@@ -941,7 +734,7 @@ impl Engine {
                     .get_index_of(id)
                     .and_then(|i| cedar.agreement_uids.get(i));
                 if uid.is_none() {
-                    reasons.push(reason(
+                    reasons.push(pack.reason(
                         "unknown_agreement",
                         ReasonKind::UnknownReference,
                         Some(format!("agreement `{id}`")),
@@ -955,7 +748,7 @@ impl Engine {
                     .get_index_of(id)
                     .and_then(|i| cedar.database_uids.get(i));
                 if uid.is_none() {
-                    reasons.push(reason(
+                    reasons.push(pack.reason(
                         "unknown_database",
                         ReasonKind::UnknownReference,
                         Some(format!("database `{id}`")),
@@ -971,7 +764,7 @@ impl Engine {
                 .and_then(|i| cedar.violation_uids.get(i))
         });
         if let (Some(v), None) = (act.violation, violation_uid) {
-            reasons.push(reason(
+            reasons.push(pack.reason(
                 "unknown_violation",
                 ReasonKind::UnknownReference,
                 Some(format!("violation `{v}`")),
@@ -1090,11 +883,7 @@ impl Engine {
         let outcome = eval.outcome();
         push_reasons(pack, &eval, outcome, &mut reasons);
         if outcome == Outcome::Deny && reasons.is_empty() {
-            reasons.push(reason(
-                "no_rule_permits_act",
-                ReasonKind::NothingPermitted,
-                None,
-            ));
+            reasons.push(pack.reason("no_rule_permits_act", ReasonKind::NothingPermitted, None));
         }
         finish(
             pack,
@@ -1155,22 +944,24 @@ impl Engine {
         let mut transitions = Vec::new();
         let agreement = world.agreement(&request.agreement);
         let violation = request.violation.as_ref().and_then(|v| world.violation(v));
-        if let (true, Some(g), Some(v)) = (decision.is_allowed(), agreement, violation) {
+        let pack = self.pack_for(&world.territory, model::local_date(request.at));
+        if let (true, Some(g), Some(v), Some(pack)) =
+            (decision.is_allowed(), agreement, violation, pack)
+        {
             let determined = v.determined_at.unwrap_or(request.at);
-            let (due, advisories) = one_day_notice(determined, calendar, request.reading);
+            let (due, advisories) = one_day_notice(pack, determined, calendar, request.reading);
             decision.advisories.extend(advisories);
             let years = due
                 .as_ref()
                 .map(Deadline::provisional_years)
                 .unwrap_or_default();
-            let pack = self.pack_for(&world.territory, model::local_date(request.at));
             decision
                 .advisories
                 .extend(provisional_calendar_advisory(pack, years));
             if v.agreement.as_ref() != Some(&g.id) {
                 decision
                     .advisories
-                    .push(advisory("violation_under_other_agreement"));
+                    .push(pack.advisory("violation_under_other_agreement"));
             }
             match due {
                 Some(due) => {
@@ -1181,7 +972,7 @@ impl Engine {
                         violation: v.id.clone(),
                         due,
                         must_include: CONSUMER_NOTICE_PARTS.to_vec(),
-                        clause: crate::clause::known::QD05_16_2_H,
+                        clause: pack.duty_clause(crate::DutyKind::SuspensionNotice),
                     });
                     transitions.push(Transition {
                         agreement: g.id.clone(),
@@ -1192,7 +983,7 @@ impl Engine {
                 }
                 None => {
                     decision.outcome = Outcome::Deny;
-                    decision.reasons = vec![reason(
+                    decision.reasons = vec![pack.reason(
                         "deadline_not_computable",
                         ReasonKind::EvaluationError,
                         Some(format!("one day from {determined}")),
@@ -1280,9 +1071,10 @@ impl Engine {
         request: &TerminationRequest,
     ) -> LifecycleDecision {
         let mut decision = self.decide_act(world, request.act());
+        let pack = self.wording_pack(world, model::local_date(request.at));
         decision
             .advisories
-            .push(advisory("reading_termination_grounds"));
+            .push(pack.advisory("reading_termination_grounds"));
         let transitions = match (decision.is_allowed(), world.agreement(&request.agreement)) {
             (true, Some(g)) => vec![Transition {
                 agreement: g.id.clone(),
@@ -1328,6 +1120,7 @@ impl Engine {
         request: &UsageReportRequest,
     ) -> LifecycleDecision {
         let mut decision = self.decide_act(world, request.act());
+        let pack = self.wording_pack(world, model::local_date(request.at));
         if request
             .violation
             .as_ref()
@@ -1336,7 +1129,7 @@ impl Engine {
         {
             decision
                 .advisories
-                .push(advisory("reading_unsafe_connection_no_sign"));
+                .push(pack.advisory("reading_unsafe_connection_no_sign"));
         }
         let agreement = world.agreement(&request.agreement);
         if let (true, Some(g), Some(v)) = (decision.is_allowed(), agreement, &request.violation) {
@@ -1345,7 +1138,7 @@ impl Engine {
                 provider: g.provider.clone(),
                 agreement: g.id.clone(),
                 violation: v.clone(),
-                clause: crate::clause::known::QD05_16_1_E,
+                clause: pack.text_clause("usage_report_duty"),
             });
         }
         LifecycleDecision {
@@ -1393,16 +1186,18 @@ impl Engine {
         request: &SuspendAllRequest,
         calendar: &Calendar,
     ) -> LifecycleDecision {
-        let (act, latest) = request.act(calendar);
+        let date = model::local_date(request.at);
+        let Some(pack) = self.pack_for(&world.territory, date) else {
+            return LifecycleDecision {
+                decision: self.no_pack(world, date, request.at),
+                transitions: Vec::new(),
+            };
+        };
+        let (act, latest) = request.act(pack, calendar);
         let notice = request.published_notice();
         let mut decision = self.decide_act(world, act);
-        if latest.is_some() {
-            let years = notice_provisional_years(
-                request.starts_at,
-                MAINTENANCE_NOTICE_WORKING_DAYS,
-                calendar,
-            );
-            let pack = self.pack_for(&world.territory, model::local_date(request.at));
+        if let (Some(_), Some(days)) = (latest, maintenance_notice_days(pack, request.starts_at)) {
+            let years = notice_provisional_years(request.starts_at, days, calendar);
             decision
                 .advisories
                 .extend(provisional_calendar_advisory(pack, &years));
@@ -1439,9 +1234,17 @@ impl Engine {
                 AllConsumersGrounds::Maintenance => (
                     latest,
                     vec![NoticePart::ExpectedRestorationTime],
-                    crate::clause::known::ND47_43_3,
+                    pack.period("maintenance_notice", model::local_date(request.starts_at))
+                        .map_or_else(
+                            || pack.text_clause("urgent_public_notice_duty"),
+                            |p| p.clause.clone(),
+                        ),
                 ),
-                _ => (None, Vec::new(), crate::clause::known::ND47_43_4),
+                _ => (
+                    None,
+                    Vec::new(),
+                    pack.text_clause("urgent_public_notice_duty"),
+                ),
             };
             if notice.is_none() {
                 decision.duties.push(Duty::PublicNotice {
@@ -1504,13 +1307,13 @@ impl Engine {
         calendar: &Calendar,
         reading: DayReading,
     ) -> NoticeCheck {
-        let mut check = notice_check(world, suspension, now, calendar, reading);
+        let pack = self.wording_pack(world, model::local_date(now));
+        let mut check = notice_check(pack, world, suspension, now, calendar, reading);
         let years = check
             .deadline
             .as_ref()
             .map(Deadline::provisional_years)
             .unwrap_or_default();
-        let pack = self.pack_for(&world.territory, model::local_date(now));
         check
             .advisories
             .extend(provisional_calendar_advisory(pack, years));
@@ -1558,11 +1361,12 @@ impl Engine {
         now: DateTime<FixedOffset>,
         calendar: &Calendar,
     ) -> NoticeCheck {
+        let pack = self.wording_pack(world, model::local_date(now));
         let Some(db) = world.database(&record.database) else {
             return NoticeCheck {
                 due: None,
                 deadline: None,
-                findings: vec![reason(
+                findings: vec![pack.reason(
                     "unknown_database",
                     ReasonKind::UnknownReference,
                     Some(format!("database `{}`", record.database)),
@@ -1581,10 +1385,8 @@ impl Engine {
         };
         let answer = self.decide_suspend_all(world, &request, calendar);
         let due = match record.grounds {
-            AllConsumersGrounds::Maintenance => {
-                latest_notice_before(record.starts_at, MAINTENANCE_NOTICE_WORKING_DAYS, calendar)
-                    .ok()
-            }
+            AllConsumersGrounds::Maintenance => maintenance_notice_days(pack, record.starts_at)
+                .and_then(|days| latest_notice_before(record.starts_at, days, calendar).ok()),
             _ => None,
         };
         let Decision {
@@ -1711,7 +1513,11 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_refusal(&self, world: &World, refusal: &Refusal) -> RefusalCheck {
-        refusal_check(world, refusal)
+        refusal_check(
+            self.wording_pack(world, model::local_date(refusal.at)),
+            world,
+            refusal,
+        )
     }
 }
 
@@ -1720,6 +1526,7 @@ impl Engine {
 /// The check behind [`Engine::check_notice`], which needs no engine: the duties report
 /// (`crate::duties`) uses it too, so the report and the check never disagree.
 pub(crate) fn notice_check(
+    pack: &RulePack,
     world: &World,
     suspension: &Suspension,
     now: DateTime<FixedOffset>,
@@ -1736,14 +1543,14 @@ pub(crate) fn notice_check(
     let agreement = world.agreement(&suspension.agreement);
     let violation = world.violation(&suspension.violation);
     if agreement.is_none() {
-        check.findings.push(reason(
+        check.findings.push(pack.reason(
             "unknown_agreement",
             ReasonKind::UnknownReference,
             Some(format!("agreement `{}`", suspension.agreement)),
         ));
     }
     if violation.is_none() {
-        check.findings.push(reason(
+        check.findings.push(pack.reason(
             "unknown_violation",
             ReasonKind::UnknownReference,
             Some(format!("violation `{}`", suspension.violation)),
@@ -1755,7 +1562,7 @@ pub(crate) fn notice_check(
     let determined = match v.determined_at {
         Some(at) if at <= suspension.suspended_at => at,
         _ => {
-            check.findings.push(finding(
+            check.findings.push(pack.finding(
                 "violation_not_determined",
                 Some(format!(
                     "violation `{}` was not determined when provision was suspended; the notice is counted from the suspension",
@@ -1765,13 +1572,13 @@ pub(crate) fn notice_check(
             suspension.suspended_at
         }
     };
-    let (deadline, advisories) = one_day_notice(determined, calendar, reading);
+    let (deadline, advisories) = one_day_notice(pack, determined, calendar, reading);
     check.advisories = advisories;
     let due = deadline.as_ref().map(Deadline::due);
     check.due = due;
     check.deadline = deadline.clone();
     match (&suspension.notice, due) {
-        (None, Some(due)) if now > due => check.findings.push(finding(
+        (None, Some(due)) if now > due => check.findings.push(pack.finding(
             "notice_not_sent",
             Some(format!(
                 "due {}, {} overdue",
@@ -1788,7 +1595,7 @@ pub(crate) fn notice_check(
                     violation: v.id.clone(),
                     due: deadline,
                     must_include: CONSUMER_NOTICE_PARTS.to_vec(),
-                    clause: crate::clause::known::QD05_16_2_H,
+                    clause: pack.duty_clause(crate::DutyKind::SuspensionNotice),
                 });
             }
         }
@@ -1796,7 +1603,7 @@ pub(crate) fn notice_check(
             if let Some(due) = due
                 && n.sent_at > due
             {
-                check.findings.push(finding(
+                check.findings.push(pack.finding(
                     "notice_late",
                     Some(format!(
                         "sent {}, due {}, {} late",
@@ -1807,7 +1614,7 @@ pub(crate) fn notice_check(
                 ));
             }
             if n.to != g.consumer {
-                check.findings.push(finding(
+                check.findings.push(pack.finding(
                     "notice_wrong_addressee",
                     Some(format!(
                         "sent to `{}`, the consumer is `{}`",
@@ -1824,7 +1631,7 @@ pub(crate) fn notice_check(
                 ),
             ] {
                 if crate::text::is_blank(text) {
-                    check.findings.push(finding(code, None));
+                    check.findings.push(pack.finding(code, None));
                 }
             }
         }
@@ -1834,49 +1641,34 @@ pub(crate) fn notice_check(
 
 /// The check behind [`Engine::check_refusal`], which needs no engine: the duties report
 /// (`crate::duties`) uses it too.
-pub(crate) fn refusal_check(world: &World, refusal: &Refusal) -> RefusalCheck {
+pub(crate) fn refusal_check(pack: &RulePack, world: &World, refusal: &Refusal) -> RefusalCheck {
     let mut findings = Vec::new();
     let mut advisories = Vec::new();
     if refusal.grounds.is_empty() {
-        findings.push(finding("refusal_without_reasons", None));
+        findings.push(pack.finding("refusal_without_reasons", None));
     }
     for (n, g) in refusal.grounds.iter().enumerate() {
         let which = Some(format!("reason {}", n + 1));
         if g.clause.is_none() {
-            findings.push(finding("refusal_reason_not_grounded", which.clone()));
+            findings.push(pack.finding("refusal_reason_not_grounded", which.clone()));
         }
         if crate::text::is_blank(&g.vi) && crate::text::is_blank(&g.en) {
-            findings.push(finding("refusal_reason_not_stated", which));
+            findings.push(pack.finding("refusal_reason_not_stated", which));
         }
     }
     match (&refusal.authority, refusal.notified_at) {
         (Some(authority), Some(_)) => match world.provincial_focal_point() {
-            Some(competent) if competent != authority => findings.push(finding(
+            Some(competent) if competent != authority => findings.push(pack.finding(
                 "refusal_wrong_authority",
                 Some(format!("notified `{authority}`, competent `{competent}`")),
             )),
             Some(_) => {}
-            None => advisories.push(advisory("competent_authority_unknown")),
+            None => advisories.push(pack.advisory("competent_authority_unknown")),
         },
-        _ => findings.push(finding("refusal_authority_not_notified", None)),
+        _ => findings.push(pack.finding("refusal_authority_not_notified", None)),
     }
     RefusalCheck {
         findings,
         advisories,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_text_cites_a_well_formed_clause_and_codes_are_unique() {
-        let mut seen = std::collections::HashSet::new();
-        for t in TEXTS.iter().chain(ADVISORIES) {
-            assert!(Clause::parse(t.clause.as_str()).is_ok(), "{}", t.code);
-            assert!(seen.insert(t.code), "duplicate code {}", t.code);
-            assert!(!t.vi.is_empty() && !t.en.is_empty(), "{}", t.code);
-        }
     }
 }

@@ -50,6 +50,9 @@ pub struct Bilingual {
 pub struct EngineReason {
     /// The clause it rests on.
     pub clause: Clause,
+    /// Further clauses it leans on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub see: Vec<Clause>,
     /// Vietnamese.
     pub vi: String,
     /// English.
@@ -146,13 +149,106 @@ pub struct ReadingText {
 /// assert_eq!(pack.manifest().reasons["no_right_established"].clause.as_str(), "QD05/2024 Đ17.1");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-pub const ENGINE_REASON_CODES: [&str; 5] = [
+pub const ENGINE_REASON_CODES: &[&str] = &[
+    // Every question.
     "no_right_established",
-    "unknown_account",
-    "unknown_dataset",
     "evaluation_error",
     "no_pack_in_force",
+    // Unknown references.
+    "unknown_account",
+    "unknown_dataset",
+    "unknown_agency",
+    "unknown_agreement",
+    "unknown_violation",
+    "unknown_database",
+    "unknown_proposer",
+    "unknown_master_data",
+    // Lifecycle acts.
+    "no_rule_permits_act",
+    "calendar_not_covered",
+    "deadline_not_computable",
+    // Findings on notices of suspension and of suspending every consumer.
+    "notice_not_sent",
+    "notice_late",
+    "notice_wrong_addressee",
+    "notice_missing_violation",
+    "notice_missing_handling_plan",
+    "notice_missing_restoration_requirements",
+    "violation_not_determined",
+    // Findings on refusals.
+    "refusal_without_reasons",
+    "refusal_reason_not_grounded",
+    "refusal_reason_not_stated",
+    "refusal_authority_not_notified",
+    "refusal_wrong_authority",
+    // Advisories: readings the engine applies, and how a period was counted.
+    "reading_one_day_notice",
+    "reading_one_day_notice_24h",
+    "calendar_not_covered_24h",
+    "calendar_last_day_not_covered",
+    "calendar_provisional",
+    "violation_under_other_agreement",
+    "reading_unsafe_connection_no_sign",
+    "reading_termination_grounds",
+    "competent_authority_unknown",
+    // Duties of lifecycle decisions (their clause; the texts describe the duty).
+    "usage_report_duty",
+    "urgent_public_notice_duty",
 ];
+
+/// How many of [`ENGINE_REASON_CODES`], from the first, only the engine may give.
+const ENGINE_OWN_CODES: usize = 11;
+
+/// The legal periods every pack sets, by name, in its manifest's `periods`: what each
+/// counts is the engine's; how long it is, from when, and by which clause, is the pack's.
+///
+/// | name | what it counts |
+/// |---|---|
+/// | `annual_evaluation` | how long a database's last evaluation holds (access to open and public data; the duties report) |
+/// | `open_data_update` | from an open-data catalog's publication to the update of its data |
+/// | `log_retention` | the least time a provider keeps the log of a request it served |
+/// | `suspension_notice` | from a violation's determination to the notice of the suspension |
+/// | `maintenance_notice` | before a maintenance stop of every consumer, the public notice (counted back) |
+///
+/// # Example
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use lgsp_policy::{PERIOD_NAMES, Period, RulePack};
+///
+/// let pack = RulePack::builtin()?;
+/// let june = NaiveDate::from_ymd_opt(2024, 6, 3).ok_or("date")?;
+/// for name in PERIOD_NAMES {
+///     assert!(pack.period(name, june).is_some(), "{name}");
+/// }
+/// let notice = pack.period("suspension_notice", june).ok_or("no notice period")?;
+/// assert_eq!((notice.period, notice.clause.as_str()), (Period::Days(1), "QD05/2024 Đ16.2.h"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub const PERIOD_NAMES: [&str; 5] = [
+    "annual_evaluation",
+    "open_data_update",
+    "log_retention",
+    "suspension_notice",
+    "maintenance_notice",
+];
+
+/// One value of a legal period, in force from a date: a later amendment is a new value
+/// with a later `from` (the way OpenFisca keeps parameters).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DatedPeriod {
+    /// The first local date the value holds (for a period counted from an event: events
+    /// on or after it).
+    pub from: NaiveDate,
+    /// The period.
+    pub period: crate::deadline::Period,
+    /// The clause that sets it.
+    pub clause: Clause,
+    /// Further clauses it leans on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub see: Vec<Clause>,
+}
 
 /// A pack's manifest (`pack.json`).
 ///
@@ -204,6 +300,14 @@ pub struct PackManifest {
     /// The reasons the engine gives itself, by code (see [`ENGINE_REASON_CODES`]).
     #[schemars(transform = crate::schemas::engine_reasons)]
     pub reasons: IndexMap<String, EngineReason>,
+    /// Every duty the engine reports, by kind: its clause and its text in both languages
+    /// (every [`DutyKind`](crate::DutyKind) is required).
+    #[schemars(transform = crate::schemas::pack_duties)]
+    pub duties: IndexMap<crate::duties::DutyKind, EngineReason>,
+    /// The legal periods, by name (see [`PERIOD_NAMES`], all required): each a list of
+    /// dated values, in order of `from`.
+    #[schemars(transform = crate::schemas::pack_periods)]
+    pub periods: IndexMap<String, Vec<DatedPeriod>>,
     /// The policy files, in order.
     pub policies: Vec<String>,
     /// Changes in the law above the pack.
@@ -417,7 +521,7 @@ pub struct RulePack {
 
 impl RulePack {
     /// The built-in pack: Phú Yên's Decision 05/2024/QĐ-UBND, in force from 2024-03-05 in
-    /// territory `VN-57`.
+    /// territory `VN-32`.
     ///
     /// # Errors
     ///
@@ -513,12 +617,127 @@ impl RulePack {
     ///
     /// ```
     /// let manifest = lgsp_policy::RulePack::builtin()?.manifest().clone();
-    /// assert_eq!(manifest.territory.as_str(), "VN-57");
+    /// assert_eq!(manifest.territory.as_str(), "VN-32");
     /// assert_eq!(manifest.effective_from.to_string(), "2024-03-05");
     /// # Ok::<(), lgsp_policy::PackError>(())
     /// ```
     pub fn manifest(&self) -> &PackManifest {
         &self.manifest
+    }
+
+    /// The value of the legal period `name` (one of [`PERIOD_NAMES`]) that holds on a
+    /// local date: the last value whose `from` is on or before it, else the first (a date
+    /// before every value is before the pack too, and counts by its first value).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use lgsp_policy::{Period, RulePack};
+    ///
+    /// let pack = RulePack::builtin()?;
+    /// let day = NaiveDate::from_ymd_opt(2026, 12, 1).ok_or("date")?;
+    /// let logs = pack.period("log_retention", day).ok_or("no period")?;
+    /// assert_eq!(logs.period, Period::Months(3));
+    /// assert!(pack.period("no_such_period", day).is_none());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn period(&self, name: &str, on: NaiveDate) -> Option<&DatedPeriod> {
+        let values = self.manifest.periods.get(name)?;
+        values
+            .iter()
+            .rev()
+            .find(|v| v.from <= on)
+            .or_else(|| values.first())
+    }
+
+    /// [`RulePack::period`]'s [`Period`](crate::Period) alone; `None` when the pack sets
+    /// no such period (a loaded pack sets every one of [`PERIOD_NAMES`]).
+    pub(crate) fn period_value(&self, name: &str, on: NaiveDate) -> Option<crate::Period> {
+        self.period(name, on).map(|p| p.period)
+    }
+
+    /// The pack's text of an engine code (see [`ENGINE_REASON_CODES`]).
+    pub(crate) fn text(&self, code: &str) -> Option<&EngineReason> {
+        self.manifest.reasons.get(code)
+    }
+
+    /// The clause a text falls back on when the manifest lacks its code: a loaded pack
+    /// has every code, so this is only a guard (the clause of `evaluation_error`, else the
+    /// pack's first clause).
+    fn fallback_clause(&self) -> Clause {
+        self.text("evaluation_error")
+            .map(|r| r.clause.clone())
+            .or_else(|| self.manifest.clauses.keys().next().cloned())
+            .unwrap_or_else(|| Clause::from_static("-"))
+    }
+
+    /// A reason the engine gives itself, worded by the pack.
+    pub(crate) fn reason(
+        &self,
+        code: &str,
+        kind: crate::decision::ReasonKind,
+        detail: Option<String>,
+    ) -> crate::decision::Reason {
+        let entry = self.text(code);
+        crate::decision::Reason {
+            code: code.to_owned(),
+            clause: entry.map_or_else(|| self.fallback_clause(), |e| e.clause.clone()),
+            see: entry.map(|e| e.see.clone()).unwrap_or_default(),
+            vi: entry.map(|e| e.vi.clone()).unwrap_or_default(),
+            en: entry.map_or_else(|| code.replace('_', " "), |e| e.en.clone()),
+            kind,
+            policy: None,
+            detail,
+        }
+    }
+
+    /// A finding (a shortfall a check reports), worded by the pack.
+    pub(crate) fn finding(&self, code: &str, detail: Option<String>) -> crate::decision::Reason {
+        self.reason(code, crate::decision::ReasonKind::Finding, detail)
+    }
+
+    /// An advisory the engine gives itself, worded by the pack, each `{key}` in its texts
+    /// replaced by its value.
+    pub(crate) fn advisory_with(
+        &self,
+        code: &str,
+        values: &[(&str, &str)],
+    ) -> crate::decision::Advisory {
+        let fill = |text: &str| {
+            values.iter().fold(text.to_owned(), |t, (k, v)| {
+                t.replace(&format!("{{{k}}}"), v)
+            })
+        };
+        let entry = self.text(code);
+        crate::decision::Advisory {
+            code: code.to_owned(),
+            clause: entry.map_or_else(|| self.fallback_clause(), |e| e.clause.clone()),
+            vi: entry.map(|e| fill(&e.vi)).unwrap_or_default(),
+            en: entry.map_or_else(|| code.replace('_', " "), |e| fill(&e.en)),
+        }
+    }
+
+    /// An advisory the engine gives itself, worded by the pack.
+    pub(crate) fn advisory(&self, code: &str) -> crate::decision::Advisory {
+        self.advisory_with(code, &[])
+    }
+
+    /// The pack's clause and texts of a duty.
+    pub(crate) fn duty(&self, kind: crate::duties::DutyKind) -> Option<&EngineReason> {
+        self.manifest.duties.get(&kind)
+    }
+
+    /// The clause of an engine code's text (a loaded pack has every code).
+    pub(crate) fn text_clause(&self, code: &str) -> Clause {
+        self.text(code)
+            .map_or_else(|| self.fallback_clause(), |t| t.clause.clone())
+    }
+
+    /// The clause of a duty (a loaded pack has every kind).
+    pub(crate) fn duty_clause(&self, kind: crate::duties::DutyKind) -> Clause {
+        self.duty(kind)
+            .map_or_else(|| self.fallback_clause(), |d| d.clause.clone())
     }
 
     /// Every rule, by `@id`, in file order.
@@ -940,16 +1159,83 @@ impl<'a> Loader<'a> {
         let m = &self.manifest;
         let mut problems = Vec::new();
         for code in ENGINE_REASON_CODES {
-            if !m.reasons.contains_key(code) {
+            if !m.reasons.contains_key(*code) {
                 problems.push(format!("`reasons` lacks the engine reason `{code}`"));
             }
         }
         for (code, r) in &m.reasons {
-            if !m.clauses.contains_key(&r.clause) {
+            for clause in std::iter::once(&r.clause).chain(&r.see) {
+                if !m.clauses.contains_key(clause) {
+                    problems.push(format!(
+                        "reason `{code}` cites `{clause}`, which is not in `clauses`"
+                    ));
+                }
+            }
+        }
+        for kind in crate::duties::DutyKind::ALL {
+            if !m.duties.contains_key(&kind) {
+                problems.push(format!("`duties` lacks the duty `{}`", kind.as_str()));
+            }
+        }
+        for (kind, d) in &m.duties {
+            for clause in std::iter::once(&d.clause).chain(&d.see) {
+                if !m.clauses.contains_key(clause) {
+                    problems.push(format!(
+                        "duty `{}` cites `{clause}`, which is not in `clauses`",
+                        kind.as_str()
+                    ));
+                }
+            }
+        }
+        for name in PERIOD_NAMES {
+            if m.periods.get(name).is_none_or(Vec::is_empty) {
+                problems.push(format!("`periods` lacks the period `{name}`"));
+            }
+        }
+        for (name, values) in &m.periods {
+            if !PERIOD_NAMES.contains(&name.as_str()) {
                 problems.push(format!(
-                    "reason `{code}` cites `{}`, which is not in `clauses`",
-                    r.clause
+                    "`periods` has `{name}`, which the engine does not count (it counts {})",
+                    PERIOD_NAMES.join(", ")
                 ));
+            }
+            let unit_ok = |p: &crate::deadline::Period| match name.as_str() {
+                "maintenance_notice" => matches!(p, crate::deadline::Period::WorkingDays(_)),
+                "log_retention" => matches!(
+                    p,
+                    crate::deadline::Period::Months(_) | crate::deadline::Period::Years(_)
+                ),
+                _ => true,
+            };
+            if let Some(v) = values.iter().find(|v| !unit_ok(&v.period)) {
+                problems.push(format!(
+                    "period `{name}` from {} is {}: the engine counts it in {}",
+                    v.from,
+                    v.period,
+                    if name == "maintenance_notice" {
+                        "working days"
+                    } else {
+                        "months or years"
+                    }
+                ));
+            }
+            if values
+                .windows(2)
+                .any(|w| matches!(w, [a, b] if a.from >= b.from))
+            {
+                problems.push(format!(
+                    "the values of period `{name}` are not in increasing order of `from`"
+                ));
+            }
+            for v in values {
+                for clause in std::iter::once(&v.clause).chain(&v.see) {
+                    if !m.clauses.contains_key(clause) {
+                        problems.push(format!(
+                            "period `{name}` from {} cites `{clause}`, which is not in `clauses`",
+                            v.from
+                        ));
+                    }
+                }
             }
         }
         for a in &m.advisories {
@@ -1273,16 +1559,32 @@ impl<'a> Loader<'a> {
             );
             ok = false;
         }
+        // An engine code may name a rule only where it means the same: a finding the
+        // engine also reports (one code, one clause), never a reason of the engine's own
+        // (the first eleven codes: every question's, and the unknown references).
         if let Some(code) = &code
-            && ENGINE_REASON_CODES.contains(&code.as_str())
+            && let Some(at) = ENGINE_REASON_CODES.iter().position(|c| c == code)
         {
-            self.error(
-                file,
-                offset,
-                label.clone(),
-                format!("@reason `{code}` is reserved for the engine"),
-            );
-            ok = false;
+            let same_clause = self
+                .manifest
+                .reasons
+                .get(code.as_str())
+                .is_some_and(|entry| clause.as_ref() == Some(&entry.clause));
+            if at < ENGINE_OWN_CODES || !same_clause {
+                self.error(
+                    file,
+                    offset,
+                    label.clone(),
+                    if at < ENGINE_OWN_CODES {
+                        format!("@reason `{code}` is reserved for the engine")
+                    } else {
+                        format!(
+                            "@reason `{code}` is an engine code: a rule may share it only citing its clause in pack.json `reasons`"
+                        )
+                    },
+                );
+                ok = false;
+            }
         }
         for (key, _) in policy.annotations() {
             if !["id", "clause", "see", "reason", "vi", "en"].contains(&key) {

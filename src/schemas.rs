@@ -352,6 +352,34 @@ pub(crate) fn engine_reasons(schema: &mut Schema) {
     schema.insert("required".into(), json!(crate::pack::ENGINE_REASON_CODES));
 }
 
+/// A pack's `duties`: every duty kind, and no other key.
+pub(crate) fn pack_duties(schema: &mut Schema) {
+    let kinds: Vec<&str> = crate::duties::DutyKind::ALL
+        .iter()
+        .map(|k| k.as_str())
+        .collect();
+    schema.insert("required".into(), json!(kinds));
+    schema.insert("propertyNames".into(), json!({ "enum": kinds }));
+    schema.remove("default");
+}
+
+/// A pack's `periods`: every period the engine counts, each with at least one value, and
+/// no other key.
+pub(crate) fn pack_periods(schema: &mut Schema) {
+    schema.insert("required".into(), json!(crate::pack::PERIOD_NAMES));
+    schema.insert(
+        "propertyNames".into(),
+        json!({ "enum": crate::pack::PERIOD_NAMES }),
+    );
+    if let Some(obj) = schema
+        .get_mut("additionalProperties")
+        .and_then(|items| items.as_object_mut())
+    {
+        obj.insert("minItems".into(), json!(1));
+    }
+    schema.remove("default");
+}
+
 /// For a database suspension's `notice`: in a world record, its instants are those of
 /// a world (a request's notice is read at any precision).
 pub(crate) fn world_notice(schema: &mut Schema) {

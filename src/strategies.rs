@@ -715,7 +715,7 @@ struct WorldPlan {
 
 fn world_plan(size: WorldSize) -> impl Strategy<Value = WorldPlan> {
     let agencies: Vec<_> = (0..size.agencies).map(agency).collect();
-    let territory = prop_oneof![49 => Just("VN-57"), 1 => Just("VN-33")]
+    let territory = prop_oneof![49 => Just("VN-32"), 1 => Just("VN-56")]
         .prop_filter_map("a valid territory id", |t| t.parse::<TerritoryId>().ok());
     (
         territory,
@@ -969,7 +969,7 @@ impl WorldPlan {
 
 /// The plain data of a valid world of exactly `size` (see [`WorldSize`] for the records
 /// left out when they cannot exist). It always passes [`World::new`]. About 2% of worlds
-/// belong to territory `VN-33`, where no built-in pack is in force.
+/// belong to territory `VN-56`, where no built-in pack is in force.
 ///
 /// # Example
 ///
@@ -1129,7 +1129,10 @@ impl Snapshot {
             );
             edges.extend(
                 d.last_evaluated
-                    .and_then(|e| crate::deadline::evaluation_end(e, &calendar).ok())
+                    // The built-in pack's `annual_evaluation`, a year.
+                    .and_then(|e| {
+                        crate::deadline::period_end(e, crate::Period::Years(1), &calendar).ok()
+                    })
                     .map(|end| end.due),
             );
         }

@@ -503,7 +503,7 @@ impl PackTestSuite {
     /// assert!(err.to_string().contains("missing field `name`"));
     /// // An inline world's mistakes are named.
     /// let err = lgsp_policy::PackTestSuite::from_json(
-    ///     r#"{"world": {"territory": "VN-57", "agencis": []}, "cases": []}"#,
+    ///     r#"{"world": {"territory": "VN-32", "agencis": []}, "cases": []}"#,
     /// ).unwrap_err();
     /// assert!(err.to_string().contains("inline world: unknown field `agencis`"));
     /// // So are a request's, with its case.
@@ -633,7 +633,7 @@ impl TestReport {
 ///     WorldData, run_pack_tests};
 ///
 /// let engine = Engine::builtin()?;
-/// let world = World::new(WorldData::new("VN-57".parse()?))?;
+/// let world = World::new(WorldData::new("VN-32".parse()?))?;
 /// let case = PackTestCase::new(
 ///     "unknown account",
 ///     "QD05/2024 Đ16.2.e".parse()?,

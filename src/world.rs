@@ -27,7 +27,7 @@ use crate::violation::Violation;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorldData {
-    /// The territory these records belong to (`VN-57` for Phú Yên). The engine picks the
+    /// The territory these records belong to (`VN-32` for Phú Yên). The engine picks the
     /// rule pack in force for this territory.
     pub territory: TerritoryId,
     /// Agencies, organisations, enterprises and citizens.
@@ -71,7 +71,7 @@ impl WorldData {
     /// ```
     /// use lgsp_policy::{Agency, AgencyKind, World, WorldData};
     ///
-    /// let mut data = WorldData::new("VN-57".parse()?);
+    /// let mut data = WorldData::new("VN-32".parse()?);
     /// assert!(data.agencies.is_empty() && data.agreements.is_empty());
     /// data.agencies.push(Agency::new(
     ///     "so-tttt".parse()?, "Sở Thông tin và Truyền thông", AgencyKind::InformationAndCommunications,
@@ -104,7 +104,7 @@ impl WorldData {
 /// ```
 /// use lgsp_policy::{Agency, AgencyKind, World, WorldData, WorldError};
 ///
-/// let mut data = WorldData::new("VN-57".parse()?);
+/// let mut data = WorldData::new("VN-32".parse()?);
 /// let dic = Agency::new("so-tttt".parse()?, "Sở TTTT", AgencyKind::InformationAndCommunications);
 /// data.agencies.extend([dic.clone(), dic]);
 /// let error = World::new(data).err().ok_or("a world with a repeated id was built")?;
@@ -159,7 +159,7 @@ pub enum WorldError {
     /// An account's issuer provides no data and is not the provincial focal point
     /// (QD05/2024 Đ16.2.e, ND47/2020 Đ40).
     #[error(
-        "account `{account}`: field `issuer` names `{issuer}`, which manages no database and is not the provincial focal point (QD05/2024 Đ16.2.e)"
+        "account `{account}`: field `issuer` names `{issuer}`, which manages no database and is not the provincial focal point"
     )]
     IssuerNotProvider {
         /// The account.
@@ -210,9 +210,7 @@ pub enum WorldError {
         violation: ViolationId,
     },
     /// More than one agency is the provincial focal point (QD05/2024 Đ15.1.a).
-    #[error(
-        "agencies `{first}` and `{second}` are both the provincial focal point; there is one (QD05/2024 Đ15.1.a)"
-    )]
+    #[error("agencies `{first}` and `{second}` are both the provincial focal point; there is one")]
     SecondFocalPoint {
         /// The first.
         first: AgencyId,
@@ -294,7 +292,7 @@ pub enum WorldError {
 /// ```
 /// use lgsp_policy::{World, WorldData};
 ///
-/// let world = World::new(WorldData::new("VN-57".parse()?))?;
+/// let world = World::new(WorldData::new("VN-32".parse()?))?;
 /// assert_eq!(world.agencies().count(), 0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -309,7 +307,7 @@ pub enum WorldError {
 ///
 /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
-/// assert_eq!(world.territory().as_str(), "VN-57");
+/// assert_eq!(world.territory().as_str(), "VN-32");
 ///
 /// let agency = world.agency(&"ubnd-tuy-hoa".parse()?).ok_or("no agency")?;
 /// assert_eq!(agency.name, "Ủy ban nhân dân thành phố Tuy Hòa");
@@ -492,7 +490,7 @@ impl World {
     /// ```
     /// use lgsp_policy::{Account, Authentication, World, WorldData, WorldError};
     ///
-    /// let mut data = WorldData::new("VN-57".parse()?);
+    /// let mut data = WorldData::new("VN-32".parse()?);
     /// data.accounts.push(Account {
     ///     id: "acc-1".parse()?,
     ///     holder: "nobody".parse()?,
@@ -787,7 +785,7 @@ impl World {
     /// # Example
     ///
     /// ```
-    /// let err = lgsp_policy::World::from_json(r#"{"territory": "VN-57", "agencies": 3}"#).unwrap_err();
+    /// let err = lgsp_policy::World::from_json(r#"{"territory": "VN-32", "agencies": 3}"#).unwrap_err();
     /// assert!(err.to_string().contains("line 1"));
     /// ```
     pub fn from_json(json: &str) -> Result<World, WorldError> {
@@ -927,7 +925,7 @@ impl World {
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
     /// assert_eq!(world.provincial_focal_point().map(|a| a.as_str()), Some("so-tttt"));
-    /// assert!(World::new(WorldData::new("VN-57".parse()?))?.provincial_focal_point().is_none());
+    /// assert!(World::new(WorldData::new("VN-32".parse()?))?.provincial_focal_point().is_none());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn provincial_focal_point(&self) -> Option<&AgencyId> {

@@ -633,7 +633,7 @@ fn generate(agreements: usize, rng: &mut Rng, ids: &str) -> WorldData {
         });
     }
 
-    let mut data = WorldData::new("VN-57".parse().unwrap());
+    let mut data = WorldData::new("VN-32".parse().unwrap());
     data.agencies = agencies;
     data.master_data = master_data;
     data.databases = databases;

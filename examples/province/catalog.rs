@@ -19,8 +19,8 @@ use std::error::Error;
 
 use chrono::{DateTime, Days, FixedOffset};
 use lgsp_policy::{
-    AdditionDossier, Calendar, CatalogProposal, Decision, DutiesReport, Engine, Hosting,
-    SharingMethod, World, WorldData, duties_report,
+    AdditionDossier, CatalogProposal, Decision, DutiesReport, Engine, Hosting, SharingMethod,
+    World, WorldData,
 };
 
 const WORLD_FILE: &str = concat!(
@@ -68,12 +68,7 @@ pub fn run(now: DateTime<FixedOffset>) -> Result<(), Box<dyn Error>> {
     );
 
     // 3. The duties report.
-    let report = duties_report(
-        &world,
-        now,
-        &Calendar::vietnam_public_sector(),
-        Days::new(30),
-    )?;
+    let report = engine.duties_report(&world, now, Days::new(30))?;
     print_report(&report);
     Ok(())
 }

@@ -336,7 +336,7 @@ fn a_second_pack_loads_beside_the_builtin_and_changes_decisions() {
 
     // The same records in Phú Yên: the built-in pack allows what the strict one refuses.
     let mut data = strict_world.to_data();
-    data.territory = "VN-57".parse().unwrap();
+    data.territory = "VN-32".parse().unwrap();
     let phu_yen = World::new(data).unwrap();
     let download = &suite
         .cases

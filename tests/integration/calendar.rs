@@ -7,7 +7,7 @@ use lgsp_policy::{
     AllConsumersGrounds, Amendment, Calendar, CalendarError, DayOff, DayReading, Deadline,
     DeadlineError, DutyKind, DutySubject, Period, PublicNotice, SuspendAllRequest, Suspension,
     SuspensionRequest, Violation, ViolationKind, WorkingDay, World, WorldData, YearStatus,
-    deadline, duties_report, latest_notice_before,
+    deadline, latest_notice_before,
 };
 
 use crate::support;
@@ -292,7 +292,10 @@ fn calendar_the_duties_report_flags_due_dates_counted_on_a_provisional_year() {
         let mut data = world_with_violation(determined);
         data.suspensions.push(suspension(determined));
         let world = World::new(data).unwrap();
-        let report = duties_report(&world, at(now), &calendar, Days::new(30)).unwrap();
+        let report = crate::support::engine()
+            .with_calendar(calendar.clone())
+            .duties_report(&world, at(now), Days::new(30))
+            .unwrap();
         report
             .of_kind(DutyKind::SuspensionNotice)
             .find(|d| d.subject == DutySubject::Suspension("ts.cal".parse().unwrap()))

@@ -4,7 +4,7 @@ use chrono::{DateTime, Days, FixedOffset, NaiveDate};
 use lgsp_policy::{
     Calendar, ConsumerNotice, DayReading, DutiesError, DutiesReport, DutyEntry, DutyKind,
     DutyStatus, DutySubject, Refusal, RefusalGround, Suspension, Violation, ViolationKind, World,
-    WorldData, duties_report,
+    WorldData,
 };
 use serde_json::{Value, json};
 
@@ -35,7 +35,7 @@ fn world(db: Value) -> World {
     }
     World::from_json(
         &json!({
-            "territory": "VN-57",
+            "territory": "VN-32",
             "agencies": [{"id": "so", "name": "Sở", "kind": "provincial_department",
                           "focal_point": {"name": "Cán bộ", "role": "technical"}}],
             "databases": [database],
@@ -46,14 +46,12 @@ fn world(db: Value) -> World {
     .unwrap()
 }
 
+static ENGINE: std::sync::LazyLock<lgsp_policy::Engine> = std::sync::LazyLock::new(support::engine);
+
 fn report(world: &World, now: &str, days: u64) -> DutiesReport {
-    duties_report(
-        world,
-        at(now),
-        &Calendar::vietnam_public_sector(),
-        Days::new(days),
-    )
-    .unwrap()
+    ENGINE
+        .duties_report(world, at(now), Days::new(days))
+        .unwrap()
 }
 
 fn kinds(r: &DutiesReport) -> Vec<DutyKind> {
@@ -175,7 +173,7 @@ fn qd05_6_2_a_database_never_evaluated_is_unmet() {
 fn qd05_1_2_a_database_of_internal_data_only_owes_no_evaluation_and_no_log() {
     let mut data: WorldData = serde_json::from_str(
         &json!({
-            "territory": "VN-57",
+            "territory": "VN-32",
             "agencies": [{"id": "so", "name": "Sở", "kind": "provincial_department",
                           "focal_point": {"name": "Cán bộ", "role": "specialist"}}],
             "databases": [{"id": "csdl", "name": "CSDL", "manager": "so",
@@ -295,7 +293,7 @@ fn qd05_16_1_a_two_months_of_logs_is_too_short_and_three_is_enough() {
 
 fn world_with_focal_point(focal_point: Value, manages: bool) -> World {
     let mut w = json!({
-        "territory": "VN-57",
+        "territory": "VN-32",
         "agencies": [
             {"id": "so", "name": "Sở", "kind": "provincial_department"},
             {"id": "huyen", "name": "UBND huyện", "kind": "district_peoples_committee"}
@@ -449,13 +447,9 @@ fn qd05_duties_report_is_deterministic_and_serialisable() {
 #[test]
 fn qd05_duties_report_a_horizon_past_the_representable_dates_is_an_error() {
     let now = DateTime::<chrono::Utc>::MAX_UTC.fixed_offset();
-    let err = duties_report(
-        &support::world(),
-        now,
-        &Calendar::vietnam_public_sector(),
-        Days::new(30),
-    )
-    .unwrap_err();
+    let err = ENGINE
+        .duties_report(&support::world(), now, Days::new(30))
+        .unwrap_err();
     assert!(matches!(err, DutiesError::HorizonOutOfRange { .. }));
 }
 

@@ -18,8 +18,10 @@ mod decisions;
 mod duties;
 mod edges;
 mod fail_closed;
+mod fictional_pack;
 #[cfg(feature = "proptest")]
 mod hostile;
+mod law_in_packs;
 mod lifecycle;
 mod packs;
 #[cfg(feature = "proptest")]

@@ -8,7 +8,7 @@ use lgsp_policy::strategies::{
 };
 use lgsp_policy::{
     AccessRequest, Calendar, DataClass, Decision, DutyKind, DutySubject, Engine, LifecycleDecision,
-    Outcome, ReasonKind, SharingAgreement, World, duties_report,
+    Outcome, ReasonKind, SharingAgreement, World,
 };
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -177,7 +177,7 @@ proptest! {
             if early {
                 continue;
             }
-            let Ok(report) = duties_report(&w, r.at, ENGINE.calendar(), chrono::Days::new(3660))
+            let Ok(report) = ENGINE.duties_report(&w, r.at, chrono::Days::new(3660))
             else {
                 continue;
             };

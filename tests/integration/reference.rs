@@ -8,7 +8,7 @@
 //!
 //! # The documented reading it encodes
 //!
-//! - The pack QD05/2024 is law in territory `VN-57` from 2024-03-05 (local date, UTC+7)
+//! - The pack QD05/2024 is law in territory `VN-32` from 2024-03-05 (local date, UTC+7)
 //!   with no end date (Decision, Art. 2).
 //! - A request is allowed when some right holds (Đ17.1.d for state administrative
 //!   agencies, Đ17.1.e for the public) and no ground for refusal holds. An allow lists the
@@ -241,9 +241,9 @@ impl<'w> Reference<'w> {
 
     /// Decides a request.
     pub fn decide(&self, request: &AccessRequest) -> Verdict {
-        // Decision Art. 2: in force from 2024-03-05, in Phú Yên (VN-57).
+        // Decision Art. 2: in force from 2024-03-05, in Phú Yên (VN-32).
         let in_force_from = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
-        if self.world.territory.as_str() != "VN-57" || local_date(request.at) < in_force_from {
+        if self.world.territory.as_str() != "VN-32" || local_date(request.at) < in_force_from {
             return Verdict::deny(["no_pack_in_force"]);
         }
 

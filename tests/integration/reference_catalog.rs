@@ -8,7 +8,7 @@
 //!
 //! # What it shares with the engine by design (the documented contract, not the law)
 //!
-//! - The pack is in force in `VN-57` from local date 2024-03-05; otherwise
+//! - The pack is in force in `VN-32` from local date 2024-03-05; otherwise
 //!   `no_pack_in_force` alone.
 //! - An unknown proposer or database stops the evaluation (`unknown_proposer`,
 //!   `unknown_database`); a time outside the years 1900–9999 is `evaluation_error`.
@@ -84,7 +84,7 @@ pub fn decide(
     };
     let vn = FixedOffset::east_opt(7 * 3600).unwrap();
     let from = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
-    if world.territory.as_str() != "VN-57" || now.with_timezone(&vn).date_naive() < from {
+    if world.territory.as_str() != "VN-32" || now.with_timezone(&vn).date_naive() < from {
         return deny(BTreeSet::from(["no_pack_in_force"]));
     }
     let proposer = world.agencies.iter().find(|a| a.id == p.proposer);

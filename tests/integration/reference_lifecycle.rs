@@ -12,7 +12,7 @@
 //!
 //! # What it shares with the engine by design (the documented contract, not the law)
 //!
-//! - The pack is in force in `VN-57` from local date 2024-03-05; otherwise
+//! - The pack is in force in `VN-32` from local date 2024-03-05; otherwise
 //!   `no_pack_in_force` alone.
 //! - Names the world lacks are `unknown_agency`, `unknown_agreement`, `unknown_violation`,
 //!   `unknown_database`; a time outside the years 1900–9999 (as written or in UTC) is
@@ -129,10 +129,10 @@ fn vn() -> FixedOffset {
     FixedOffset::east_opt(7 * 3600).unwrap()
 }
 
-/// Decision Art. 2: QD05/2024 is law in Phú Yên (VN-57) from 2024-03-05, local date.
+/// Decision Art. 2: QD05/2024 is law in Phú Yên (VN-32) from 2024-03-05, local date.
 fn in_force(world: &WorldData, at: DateTime<FixedOffset>) -> bool {
     let from = NaiveDate::from_ymd_opt(2024, 3, 5).unwrap();
-    world.territory.as_str() == "VN-57" && at.with_timezone(&vn()).date_naive() >= from
+    world.territory.as_str() == "VN-32" && at.with_timezone(&vn()).date_naive() >= from
 }
 
 /// The engine evaluates times whose year, as written and in UTC, is 1900–9999.

@@ -17,7 +17,7 @@ fn build(v: Value) -> Result<World, WorldError> {
 #[test]
 fn the_example_province_builds() {
     let world = support::world();
-    assert_eq!(world.territory().as_str(), "VN-57");
+    assert_eq!(world.territory().as_str(), "VN-32");
     assert_eq!(
         world.provincial_focal_point().map(|a| a.as_str()),
         Some("so-tttt")
@@ -116,7 +116,7 @@ fn json_errors_carry_line_and_column() {
         "",
         "[]",
         "{\"territory\": \"VN 57\"}",
-        "{\"territory\": \"VN-57\", \"x\": 1}",
+        "{\"territory\": \"VN-32\", \"x\": 1}",
     ] {
         assert!(
             matches!(World::from_json(bad), Err(WorldError::Json { .. })),
