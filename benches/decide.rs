@@ -99,7 +99,12 @@ fn suspend_all(
     requests: &[SuspensionRequest],
 ) {
     for r in requests {
-        black_box(engine.decide_suspension(black_box(world), black_box(r), calendar));
+        black_box(
+            engine
+                .clone()
+                .with_calendar(calendar.clone())
+                .decide_suspension(black_box(world), black_box(r)),
+        );
     }
 }
 
@@ -300,7 +305,13 @@ fn bench_size(
         province
             .suspensions
             .iter()
-            .filter(|r| engine.decide_suspension(&world, r, &calendar).is_allowed())
+            .filter(|r| {
+                engine
+                    .clone()
+                    .with_calendar(calendar.clone())
+                    .decide_suspension(&world, r)
+                    .is_allowed()
+            })
             .count(),
         province
             .restorations

@@ -2,6 +2,7 @@
 //! and turns Cedar's answer into a reasoned decision. Deciding never fails.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use cedar_policy::{Authorizer, PolicySet, Request};
 use chrono::{DateTime, FixedOffset, NaiveDate};
@@ -72,16 +73,16 @@ pub enum EngineError {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Engine {
-    packs: Vec<RulePack>,
+    packs: Arc<Vec<RulePack>>,
     authorizer: Authorizer,
     /// The working-day calendar the engine counts legal time with.
     calendar: Calendar,
     /// The first of `packs`, held apart so that the words of a check made where no pack
     /// is in force are always at hand (an engine has at least one pack).
-    first: Box<RulePack>,
+    first: Arc<RulePack>,
     /// Per pack, `STRIPES - 1` copies of its access slices, parsed anew so each has its own
     /// reference counts (see [`access_slice`](Engine::access_slice)).
-    copies: Vec<Vec<HashMap<String, PolicySet>>>,
+    copies: Arc<Vec<Vec<HashMap<String, PolicySet>>>>,
 }
 
 /// How many copies of the access slices threads share out: a thread decides with copy
@@ -208,9 +209,9 @@ impl Engine {
     /// ```
     pub fn new(pack: RulePack) -> Engine {
         Engine {
-            copies: vec![access_copies(&pack)],
-            first: Box::new(pack.clone()),
-            packs: vec![pack],
+            copies: Arc::new(vec![access_copies(&pack)]),
+            first: Arc::new(pack.clone()),
+            packs: Arc::new(vec![pack]),
             authorizer: Authorizer::new(),
             calendar: Calendar::vietnam_public_sector(),
         }
@@ -262,9 +263,9 @@ impl Engine {
             return Err(EngineError::NoPacks);
         };
         Ok(Engine {
-            copies: packs.iter().map(access_copies).collect(),
-            first: Box::new(first),
-            packs,
+            copies: Arc::new(packs.iter().map(access_copies).collect()),
+            first: Arc::new(first),
+            packs: Arc::new(packs),
             authorizer: Authorizer::new(),
             calendar: Calendar::vietnam_public_sector(),
         })
@@ -273,9 +274,11 @@ impl Engine {
     /// The same engine counting legal time with `calendar` instead of
     /// [`Calendar::vietnam_public_sector`], the default.
     ///
-    /// The engine's calendar counts the periods of access decisions (the year a database's
-    /// evaluation covers). Give the duties report and the lifecycle questions the same
-    /// calendar so that every answer counts alike.
+    /// The engine's calendar counts every period of every question: the evaluation year of
+    /// access decisions, the notice deadlines of suspensions and of notice checks, the
+    /// duties report's due dates — so every answer counts alike. Cloning an engine is
+    /// cheap (its packs are shared), so `engine.clone().with_calendar(c)` per caller is
+    /// fine.
     ///
     /// # Example
     ///
@@ -291,6 +294,16 @@ impl Engine {
     pub fn with_calendar(mut self, calendar: Calendar) -> Engine {
         self.calendar = calendar;
         self
+    }
+
+    /// This engine if it counts with `calendar`, else a copy that does (cheap: the packs
+    /// are shared).
+    pub(crate) fn counting_with(&self, calendar: &Calendar) -> std::borrow::Cow<'_, Engine> {
+        if &self.calendar == calendar {
+            std::borrow::Cow::Borrowed(self)
+        } else {
+            std::borrow::Cow::Owned(self.clone().with_calendar(calendar.clone()))
+        }
     }
 
     /// The calendar the engine counts legal time with (see [`Engine::with_calendar`]).
@@ -1201,13 +1214,11 @@ impl Engine {
     /// which permits hold (for [`Tracer`](crate::Tracer)).
     pub(crate) fn permits_only(&self) -> Engine {
         let mut engine = self.clone();
-        let slices = engine
-            .packs
+        let slices = Arc::make_mut(&mut engine.packs)
             .iter_mut()
             .flat_map(|pack| pack.slices.values_mut())
             .chain(
-                engine
-                    .copies
+                Arc::make_mut(&mut engine.copies)
                     .iter_mut()
                     .flatten()
                     .flat_map(|copy| copy.values_mut()),

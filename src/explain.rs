@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use chrono::{DateTime, FixedOffset};
 
-use crate::calendar::Calendar;
 use crate::catalog::CatalogProposal;
 use crate::decision::{Decision, ReasonKind};
 use crate::engine::Engine;
@@ -161,18 +160,18 @@ impl Question {
     }
 
     /// Answers the question: the decision and, for a lifecycle act, its transitions.
-    fn answer(&self, engine: &Engine, world: &World, calendar: &Calendar) -> LifecycleDecision {
+    fn answer(&self, engine: &Engine, world: &World) -> LifecycleDecision {
         let plain = |decision| LifecycleDecision {
             decision,
             transitions: Vec::new(),
         };
         match self {
             Question::Access(r) => plain(engine.decide(world, r)),
-            Question::Suspension(r) => engine.decide_suspension(world, r, calendar),
+            Question::Suspension(r) => engine.decide_suspension(world, r),
             Question::Restoration(r) => engine.decide_restoration(world, r),
             Question::Termination(r) => engine.decide_termination(world, r),
             Question::UsageReport(r) => engine.decide_usage_report(world, r),
-            Question::SuspendAll(r) => engine.decide_suspend_all(world, r, calendar),
+            Question::SuspendAll(r) => engine.decide_suspend_all(world, r),
             Question::Catalog { proposal, at } => {
                 plain(engine.decide_catalog(world, proposal, *at))
             }
@@ -245,7 +244,7 @@ impl Engine {
     ///     provider: "so-tnmt".parse()?, agreement: "agr.tp.so-tnmt".parse()?,
     ///     at: "2024-06-03T09:00:00+07:00".parse()?,
     /// });
-    /// let trace = tracer.trace(&world, &question, &Calendar::vietnam_public_sector());
+    /// let trace = tracer.trace(&world, &question);
     /// assert!(!trace.decision.is_allowed());
     /// assert!(!trace.satisfied.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -276,8 +275,7 @@ impl Tracer<'_> {
     ///     "2024-06-03T09:30:00+07:00".parse()?,
     /// );
     /// let engine = Engine::builtin()?;
-    /// let trace = engine.tracer().trace(&world, &Question::from(unasked.clone()),
-    ///     &Calendar::vietnam_public_sector());
+    /// let trace = engine.tracer().trace(&world, &Question::from(unasked.clone()));
     /// // The same decision as `decide`, and the policies reached: the permit that held too.
     /// assert_eq!(trace.decision, engine.decide(&world, &unasked));
     /// let reached: Vec<&str> = trace.satisfied.iter().map(|p| p.as_str()).collect();
@@ -285,7 +283,7 @@ impl Tracer<'_> {
     /// assert!(reached.contains(&"access.personal-data-without-request"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn trace(&self, world: &World, question: &Question, calendar: &Calendar) -> Trace {
+    pub fn trace(&self, world: &World, question: &Question) -> Trace {
         if let Question::Access(request) = question {
             let explanation = self.engine.explain(world, request);
             return Trace {
@@ -294,8 +292,8 @@ impl Tracer<'_> {
                 satisfied: explanation.satisfied,
             };
         }
-        let answer = question.answer(self.engine, world, calendar);
-        let permits = question.answer(&self.permits_only, world, calendar);
+        let answer = question.answer(self.engine, world);
+        let permits = question.answer(&self.permits_only, world);
         let cited = |d: &Decision, kinds: &[ReasonKind]| -> Vec<PolicyId> {
             d.reasons
                 .iter()

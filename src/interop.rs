@@ -313,7 +313,7 @@ pub fn cedar_request(
 ///     "so-tp".parse()?, "agr.tp.so-tnmt".parse()?, Some("vp.2024.001".parse()?),
 ///     "2024-05-17T17:00:00+07:00".parse()?,
 /// ));
-/// let exported = cedar_question(&engine, &world, &question, &Calendar::vietnam_public_sector())?;
+/// let exported = cedar_question(&engine, &world, &question)?;
 /// assert_eq!(exported.request["action"], r#"Lgsp::Action::"suspend""#);
 /// assert_eq!(exported.request["context"]["grounds"], "violation");
 /// assert_eq!(exported.decision, Outcome::Allow);
@@ -327,7 +327,6 @@ pub fn cedar_question(
     engine: &Engine,
     world: &World,
     question: &Question,
-    calendar: &Calendar,
 ) -> Result<CedarRequest, InteropError> {
     let (proposal, at): (Option<&CatalogProposal>, DateTime<FixedOffset>) = match question {
         Question::Access(request) => return cedar_request(engine, world, request),
@@ -341,7 +340,7 @@ pub fn cedar_question(
     };
     let query = match proposal {
         Some(proposal) => Some(Engine::catalog_query(world, pack, proposal, at)),
-        None => lifecycle_query(world, pack, question, calendar),
+        None => lifecycle_query(world, pack, question, engine.calendar()),
     };
     let Some(Query {
         reasons,
@@ -408,6 +407,9 @@ pub fn cedar_run_tests(
     calendar: &Calendar,
     cases: &[PackTestCase],
 ) -> Result<CedarTests, InteropError> {
+    // Every question counts with the suite's calendar, as `run_pack_tests` does.
+    let engine = engine.counting_with(calendar);
+    let engine = engine.as_ref();
     let mut exported = CedarTests {
         tests: Vec::new(),
         left_out: Vec::new(),
@@ -418,7 +420,7 @@ pub fn cedar_run_tests(
         if !problems.is_empty() {
             return Err(InteropError::GivenStatuses { problems });
         }
-        match cedar_question(engine, &world, &case.question, calendar) {
+        match cedar_question(engine, &world, &case.question) {
             Ok(request) => exported.tests.push(request.to_run_test(&case.name)),
             Err(e @ InteropError::NotEvaluated { .. }) => {
                 exported.left_out.push((case.name.clone(), e));

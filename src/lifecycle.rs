@@ -87,7 +87,7 @@ impl SuspensionRequest {
     ///     "so-tp".parse()?, "agr.tp.so-tnmt".parse()?, None, "2024-05-17T17:00:00+07:00".parse()?,
     /// );
     /// let answer = Engine::builtin()?
-    ///     .decide_suspension(&world, &request, &Calendar::vietnam_public_sector());
+    ///     .decide_suspension(&world, &request);
     /// assert!(answer.decision.has_reason("suspension_without_grounds"));
     /// assert!(answer.transitions.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -227,7 +227,7 @@ pub struct UsageReportRequest {
 ///     at: "2024-06-03T08:00:00+07:00".parse()?,
 /// };
 /// let answer = Engine::builtin()?
-///     .decide_suspend_all(&world, &request, &Calendar::vietnam_public_sector());
+///     .decide_suspend_all(&world, &request);
 /// assert!(answer.is_allowed());
 /// assert!(!answer.transitions.is_empty());
 /// assert!(answer.transitions.iter().all(|t| t.to == AgreementStatus::Suspended));
@@ -370,7 +370,7 @@ impl NoticeCheck {
     ///     starts_at: "2024-05-02T08:00:00+07:00".parse()?, notice: None, restored_at: None,
     /// };
     /// let check = Engine::builtin()?.check_public_notice(&world, &record,
-    ///     "2024-05-02T08:00:00+07:00".parse()?, &Calendar::vietnam_public_sector());
+    ///     "2024-05-02T08:00:00+07:00".parse()?);
     /// assert!(!check.is_compliant());
     /// assert!(check.has_finding("maintenance_notice_too_late"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -924,7 +924,7 @@ impl Engine {
     ///     "so-tp".parse()?, "agr.tp.so-tnmt".parse()?, Some("vp.2024.001".parse()?),
     ///     "2024-05-17T17:00:00+07:00".parse()?,
     /// );
-    /// let answer = engine.decide_suspension(&world, &request, &Calendar::vietnam_public_sector());
+    /// let answer = engine.decide_suspension(&world, &request);
     /// assert!(answer.is_allowed());
     /// assert_eq!(answer.transitions[0].to, AgreementStatus::Suspended);
     /// // Saturday is a day off: the notice is due by 24:00 on Monday 20 May.
@@ -938,8 +938,8 @@ impl Engine {
         &self,
         world: &World,
         request: &SuspensionRequest,
-        calendar: &Calendar,
     ) -> LifecycleDecision {
+        let calendar = self.calendar();
         let mut decision = self.decide_act(world, request.act());
         let mut transitions = Vec::new();
         let agreement = world.agreement(&request.agreement);
@@ -1176,7 +1176,7 @@ impl Engine {
     ///     at: "2024-04-22T09:00:00+07:00".parse()?,
     /// };
     /// let answer = Engine::builtin()?
-    ///     .decide_suspend_all(&world, &request, &Calendar::vietnam_public_sector());
+    ///     .decide_suspend_all(&world, &request);
     /// assert!(answer.decision.has_reason("maintenance_notice_too_late"));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -1184,8 +1184,8 @@ impl Engine {
         &self,
         world: &World,
         request: &SuspendAllRequest,
-        calendar: &Calendar,
     ) -> LifecycleDecision {
+        let calendar = self.calendar();
         let date = model::local_date(request.at);
         let Some(pack) = self.pack_for(&world.territory, date) else {
             return LifecycleDecision {
@@ -1294,8 +1294,7 @@ impl Engine {
     ///     restored_at: None,
     /// };
     /// let check = Engine::builtin()?.check_notice(&world, &suspension,
-    ///     "2024-05-22T09:00:00+07:00".parse()?, &Calendar::vietnam_public_sector(),
-    ///     DayReading::CivilCode);
+    ///     "2024-05-22T09:00:00+07:00".parse()?, DayReading::CivilCode);
     /// assert!(check.has_finding("notice_late")); // due by 24:00 on Monday 20 May
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -1304,9 +1303,9 @@ impl Engine {
         world: &World,
         suspension: &Suspension,
         now: DateTime<FixedOffset>,
-        calendar: &Calendar,
         reading: DayReading,
     ) -> NoticeCheck {
+        let calendar = self.calendar();
         let pack = self.wording_pack(world, model::local_date(now));
         let mut check = notice_check(pack, world, suspension, now, calendar, reading);
         let years = check
@@ -1350,7 +1349,7 @@ impl Engine {
     ///     restored_at: None,
     /// };
     /// let check = Engine::builtin()?.check_public_notice(&world, &record,
-    ///     "2024-05-02T08:00:00+07:00".parse()?, &Calendar::vietnam_public_sector());
+    ///     "2024-05-02T08:00:00+07:00".parse()?);
     /// assert!(check.is_compliant());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
@@ -1359,8 +1358,8 @@ impl Engine {
         world: &World,
         record: &DatabaseSuspension,
         now: DateTime<FixedOffset>,
-        calendar: &Calendar,
     ) -> NoticeCheck {
+        let calendar = self.calendar();
         let pack = self.wording_pack(world, model::local_date(now));
         let Some(db) = world.database(&record.database) else {
             return NoticeCheck {
@@ -1383,7 +1382,7 @@ impl Engine {
             notice: record.notice.clone(),
             at: now,
         };
-        let answer = self.decide_suspend_all(world, &request, calendar);
+        let answer = self.decide_suspend_all(world, &request);
         let due = match record.grounds {
             AllConsumersGrounds::Maintenance => maintenance_notice_days(pack, record.starts_at)
                 .and_then(|days| latest_notice_before(record.starts_at, days, calendar).ok()),

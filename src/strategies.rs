@@ -1890,7 +1890,7 @@ fn term_start(_: &Violation) -> Option<DateTime<FixedOffset>> {
 ///     (Just(w), r)
 /// });
 /// proptest!(ProptestConfig::with_cases(16), |((w, request) in cases)| {
-///     let answer = engine.decide_suspension(&w, &request, &calendar);
+///     let answer = engine.clone().with_calendar(calendar.clone()).decide_suspension(&w, &request);
 ///     // An allowed suspension obliges the one-day notice to the consumer.
 ///     if answer.is_allowed() {
 ///         let notice = answer.decision.duties.iter()
@@ -2172,7 +2172,7 @@ fn suspend_all_part() -> impl Strategy<Value = SuspendAllPart> {
 ///     (Just(w), r)
 /// });
 /// proptest!(ProptestConfig::with_cases(16), |((w, request) in cases)| {
-///     let answer = engine.decide_suspend_all(&w, &request, &calendar);
+///     let answer = engine.clone().with_calendar(calendar.clone()).decide_suspend_all(&w, &request);
 ///     for t in &answer.transitions {
 ///         prop_assert_eq!(t.from, AgreementStatus::Active);
 ///         prop_assert_eq!(t.to, AgreementStatus::Suspended);

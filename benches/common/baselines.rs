@@ -559,7 +559,11 @@ pub fn prepare_suspension_floor(
         floor.prepared.push((0, p));
         assert_eq!(
             floor.allowed(cedar, i),
-            engine.decide_suspension(world, r, calendar).is_allowed(),
+            engine
+                .clone()
+                .with_calendar(calendar.clone())
+                .decide_suspension(world, r)
+                .is_allowed(),
             "suspension floor and engine on {r:?}"
         );
     }

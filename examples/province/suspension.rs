@@ -108,7 +108,10 @@ pub fn run() -> Result<(), Box<dyn Error>> {
         Some(violation.id.clone()),
         at("2024-05-17T17:00:00+07:00")?,
     );
-    let suspended = engine.decide_suspension(&world, &request, &calendar);
+    let suspended = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspension(&world, &request);
     let mut due_text = String::new();
     for duty in &suspended.decision.duties {
         if let Duty::NotifyConsumer { due, .. } = duty {
@@ -163,7 +166,12 @@ pub fn run() -> Result<(), Box<dyn Error>> {
         restored_at: None,
     };
     let now = at("2024-05-21T10:00:00+07:00")?;
-    let check = engine.check_notice(&world, &record, now, &calendar, DayReading::CivilCode);
+    let check = engine.clone().with_calendar(calendar.clone()).check_notice(
+        &world,
+        &record,
+        now,
+        DayReading::CivilCode,
+    );
     rows.push(Row {
         when: when(at("2024-05-21T09:00:00+07:00")?),
         who: "so-tp",

@@ -187,11 +187,10 @@ fn calendar_a_2027_suspension_notice_says_the_calendar_is_provisional() {
     let engine = support::engine();
     let calendar = Calendar::vietnam_public_sector();
     let world = World::new(world_with_violation("2027-03-05T10:00:00+07:00")).unwrap();
-    let answer = engine.decide_suspension(
-        &world,
-        &suspension_request("2027-03-05T11:00:00+07:00"),
-        &calendar,
-    );
+    let answer = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspension(&world, &suspension_request("2027-03-05T11:00:00+07:00"));
     assert!(answer.is_allowed(), "{:?}", answer.decision.reasons);
     let flagged = provisional_advisories(&answer.decision.advisories);
     assert_eq!(flagged.len(), 1, "{:?}", answer.decision.advisories);
@@ -218,22 +217,20 @@ fn calendar_a_2027_suspension_notice_says_the_calendar_is_provisional() {
         notice: None,
         restored_at: None,
     };
-    let check = engine.check_notice(
+    let check = engine.clone().with_calendar(calendar.clone()).check_notice(
         &world,
         &suspension,
         at("2027-03-05T12:00:00+07:00"),
-        &calendar,
         DayReading::CivilCode,
     );
     assert_eq!(provisional_advisories(&check.advisories).len(), 1);
 
     // In 2026 the calendar is official: no such advisory.
     let world = World::new(world_with_violation("2026-03-05T10:00:00+07:00")).unwrap();
-    let answer = engine.decide_suspension(
-        &world,
-        &suspension_request("2026-03-05T11:00:00+07:00"),
-        &calendar,
-    );
+    let answer = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspension(&world, &suspension_request("2026-03-05T11:00:00+07:00"));
     assert!(answer.is_allowed());
     assert!(provisional_advisories(&answer.decision.advisories).is_empty());
 }
@@ -252,7 +249,10 @@ fn calendar_a_2027_maintenance_notice_says_the_calendar_is_provisional() {
         "2026-12-01T09:00:00+07:00",
         "2026-12-02T09:00:00+07:00",
     );
-    let answer = engine.decide_suspend_all(&world, &request, &calendar);
+    let answer = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspend_all(&world, &request);
     assert!(answer.is_allowed(), "{:?}", answer.decision.reasons);
     let flagged = provisional_advisories(&answer.decision.advisories);
     assert_eq!(flagged.len(), 1);
@@ -263,7 +263,10 @@ fn calendar_a_2027_maintenance_notice_says_the_calendar_is_provisional() {
         "2026-12-28T09:00:00+07:00",
         "2026-12-28T09:00:00+07:00",
     );
-    let answer = engine.decide_suspend_all(&world, &late, &calendar);
+    let answer = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspend_all(&world, &late);
     assert!(!answer.is_allowed());
     assert_eq!(provisional_advisories(&answer.decision.advisories).len(), 1);
     // Maintenance from Thursday 10 December 2026: its 7 working days all lie in 2026.
@@ -272,7 +275,10 @@ fn calendar_a_2027_maintenance_notice_says_the_calendar_is_provisional() {
         "2026-11-20T09:00:00+07:00",
         "2026-11-20T09:00:00+07:00",
     );
-    let answer = engine.decide_suspend_all(&world, &request, &calendar);
+    let answer = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspend_all(&world, &request);
     assert!(answer.is_allowed());
     assert!(provisional_advisories(&answer.decision.advisories).is_empty());
 }
@@ -365,10 +371,15 @@ fn calendar_an_amended_2026_with_24_november_off_moves_a_deadline_that_crosses_i
     let world = support::world();
     assert!(
         engine
-            .decide_suspend_all(&world, &request, &shipped)
+            .clone()
+            .with_calendar(shipped.clone())
+            .decide_suspend_all(&world, &request)
             .is_allowed()
     );
-    let late = engine.decide_suspend_all(&world, &request, &amended);
+    let late = engine
+        .clone()
+        .with_calendar(amended.clone())
+        .decide_suspend_all(&world, &request);
     assert!(
         late.decision.has_reason("maintenance_notice_too_late"),
         "{:?}",
@@ -536,11 +547,10 @@ fn calendar_a_year_no_calendar_covers_stays_an_error() {
     // calendar, so nothing is provisional.
     let engine = support::engine();
     let world = World::new(world_with_violation("2028-03-06T10:00:00+07:00")).unwrap();
-    let answer = engine.decide_suspension(
-        &world,
-        &suspension_request("2028-03-06T11:00:00+07:00"),
-        &shipped,
-    );
+    let answer = engine
+        .clone()
+        .with_calendar(shipped.clone())
+        .decide_suspension(&world, &suspension_request("2028-03-06T11:00:00+07:00"));
     assert!(answer.is_allowed());
     assert!(
         answer

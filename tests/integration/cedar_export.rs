@@ -424,15 +424,7 @@ fn a_single_decision_exports_as_entities_request_and_context_files() {
         ..request("lgsp")
     };
     assert!(cedar_request(&engine, &world, &unknown).is_err());
-    assert!(
-        cedar_question(
-            &engine,
-            &world,
-            &Question::Access(unknown),
-            &lgsp_policy::Calendar::vietnam_public_sector()
-        )
-        .is_err()
-    );
+    assert!(cedar_question(&engine, &world, &Question::Access(unknown)).is_err());
 }
 
 /// The real CLI, where it is installed: `cedar run-tests` on each exported file passes

@@ -646,7 +646,12 @@ fn qd05_16_2_h_the_report_agrees_with_engine_check_notice() {
     ] {
         let r = report(&w, now, 30);
         for s in &records {
-            let check = engine.check_notice(&w, s, at(now), &calendar, DayReading::CivilCode);
+            let check = engine.clone().with_calendar(calendar.clone()).check_notice(
+                &w,
+                s,
+                at(now),
+                DayReading::CivilCode,
+            );
             let entry = r
                 .of_kind(DutyKind::SuspensionNotice)
                 .find(|d| d.subject == DutySubject::Suspension(s.id.clone()));

@@ -157,11 +157,7 @@ fn nd47_43_1_suspending_every_consumer_leaves_an_ended_agreement_alone() {
         notice: None,
         at: at("2026-04-01T07:00:00+07:00"),
     };
-    let answer = support::engine().decide_suspend_all(
-        &support::world(),
-        &request,
-        &Calendar::vietnam_public_sector(),
-    );
+    let answer = support::engine().decide_suspend_all(&support::world(), &request);
     assert!(answer.decision.is_allowed(), "{:?}", answer.decision);
     let mut suspended: Vec<&str> = answer
         .transitions
@@ -206,15 +202,22 @@ fn nd47_43_4_a_notice_published_after_the_decision_still_leaves_the_notice_owed(
     let engine = support::engine();
     let world = support::world();
     let calendar = Calendar::vietnam_public_sector();
-    let later = engine.decide_suspend_all(&world, &request("2024-06-04T09:00:00+07:00"), &calendar);
+    let later = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspend_all(&world, &request("2024-06-04T09:00:00+07:00"));
     assert!(later.decision.is_allowed());
     assert!(public_notice_duty(&later), "the notice is still owed");
     // One millisecond either side of the decision's instant.
-    let just_after =
-        engine.decide_suspend_all(&world, &request("2024-06-01T09:00:00.001+07:00"), &calendar);
+    let just_after = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspend_all(&world, &request("2024-06-01T09:00:00.001+07:00"));
     assert!(public_notice_duty(&just_after));
-    let at_the_instant =
-        engine.decide_suspend_all(&world, &request("2024-06-01T09:00:00+07:00"), &calendar);
+    let at_the_instant = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspend_all(&world, &request("2024-06-01T09:00:00+07:00"));
     assert!(
         !public_notice_duty(&at_the_instant),
         "published at the decision's instant"
@@ -238,11 +241,7 @@ fn nd47_43_3_a_maintenance_notice_from_the_future_is_judged_as_not_yet_given() {
         }),
         at: at("2024-04-10T09:00:00+07:00"),
     };
-    let answer = support::engine().decide_suspend_all(
-        &support::world(),
-        &request,
-        &Calendar::vietnam_public_sector(),
-    );
+    let answer = support::engine().decide_suspend_all(&support::world(), &request);
     assert!(answer.decision.is_allowed(), "{:?}", answer.decision);
     assert!(public_notice_duty(&answer));
 }
@@ -353,11 +352,10 @@ fn qd05_7_2_qd05_16_2_h_qd05_16_1_dd_text_of_format_characters_counts_as_blank()
             }),
             restored_at: None,
         };
-        let check = engine.check_notice(
+        let check = engine.clone().with_calendar(calendar.clone()).check_notice(
             &world,
             &suspension,
             at("2024-05-22T09:00:00+07:00"),
-            &calendar,
             DayReading::CivilCode,
         );
         assert!(
@@ -416,11 +414,7 @@ fn qd05_17_1_a_request_at_a_leap_second_is_denied_as_an_evaluation_error() {
         Some("vp.2024.001".parse().unwrap()),
         at("2024-06-30T23:59:60+07:00"),
     );
-    let answer = engine.decide_suspension(
-        &support::world(),
-        &suspension,
-        &Calendar::vietnam_public_sector(),
-    );
+    let answer = engine.decide_suspension(&support::world(), &suspension);
     assert!(answer.decision.has_reason("evaluation_error"));
     assert!(answer.transitions.is_empty());
 }
@@ -450,7 +444,6 @@ fn qd05_16_2_h_a_suspension_past_the_calendar_says_only_the_24_hour_reading() {
             Some("vp.2031.001".parse().unwrap()),
             at("2031-06-02T11:00:00+07:00"),
         ),
-        &Calendar::vietnam_public_sector(),
     );
     assert!(answer.decision.is_allowed(), "{:?}", answer.decision);
     let codes: Vec<&str> = answer

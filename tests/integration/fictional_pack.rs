@@ -116,7 +116,7 @@ fn every_decision_of_every_kind_of_question_cites_only_the_packs_clauses() {
     let mut kinds = BTreeSet::new();
     let mut cited = BTreeSet::new();
     for case in &suite().cases {
-        let trace = tracer.trace(&world, &case.question, &calendar);
+        let trace = tracer.trace(&world, &case.question);
         let json = serde_json::to_value(&trace.decision).unwrap();
         cited.extend(cites_only_its_own(&pack, &case.name, &json));
         kinds.insert(match &case.question {
@@ -177,11 +177,10 @@ fn every_decision_of_every_kind_of_question_cites_only_the_packs_clauses() {
         }),
         restored_at: None,
     };
-    let notice = engine.check_notice(
+    let notice = engine.clone().with_calendar(calendar.clone()).check_notice(
         &world,
         &suspension,
         at("2026-06-10T09:00:00+07:00"),
-        &calendar,
         lgsp_policy::DayReading::CivilCode,
     );
     // Two working days from Thursday 16:00: due by 24:00 on Monday 8 June; sent Tuesday.
@@ -202,8 +201,10 @@ fn every_decision_of_every_kind_of_question_cites_only_the_packs_clauses() {
         notice: None,
         restored_at: None,
     };
-    let public =
-        engine.check_public_notice(&world, &record, at("2026-06-10T09:00:00+07:00"), &calendar);
+    let public = engine
+        .clone()
+        .with_calendar(calendar.clone())
+        .check_public_notice(&world, &record, at("2026-06-10T09:00:00+07:00"));
     // Five working days (8–12 June) between the notice and the stop: out by 24:00 on
     // Sunday 7 June.
     assert_eq!(public.due, Some(at("2026-06-08T00:00:00+07:00")));

@@ -133,7 +133,6 @@ fn qd05_16_2_h_suspension_for_a_determined_violation_is_allowed_with_its_notice_
             Some("vp.2024.001"),
             "2024-05-17T17:00:00+07:00",
         ),
-        &calendar(),
     );
     assert!(answer.is_allowed(), "{:?}", codes(&answer.decision));
     assert_eq!(codes(&answer.decision), ["consumer_violation"]);
@@ -180,7 +179,6 @@ fn qd05_16_2_h_suspension_without_grounds_is_refused() {
     let answer = support::engine().decide_suspension(
         &support::world(),
         &suspend("agr.tp.so-tnmt", None, "2024-05-17T17:00:00+07:00"),
-        &calendar(),
     );
     assert!(!answer.is_allowed());
     assert_eq!(codes(&answer.decision), ["suspension_without_grounds"]);
@@ -206,7 +204,6 @@ fn qd05_16_2_h_suspension_on_a_violation_not_yet_determined_is_refused() {
             Some("vp.nghi-van"),
             "2024-05-21T09:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&answer.decision), ["violation_not_determined"]);
     // vp.2024.001 is determined at 16:30: a suspension at 16:00 is too early.
@@ -217,7 +214,6 @@ fn qd05_16_2_h_suspension_on_a_violation_not_yet_determined_is_refused() {
             Some("vp.2024.001"),
             "2024-05-17T16:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&early.decision), ["violation_not_determined"]);
 }
@@ -232,7 +228,6 @@ fn qd05_16_2_h_suspension_for_another_partys_violation_is_refused() {
             Some("vp.2024.001"),
             "2024-05-17T17:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&answer.decision), ["violator_not_consumer"]);
 }
@@ -253,7 +248,6 @@ fn qd05_16_2_h_an_unsafe_connection_is_grounds_for_suspension() {
             Some("vp.ket-noi"),
             "2024-06-03T10:30:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&answer.decision), ["unsafe_connection"]);
     // The violation was not recorded under this agreement: the reading is said.
@@ -275,7 +269,7 @@ fn qd05_16_1_g_only_the_provider_may_suspend() {
         "2024-05-17T17:00:00+07:00",
     );
     request.provider = "so-khdt".parse().unwrap();
-    let answer = support::engine().decide_suspension(&support::world(), &request, &calendar());
+    let answer = support::engine().decide_suspension(&support::world(), &request);
     assert_eq!(codes(&answer.decision), ["not_the_provider"]);
 }
 
@@ -290,7 +284,6 @@ fn qd05_16_1_g_a_suspended_agreement_cannot_be_suspended_again() {
             Some("vp.2024.001"),
             "2024-05-17T17:00:00+07:00",
         ),
-        &calendar(),
     );
     apply(&mut d, &first.transitions);
     let again = engine.decide_suspension(
@@ -300,7 +293,6 @@ fn qd05_16_1_g_a_suspended_agreement_cannot_be_suspended_again() {
             Some("vp.2024.001"),
             "2024-05-18T09:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&again.decision), ["agreement_not_active"]);
     assert!(again.transitions.is_empty());
@@ -322,7 +314,7 @@ fn qd05_14_5_an_agreement_whose_term_ended_cannot_be_suspended() {
         "2025-05-05T10:00:00+07:00",
     );
     request.provider = "so-tnmt".parse().unwrap();
-    let answer = support::engine().decide_suspension(&world, &request, &calendar());
+    let answer = support::engine().decide_suspension(&world, &request);
     assert_eq!(codes(&answer.decision), ["agreement_term_ended"]);
 }
 
@@ -331,7 +323,6 @@ fn qd05_16_2_h_unknown_references_are_denied_with_their_reason() {
     let answer = support::engine().decide_suspension(
         &support::world(),
         &suspend("agr.ghost", Some("vp.ghost"), "2024-05-17T17:00:00+07:00"),
-        &calendar(),
     );
     assert_eq!(
         codes(&answer.decision),
@@ -360,7 +351,7 @@ fn due_for(determined: &str, reading: DayReading) -> (DateTime<FixedOffset>, Lif
     ));
     let mut request = suspend("agr.tp.tuy-hoa", Some("vp.t"), determined);
     request.reading = reading;
-    let answer = support::engine().decide_suspension(&world, &request, &calendar());
+    let answer = support::engine().decide_suspension(&world, &request);
     (notify_due(&answer), answer)
 }
 
@@ -374,7 +365,6 @@ fn qd05_16_2_h_blds_148_5_notice_due_across_a_weekend_is_monday_24h() {
             Some("vp.2024.001"),
             "2024-05-17T16:30:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(notify_due(&answer), at("2024-05-21T00:00:00+07:00"));
     let Some(Duty::NotifyConsumer { due, .. }) = answer.decision.duties.first() else {
@@ -457,13 +447,7 @@ fn suspension(notice: Option<ConsumerNotice>) -> Suspension {
 }
 
 fn check(s: &Suspension, now: &str) -> lgsp_policy::NoticeCheck {
-    support::engine().check_notice(
-        &support::world(),
-        s,
-        at(now),
-        &calendar(),
-        DayReading::CivilCode,
-    )
+    support::engine().check_notice(&support::world(), s, at(now), DayReading::CivilCode)
 }
 
 #[test]
@@ -499,7 +483,6 @@ fn qd05_16_2_h_a_late_notice_is_a_finding_against_the_provider() {
         &support::world(),
         &suspension(Some(notice("so-tnmt", "2024-05-20T10:00:00+07:00"))),
         at("2024-05-22T09:00:00+07:00"),
-        &calendar(),
         DayReading::TwentyFourHours,
     );
     assert!(c24.has_finding("notice_late"));
@@ -575,7 +558,6 @@ fn qd05_16_2_h_access_during_a_suspension_is_denied_and_restoration_reopens_it()
             Some("vp.2024.001"),
             "2024-05-17T17:00:00+07:00",
         ),
-        &calendar(),
     );
     apply(&mut d, &suspended.transitions);
     let denied = engine.decide(&build(d.clone()), &read);
@@ -629,7 +611,6 @@ fn qd05_16_1_g_termination_from_suspended_is_final() {
             Some("vp.2024.001"),
             "2024-05-17T17:00:00+07:00",
         ),
-        &calendar(),
     );
     apply(&mut d, &suspended.transitions);
     let terminate = TerminationRequest {
@@ -721,7 +702,6 @@ fn nd47_43_3_maintenance_with_notice_in_time_suspends_every_consumer() {
             Some(public_notice("2024-04-16T23:59:00+07:00", true)),
             "2024-04-30T09:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&answer.decision), ["maintenance"]);
     let mut suspended: Vec<&str> = answer
@@ -752,7 +732,6 @@ fn nd47_43_3_maintenance_notice_too_late_is_refused() {
             Some(public_notice("2024-04-17T00:00:01+07:00", true)),
             "2024-04-30T09:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&answer.decision), ["maintenance_notice_too_late"]);
     assert_eq!(
@@ -771,7 +750,6 @@ fn nd47_43_3_maintenance_notice_without_the_restoration_time_is_refused() {
             Some(public_notice("2024-04-10T09:00:00+07:00", false)),
             "2024-04-30T09:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(
         codes(&answer.decision),
@@ -789,7 +767,6 @@ fn nd47_43_3_planned_maintenance_returns_the_public_notice_duty_until_it_is_too_
             None,
             "2024-04-10T09:00:00+07:00",
         ),
-        &calendar(),
     );
     assert!(planned.is_allowed());
     let Some(Duty::PublicNotice {
@@ -811,7 +788,6 @@ fn nd47_43_3_planned_maintenance_returns_the_public_notice_duty_until_it_is_too_
             None,
             "2024-04-17T08:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&too_late.decision), ["maintenance_notice_too_late"]);
 }
@@ -825,7 +801,6 @@ fn nd47_43_1_force_majeure_suspends_every_consumer_without_advance_notice() {
             None,
             "2024-05-02T08:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&answer.decision), ["force_majeure"]);
     assert_eq!(answer.transitions.len(), 3);
@@ -846,7 +821,6 @@ fn nd47_43_1_other_grounds_and_other_agencies_are_refused() {
             None,
             "2024-05-02T08:00:00+07:00",
         ),
-        &calendar(),
     );
     assert_eq!(codes(&other.decision), ["suspension_all_without_grounds"]);
     let mut request = suspend_all(
@@ -855,7 +829,7 @@ fn nd47_43_1_other_grounds_and_other_agencies_are_refused() {
         "2024-05-02T08:00:00+07:00",
     );
     request.provider = "so-khdt".parse().unwrap();
-    let not_manager = engine.decide_suspend_all(&support::world(), &request, &calendar());
+    let not_manager = engine.decide_suspend_all(&support::world(), &request);
     assert_eq!(codes(&not_manager.decision), ["not_the_provider"]);
 }
 
@@ -869,7 +843,7 @@ fn nd47_43_3_working_days_the_calendar_does_not_cover_are_never_guessed() {
         "2027-12-02T09:00:00+07:00",
     );
     request.starts_at = at("2028-01-05T08:00:00+07:00");
-    let answer = support::engine().decide_suspend_all(&support::world(), &request, &calendar());
+    let answer = support::engine().decide_suspend_all(&support::world(), &request);
     assert_eq!(codes(&answer.decision), ["calendar_not_covered"]);
     assert!(answer.transitions.is_empty());
     assert_well_formed(&answer.decision);
@@ -891,7 +865,6 @@ fn nd47_43_3_a_recorded_public_notice_is_checked_by_the_same_rules() {
         &support::world(),
         &record(Some(public_notice("2024-04-22T09:00:00+07:00", true))),
         now,
-        &calendar(),
     );
     assert!(late.has_finding("maintenance_notice_too_late"));
     assert!(late.findings.iter().all(|f| f.kind == ReasonKind::Finding));
@@ -900,10 +873,9 @@ fn nd47_43_3_a_recorded_public_notice_is_checked_by_the_same_rules() {
         &support::world(),
         &record(Some(public_notice("2024-04-15T09:00:00+07:00", true))),
         now,
-        &calendar(),
     );
     assert!(fine.is_compliant(), "{:?}", fine.findings);
-    let missing = engine.check_public_notice(&support::world(), &record(None), now, &calendar());
+    let missing = engine.check_public_notice(&support::world(), &record(None), now);
     assert!(missing.has_finding("maintenance_notice_too_late"));
 }
 
@@ -1207,7 +1179,7 @@ mod properties {
             let mut request = suspend("agr.tp.so-tnmt", Some("vp.p"), &text);
             request.reading = reading;
             let engine = ENGINE.get_or_init(support::engine);
-            let answer = engine.decide_suspension(&world, &request, &calendar());
+            let answer = engine.decide_suspension(&world, &request);
             prop_assert!(answer.is_allowed(), "{:?}", codes(&answer.decision));
             let due = notify_due(&answer);
             let expected = deadline(determined, Period::Days(1), &calendar(), reading).unwrap();
@@ -1227,7 +1199,7 @@ mod properties {
                     notice: Some(n),
                     restored_at: None,
                 };
-                let check = engine.check_notice(&world, &record, sent, &calendar(), reading);
+                let check = engine.check_notice(&world, &record, sent, reading);
                 prop_assert_eq!(check.has_finding("notice_late"), late);
                 prop_assert_eq!(check.findings.len(), usize::from(late));
             }

@@ -109,10 +109,10 @@ proptest! {
     ) {
         let calendar = Calendar::vietnam_public_sector();
         for r in &one {
-            moved_in_term(&w, &ENGINE.decide_suspension(&w, r, &calendar))?;
+            moved_in_term(&w, &ENGINE.clone().with_calendar(calendar.clone()).decide_suspension(&w, r))?;
         }
         for r in &all {
-            moved_in_term(&w, &ENGINE.decide_suspend_all(&w, r, &calendar))?;
+            moved_in_term(&w, &ENGINE.clone().with_calendar(calendar.clone()).decide_suspend_all(&w, r))?;
         }
     }
 
@@ -135,8 +135,8 @@ proptest! {
             notice.published_at = after;
             let future = lgsp_policy::SuspendAllRequest { notice: Some(notice), ..r.clone() };
             let none = lgsp_policy::SuspendAllRequest { notice: None, ..r.clone() };
-            let a = ENGINE.decide_suspend_all(&w, &future, &calendar);
-            let b = ENGINE.decide_suspend_all(&w, &none, &calendar);
+            let a = ENGINE.clone().with_calendar(calendar.clone()).decide_suspend_all(&w, &future);
+            let b = ENGINE.clone().with_calendar(calendar.clone()).decide_suspend_all(&w, &none);
             prop_assert_eq!(gist(&a.decision), gist(&b.decision), "{:?}", future);
             prop_assert_eq!(a.transitions, b.transitions);
         }

@@ -226,7 +226,10 @@ fn check_acts(
     let cal = &acts.calendar;
     let mut out = Vec::new();
     for r in &acts.suspensions {
-        let got = ENGINE.decide_suspension(world, r, cal);
+        let got = ENGINE
+            .clone()
+            .with_calendar(cal.clone())
+            .decide_suspension(world, r);
         agree("suspend", &got, &reference.suspend(r, cal), || {
             replay(world, r, Some(cal))
         })?;
@@ -254,7 +257,10 @@ fn check_acts(
         out.push(("usage_report", got));
     }
     for r in &acts.suspend_alls {
-        let got = ENGINE.decide_suspend_all(world, r, cal);
+        let got = ENGINE
+            .clone()
+            .with_calendar(cal.clone())
+            .decide_suspend_all(world, r);
         agree("suspend_all", &got, &reference.suspend_all(r, cal), || {
             replay(world, r, Some(cal))
         })?;
@@ -470,7 +476,7 @@ proptest! {
         (world, acts) in lifecycle_cases(WorldSize::SMALL)
     ) {
         for r in &acts.suspensions {
-            let answer = ENGINE.decide_suspension(&world, r, &acts.calendar);
+            let answer = ENGINE.clone().with_calendar(acts.calendar.clone()).decide_suspension(&world, r);
             if !answer.is_allowed() {
                 prop_assert!(answer.transitions.is_empty());
                 prop_assert!(answer.decision.duties.is_empty());
@@ -535,7 +541,7 @@ proptest! {
         let provider_of = |g: &lgsp_policy::AgreementId| world.agreement(g).map(|g| g.provider.clone());
         let cal = &acts.calendar;
         for r in &acts.suspensions {
-            if ENGINE.decide_suspension(&world, r, cal).is_allowed() {
+            if ENGINE.clone().with_calendar(cal.clone()).decide_suspension(&world, r).is_allowed() {
                 prop_assert_eq!(provider_of(&r.agreement), Some(r.provider.clone()));
             }
         }
@@ -555,7 +561,7 @@ proptest! {
             }
         }
         for r in &acts.suspend_alls {
-            if ENGINE.decide_suspend_all(&world, r, cal).is_allowed() {
+            if ENGINE.clone().with_calendar(cal.clone()).decide_suspend_all(&world, r).is_allowed() {
                 let manager = world.database(&r.database).map(|d| d.manager.clone());
                 prop_assert_eq!(manager, Some(r.provider.clone()));
             }
@@ -597,11 +603,11 @@ proptest! {
         let clauses = &ENGINE.packs()[0].manifest().clauses;
         let cal = &acts.calendar;
         let mut decisions: Vec<Decision> = Vec::new();
-        decisions.extend(acts.suspensions.iter().map(|r| ENGINE.decide_suspension(&world, r, cal).decision));
+        decisions.extend(acts.suspensions.iter().map(|r| ENGINE.clone().with_calendar(cal.clone()).decide_suspension(&world, r).decision));
         decisions.extend(acts.restorations.iter().map(|r| ENGINE.decide_restoration(&world, r).decision));
         decisions.extend(acts.terminations.iter().map(|r| ENGINE.decide_termination(&world, r).decision));
         decisions.extend(acts.usage_reports.iter().map(|r| ENGINE.decide_usage_report(&world, r).decision));
-        decisions.extend(acts.suspend_alls.iter().map(|r| ENGINE.decide_suspend_all(&world, r, cal).decision));
+        decisions.extend(acts.suspend_alls.iter().map(|r| ENGINE.clone().with_calendar(cal.clone()).decide_suspend_all(&world, r).decision));
         decisions.extend(proposals.iter().map(|(p, now)| ENGINE.decide_catalog(&catalog_world, p, *now)));
         for d in &decisions {
             prop_assert!(!d.reasons.is_empty());
@@ -682,7 +688,10 @@ fn nd47_43_3_a_notice_published_after_24_00_is_late_even_below_a_millisecond() {
         (None, "2024-04-17T00:00:00.000500+07:00", Outcome::Deny),
     ] {
         let r = maintenance(notice, at);
-        let got = ENGINE.decide_suspend_all(&world, &r, &calendar);
+        let got = ENGINE
+            .clone()
+            .with_calendar(calendar.clone())
+            .decide_suspend_all(&world, &r);
         let want = LifecycleReference::new(&data).suspend_all(&r, &calendar);
         assert_eq!(want.outcome, outcome, "{notice:?} {at}");
         assert_eq!(
@@ -739,7 +748,10 @@ fn qd05_16_2_h_an_unsafe_connection_grounds_a_suspension() {
             "at": "2024-05-17T17:00:00+07:00"}"#,
     )
     .unwrap();
-    let got = ENGINE.decide_suspension(&world, &r, &calendar);
+    let got = ENGINE
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspension(&world, &r);
     let want = LifecycleReference::new(&data).suspend(&r, &calendar);
     assert_eq!(want.reasons, BTreeSet::from(["unsafe_connection"]));
     agree("suspend", &got, &want, String::new).unwrap();
@@ -760,7 +772,10 @@ fn nd47_43_3_a_notice_published_past_the_year_9999_is_not_yet_published() {
         Some("+10000-01-01T08:00:00+07:00"),
         "2024-04-10T09:00:00+07:00",
     );
-    let got = ENGINE.decide_suspend_all(&world, &r, &calendar);
+    let got = ENGINE
+        .clone()
+        .with_calendar(calendar.clone())
+        .decide_suspend_all(&world, &r);
     let want = LifecycleReference::new(&data).suspend_all(&r, &calendar);
     assert_eq!(want.reasons, BTreeSet::from(["maintenance"]));
     agree("suspend_all", &got, &want, String::new).unwrap();

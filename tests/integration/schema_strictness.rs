@@ -217,7 +217,13 @@ fn judge_request(kind: &str, doc: &Value) -> Verdict {
             Err(e) => return Verdict::SingleValue(e.to_string()),
         },
         "suspend" => match parsed::<SuspensionRequest>(doc) {
-            Ok(r) => engine.decide_suspension(world, &r, &calendar).decision,
+            Ok(r) => {
+                engine
+                    .clone()
+                    .with_calendar(calendar.clone())
+                    .decide_suspension(world, &r)
+                    .decision
+            }
             Err(v) => return v,
         },
         "restore" => match parsed::<RestorationRequest>(doc) {
@@ -233,7 +239,13 @@ fn judge_request(kind: &str, doc: &Value) -> Verdict {
             Err(v) => return v,
         },
         "suspend_all" => match parsed::<SuspendAllRequest>(doc) {
-            Ok(r) => engine.decide_suspend_all(world, &r, &calendar).decision,
+            Ok(r) => {
+                engine
+                    .clone()
+                    .with_calendar(calendar.clone())
+                    .decide_suspend_all(world, &r)
+                    .decision
+            }
             Err(v) => return v,
         },
         other => panic!("unknown request kind {other}"),
