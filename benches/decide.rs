@@ -32,8 +32,9 @@ use std::time::{Duration, Instant, SystemTime};
 
 use chrono::{DateTime, FixedOffset};
 use criterion::{BatchSize, Criterion, SamplingMode, Throughput};
+use lgsp_policy::time::Calendar;
 use lgsp_policy::{
-    AccessRequest, Action, Calendar, CatalogProposal, Engine, RestorationRequest, RulePack,
+    AccessRequest, Action, CatalogProposal, Engine, RestorationRequest, RulePack,
     SuspensionRequest, World,
 };
 

@@ -22,11 +22,12 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use lgsp_policy::{
-    Coverage, ENTITY_DEPTH, Engine, MODEL_VERSION, Outcome, PackError, PackTestSuite, RulePack,
-    Severity, TestReport, TestWorld, World, cedar_policies_json, cedar_run_tests,
+use lgsp_policy::authoring::{
+    Coverage, PackTestSuite, TestReport, TestWorld, cedar_policies_json, cedar_run_tests,
     cedar_schema_text, run_pack_tests,
 };
+use lgsp_policy::pack::{ENTITY_DEPTH, MODEL_VERSION, Severity};
+use lgsp_policy::{Engine, Outcome, PackError, RulePack, World};
 
 const OK: u8 = 0;
 const TESTS_FAILED: u8 = 1;

@@ -47,10 +47,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use lgsp_policy::{
-    AccessRequest, Decision, Engine, RulePack, World, cedar_policies_json, cedar_request,
-    cedar_schema_text,
-};
+use lgsp_policy::authoring::{cedar_policies_json, cedar_request, cedar_schema_text};
+use lgsp_policy::{AccessRequest, Decision, Engine, RulePack, World};
 use serde_json::Value;
 
 const INVALID: u8 = 2;

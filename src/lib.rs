@@ -1,90 +1,45 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod account;
-mod agency;
-mod agreement;
-mod calendar;
-mod catalog;
-mod clause;
-mod data;
-mod deadline;
-mod decision;
-mod duties;
+// The tree reads like the regulation and the engine: the records of the world, legal
+// time, the rule pack, the engine and each kind of question, everything Cedar-specific,
+// and the policy authors' tools. The modules below are the crate's rooms; the crate root
+// keeps the types a service needs to decide, and each room's public module the rest.
+
+pub mod authoring;
+mod cedar;
 mod engine;
-mod ids;
-mod lifecycle;
-mod lunar;
-mod model;
-mod pack;
-mod refusal;
-mod request;
-mod schemas;
-mod suspension;
+pub mod pack;
+pub mod records;
 mod text;
-mod violation;
-mod world;
+pub mod time;
 
 #[cfg(feature = "proptest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategies;
 
-pub use account::{Account, Authentication};
-pub use agency::{Agency, AgencyKind, FocalPoint, Level, OfficerRole};
-pub use agreement::{AgreementStatus, SharingAgreement, SharingMethod, Term};
-pub use calendar::{
-    Amendment, Calendar, CalendarError, DayOff, Source, WorkingDay, WorkingDaysIter, YearCalendar,
-    YearStatus,
-};
-pub use catalog::{
-    AdditionDossier, CatalogChange, CatalogProposal, Replacement, WithdrawalDossier,
-};
-pub use clause::{Clause, ClauseError};
-pub use data::{
-    CatalogMembership, DataClass, Database, Dataset, Hosting, MasterData, MasterDataReference,
-};
-pub use deadline::{
-    CalendarGap, DayReading, Deadline, DeadlineError, Period, VIETNAM_OFFSET, deadline,
-    latest_notice_before, vietnam_offset,
-};
+// The rooms' files by their old names, for the crate's own paths (`crate::world::…`).
+use authoring::{explain, schemas, testing};
+use cedar::model;
+use engine::{decision, lifecycle, request};
+use pack::clause;
+use records::{account, agency, agreement, data, ids, refusal, suspension, violation, world};
+use time::{calendar, deadline, lunar};
+
+pub use engine::catalog;
+pub use engine::duties;
+
+// What a service needs to decide: the engine, the world, the pack, the questions, the
+// decision and its parts, and the errors.
+pub use catalog::CatalogProposal;
 pub use decision::{Advisory, Decision, Duty, NoticePart, Outcome, PackRef, Reason, ReasonKind};
-pub use duties::{DutiesError, DutiesReport, DutyEntry, DutyKind, DutyStatus, DutySubject};
-pub use engine::{Engine, EngineError, competent_authority};
-pub use ids::{
-    AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, IdError, MAX_ID_LEN, MasterDataId,
-    PackId, PolicyId, Purpose, RefusalId, SuspensionId, TerritoryId, ViolationId,
-};
+pub use duties::{DutiesError, DutiesReport};
+pub use engine::{Engine, EngineError};
+pub use explain::Question;
 pub use lifecycle::{
     LifecycleDecision, NoticeCheck, RefusalCheck, RestorationRequest, SuspendAllRequest,
     SuspensionRequest, TerminationRequest, Transition, UsageReportRequest,
 };
-pub use model::{ENTITY_DEPTH, MODEL_SCHEMA, MODEL_VERSION, ModelError, model_version};
-pub use pack::{
-    AdvisoryEntry, Bilingual, CandidateRanking, DatedPeriod, ENGINE_REASON_CODES, EngineReason,
-    PERIOD_NAMES, PackDiagnostic, PackError, PackManifest, PolicyFileChecker, ReadingEntry,
-    ReadingText, Rule, RulePack, Severity,
-};
-pub use refusal::{Refusal, RefusalGround};
+pub use pack::{PackError, RulePack};
 pub use request::{AccessRequest, Action, Channel, RequestError};
-pub use schemas::json_schemas;
-pub use suspension::{
-    AllConsumersGrounds, ConsumerNotice, DatabaseSuspension, PublicNotice, Suspension,
-};
-pub use violation::{Violation, ViolationKind};
 pub use world::{World, WorldData, WorldError};
-
-// Policy authors' tools (issue 7): explanations, pack tests and coverage, Cedar interop.
-mod explain;
-mod interop;
-mod testing;
-
-pub use explain::{Explanation, Question, Trace, Tracer};
-pub use interop::{
-    CedarRequest, CedarTests, InteropError, cedar_policies_json, cedar_question, cedar_request,
-    cedar_run_tests, cedar_schema_text,
-};
-pub use testing::{
-    CaseResult, ClauseCoverage, Coverage, Expectation, ExpectedTransition, PackTestCase,
-    PackTestSuite, PolicyCoverage, TestCalendar, TestReport, TestSuiteError, TestWorld,
-    run_pack_tests,
-};

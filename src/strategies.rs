@@ -363,7 +363,7 @@ fn start_of_local_day(d: NaiveDate) -> Option<DateTime<FixedOffset>> {
 /// use proptest::prelude::*;
 ///
 /// proptest!(ProptestConfig::with_cases(16), |(kind in agency_kind())| {
-///     prop_assert!(lgsp_policy::AgencyKind::ALL.contains(&kind));
+///     prop_assert!(lgsp_policy::records::AgencyKind::ALL.contains(&kind));
 /// });
 /// ```
 pub fn agency_kind() -> impl Strategy<Value = AgencyKind> {
@@ -390,7 +390,7 @@ pub fn agency_kind() -> impl Strategy<Value = AgencyKind> {
 /// use proptest::prelude::*;
 ///
 /// proptest!(ProptestConfig::with_cases(16), |(class in data_class())| {
-///     prop_assert!(lgsp_policy::DataClass::ALL.contains(&class));
+///     prop_assert!(lgsp_policy::records::DataClass::ALL.contains(&class));
 /// });
 /// ```
 pub fn data_class() -> impl Strategy<Value = DataClass> {
@@ -1119,7 +1119,7 @@ impl Snapshot {
         }
         // The evaluation's year: its end as the engine counts it with its default calendar
         // (a last day off moved to the next working day), and the unmoved end.
-        let calendar = crate::Calendar::vietnam_public_sector();
+        let calendar = crate::time::Calendar::vietnam_public_sector();
         for d in &data.databases {
             edges.extend(
                 d.last_evaluated
@@ -1131,7 +1131,8 @@ impl Snapshot {
                 d.last_evaluated
                     // The built-in pack's `annual_evaluation`, a year.
                     .and_then(|e| {
-                        crate::deadline::period_end(e, crate::Period::Years(1), &calendar).ok()
+                        crate::deadline::period_end(e, crate::time::Period::Years(1), &calendar)
+                            .ok()
                     })
                     .map(|end| end.due),
             );
@@ -1880,7 +1881,8 @@ fn term_start(_: &Violation) -> Option<DateTime<FixedOffset>> {
 ///
 /// ```
 /// use lgsp_policy::strategies::{WorldSize, suspension_requests_for, world};
-/// use lgsp_policy::{Calendar, Duty, Engine};
+/// use lgsp_policy::{Duty, Engine};
+/// use lgsp_policy::time::Calendar;
 /// use proptest::prelude::*;
 ///
 /// let engine = Engine::builtin()?;
@@ -1936,7 +1938,8 @@ pub fn suspension_requests_for(world: &World) -> impl Strategy<Value = Suspensio
 ///
 /// ```
 /// use lgsp_policy::strategies::{WorldSize, restoration_requests_for, world};
-/// use lgsp_policy::{AgreementStatus, Engine};
+/// use lgsp_policy::Engine;
+/// use lgsp_policy::records::AgreementStatus;
 /// use proptest::prelude::*;
 ///
 /// let engine = Engine::builtin()?;
@@ -1983,7 +1986,8 @@ pub fn restoration_requests_for(
 ///
 /// ```
 /// use lgsp_policy::strategies::{WorldSize, termination_requests_for, world};
-/// use lgsp_policy::{AgreementStatus, Engine};
+/// use lgsp_policy::Engine;
+/// use lgsp_policy::records::AgreementStatus;
 /// use proptest::prelude::*;
 ///
 /// let engine = Engine::builtin()?;
@@ -2162,7 +2166,9 @@ fn suspend_all_part() -> impl Strategy<Value = SuspendAllPart> {
 ///
 /// ```
 /// use lgsp_policy::strategies::{WorldSize, suspend_all_requests_for, world};
-/// use lgsp_policy::{AgreementStatus, Calendar, Engine};
+/// use lgsp_policy::Engine;
+/// use lgsp_policy::records::AgreementStatus;
+/// use lgsp_policy::time::Calendar;
 /// use proptest::prelude::*;
 ///
 /// let engine = Engine::builtin()?;

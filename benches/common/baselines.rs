@@ -15,10 +15,11 @@ use cedar_policy::{
     RestrictedExpression, Schema,
 };
 use chrono::{DateTime, FixedOffset, Months, NaiveDate};
-use lgsp_policy::{
-    AccessRequest, Action, Agency, AgencyId, AgreementStatus, Authentication, Calendar, Channel,
-    DataClass, Engine, RulePack, SharingAgreement, World,
+use lgsp_policy::records::{
+    Agency, AgencyId, AgreementStatus, Authentication, DataClass, SharingAgreement,
 };
+use lgsp_policy::time::Calendar;
+use lgsp_policy::{AccessRequest, Action, Channel, Engine, RulePack, World};
 
 // ---------------------------------------------------------------- Cedar conversion
 
@@ -39,7 +40,7 @@ pub struct Cedar {
 
 impl Cedar {
     pub fn new() -> Cedar {
-        let (schema, _) = Schema::from_cedarschema_str(lgsp_policy::MODEL_SCHEMA).unwrap();
+        let (schema, _) = Schema::from_cedarschema_str(lgsp_policy::pack::MODEL_SCHEMA).unwrap();
         let (_, files) = RulePack::builtin_sources();
         let text: String = files.iter().map(|(_, t)| *t).collect::<Vec<_>>().join("\n");
         let all = PolicySet::from_str(&text).unwrap();
@@ -130,13 +131,13 @@ impl Cedar {
         Entity::new(self.uid("Agency", a.id.as_str()), attrs, HashSet::new()).unwrap()
     }
 
-    fn database(&self, d: &lgsp_policy::Database) -> Entity {
+    fn database(&self, d: &lgsp_policy::records::Database) -> Entity {
         let attrs = HashMap::from([
             ("manager".into(), self.r("Agency", d.manager.as_str())),
             ("catalog".into(), s(d.catalog.as_str())),
             (
                 "atDataCentre".into(),
-                b(d.hosting == lgsp_policy::Hosting::ProvincialDataCentre),
+                b(d.hosting == lgsp_policy::records::Hosting::ProvincialDataCentre),
             ),
             (
                 "masterData".into(),
@@ -150,7 +151,7 @@ impl Cedar {
         Entity::new(self.uid("Database", d.id.as_str()), attrs, HashSet::new()).unwrap()
     }
 
-    fn dataset(&self, world: &World, d: &lgsp_policy::Dataset) -> Entity {
+    fn dataset(&self, world: &World, d: &lgsp_policy::records::Dataset) -> Entity {
         let provider = world.provider_of(&d.id).unwrap();
         let mut attrs = HashMap::from([
             ("database".into(), self.r("Database", d.database.as_str())),
@@ -169,7 +170,7 @@ impl Cedar {
         .unwrap()
     }
 
-    fn account(&self, a: &lgsp_policy::Account) -> Entity {
+    fn account(&self, a: &lgsp_policy::records::Account) -> Entity {
         let attrs = HashMap::from([
             ("holder".into(), self.r("Agency", a.holder.as_str())),
             ("issuer".into(), self.r("Agency", a.issuer.as_str())),
@@ -205,19 +206,19 @@ impl Cedar {
         Entity::new(self.uid("Agreement", g.id.as_str()), attrs, HashSet::new()).unwrap()
     }
 
-    fn master_data(&self, m: &lgsp_policy::MasterData) -> Entity {
+    fn master_data(&self, m: &lgsp_policy::records::MasterData) -> Entity {
         let reference = match m.reference {
-            lgsp_policy::MasterDataReference::ProvincialPeoplesCommittee => {
+            lgsp_policy::records::MasterDataReference::ProvincialPeoplesCommittee => {
                 "provincial_peoples_committee"
             }
-            lgsp_policy::MasterDataReference::None => "none",
+            lgsp_policy::records::MasterDataReference::None => "none",
             _ => "ministry",
         };
         let attrs = HashMap::from([("reference".into(), s(reference))]);
         Entity::new(self.uid("MasterData", m.id.as_str()), attrs, HashSet::new()).unwrap()
     }
 
-    fn violation(&self, v: &lgsp_policy::Violation) -> Entity {
+    fn violation(&self, v: &lgsp_policy::records::Violation) -> Entity {
         let mut attrs = HashMap::from([
             ("violator".into(), self.r("Agency", v.violator.as_str())),
             ("kind".into(), s(v.kind.as_str())),
@@ -493,8 +494,8 @@ impl Cedar {
         world: &World,
         action: &str,
         provider: &AgencyId,
-        agreement: &lgsp_policy::AgreementId,
-        violation: Option<&lgsp_policy::ViolationId>,
+        agreement: &lgsp_policy::records::AgreementId,
+        violation: Option<&lgsp_policy::records::ViolationId>,
         requirements_met: bool,
         at: DateTime<FixedOffset>,
     ) -> Prepared {
@@ -539,7 +540,7 @@ pub fn prepare_suspension_floor(
     cedar: &Cedar,
     engine: &Engine,
     world: &World,
-    calendar: &lgsp_policy::Calendar,
+    calendar: &lgsp_policy::time::Calendar,
     requests: &[lgsp_policy::SuspensionRequest],
 ) -> ActFloor {
     let mut floor = ActFloor {
@@ -618,7 +619,7 @@ pub fn prepare_catalog_floor(
     world: &World,
     proposals: &[(lgsp_policy::CatalogProposal, DateTime<FixedOffset>)],
 ) -> ActFloor {
-    use lgsp_policy::CatalogChange;
+    use lgsp_policy::catalog::CatalogChange;
     let mut floor = ActFloor {
         slices: vec![
             cedar.slice("proposeAddition"),
@@ -895,7 +896,7 @@ pub fn hand_decide(world: &World, calendar: &Calendar, r: &AccessRequest) -> Han
     }
 }
 
-fn method(action: Action) -> lgsp_policy::SharingMethod {
+fn method(action: Action) -> lgsp_policy::records::SharingMethod {
     action.method()
 }
 

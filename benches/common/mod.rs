@@ -18,12 +18,16 @@
 pub mod baselines;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
+use lgsp_policy::catalog::{AdditionDossier, Replacement, WithdrawalDossier};
+use lgsp_policy::records::{
+    Account, Agency, AgencyId, AgencyKind, AgreementId, AgreementStatus, Authentication,
+    CatalogMembership, DataClass, Database, Dataset, Hosting, MasterData, MasterDataReference,
+    Purpose, SharingAgreement, SharingMethod, Term, Violation, ViolationKind,
+};
+use lgsp_policy::time::DayReading;
 use lgsp_policy::{
-    AccessRequest, Account, Action, AdditionDossier, Agency, AgencyId, AgencyKind, AgreementId,
-    AgreementStatus, Authentication, CatalogMembership, CatalogProposal, Channel, DataClass,
-    Database, Dataset, DayReading, Hosting, MasterData, MasterDataReference, Purpose, Replacement,
-    RestorationRequest, SharingAgreement, SharingMethod, SuspensionRequest, Term, Violation,
-    ViolationKind, WithdrawalDossier, WorldData,
+    AccessRequest, Action, CatalogProposal, Channel, RestorationRequest, SuspensionRequest,
+    WorldData,
 };
 
 /// splitmix64: small, fast, good enough for fixtures, and the same everywhere.
@@ -96,7 +100,7 @@ pub struct Province {
 pub const ACT_REQUESTS: usize = 256;
 
 pub fn vn() -> FixedOffset {
-    lgsp_policy::vietnam_offset()
+    lgsp_policy::time::vietnam_offset()
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -649,7 +653,7 @@ fn generate(agreements: usize, rng: &mut Rng, ids: &str) -> WorldData {
 /// merger (2025-06-30).
 fn requests(data: &WorldData, rng: &mut Rng, count: usize) -> Vec<AccessRequest> {
     use std::collections::HashMap;
-    let mut accounts_of: HashMap<&lgsp_policy::AgencyId, Vec<usize>> = HashMap::new();
+    let mut accounts_of: HashMap<&lgsp_policy::records::AgencyId, Vec<usize>> = HashMap::new();
     for (i, a) in data.accounts.iter().enumerate() {
         accounts_of.entry(&a.holder).or_default().push(i);
     }

@@ -18,10 +18,9 @@
 use std::error::Error;
 
 use chrono::{DateTime, Days, FixedOffset};
-use lgsp_policy::{
-    AdditionDossier, CatalogProposal, Decision, DutiesReport, Engine, Hosting, SharingMethod,
-    World, WorldData,
-};
+use lgsp_policy::catalog::AdditionDossier;
+use lgsp_policy::records::{Hosting, SharingMethod};
+use lgsp_policy::{CatalogProposal, Decision, DutiesReport, Engine, World, WorldData};
 
 const WORLD_FILE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),

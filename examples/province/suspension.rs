@@ -13,10 +13,11 @@
 use std::error::Error;
 
 use chrono::{DateTime, FixedOffset};
+use lgsp_policy::records::{ConsumerNotice, Suspension};
+use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
 use lgsp_policy::{
-    AccessRequest, Action, Calendar, Channel, ConsumerNotice, DayReading, Decision, Duty, Engine,
-    Period, RestorationRequest, Suspension, SuspensionRequest, Transition, UsageReportRequest,
-    World, WorldData, deadline,
+    AccessRequest, Action, Channel, Decision, Duty, Engine, RestorationRequest, SuspensionRequest,
+    Transition, UsageReportRequest, World, WorldData,
 };
 
 const WORLD: &str = concat!(

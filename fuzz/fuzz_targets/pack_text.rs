@@ -4,7 +4,8 @@
 //! and manifest read once. Every error is located inside the file; nothing panics.
 #![no_main]
 
-use lgsp_policy::{PolicyFileChecker, RulePack, Severity};
+use lgsp_policy::RulePack;
+use lgsp_policy::pack::{PolicyFileChecker, Severity};
 use libfuzzer_sys::fuzz_target;
 use std::sync::LazyLock;
 

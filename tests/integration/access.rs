@@ -515,7 +515,7 @@ fn qd05_1_1_nothing_is_decided_before_the_pack_is_in_force() {
     );
 }
 
-fn with_status(status: lgsp_policy::AgreementStatus) -> lgsp_policy::World {
+fn with_status(status: lgsp_policy::records::AgreementStatus) -> lgsp_policy::World {
     let mut data: lgsp_policy::WorldData = serde_json::from_str(support::WORLD_JSON).unwrap();
     for g in &mut data.agreements {
         if g.id.as_str() == "agr.tp.so-tnmt" {
@@ -540,8 +540,13 @@ fn tnmt_reads_population(world: &lgsp_policy::World) -> lgsp_policy::Decision {
 
 #[test]
 fn qd05_16_2_h_a_suspended_agreement_allows_nothing() {
-    assert!(tnmt_reads_population(&with_status(lgsp_policy::AgreementStatus::Active)).is_allowed());
-    let d = tnmt_reads_population(&with_status(lgsp_policy::AgreementStatus::Suspended));
+    assert!(
+        tnmt_reads_population(&with_status(lgsp_policy::records::AgreementStatus::Active))
+            .is_allowed()
+    );
+    let d = tnmt_reads_population(&with_status(
+        lgsp_policy::records::AgreementStatus::Suspended,
+    ));
     assert_eq!(
         d.reason_codes().collect::<Vec<_>>(),
         ["agreement_suspended"]
@@ -551,7 +556,9 @@ fn qd05_16_2_h_a_suspended_agreement_allows_nothing() {
 
 #[test]
 fn qd05_16_1_g_a_terminated_agreement_allows_nothing() {
-    let d = tnmt_reads_population(&with_status(lgsp_policy::AgreementStatus::Terminated));
+    let d = tnmt_reads_population(&with_status(
+        lgsp_policy::records::AgreementStatus::Terminated,
+    ));
     assert_eq!(
         d.reason_codes().collect::<Vec<_>>(),
         ["agreement_terminated"]

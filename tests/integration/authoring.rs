@@ -3,11 +3,12 @@
 
 use std::str::FromStr;
 
-use lgsp_policy::{
-    Coverage, Engine, Expectation, MODEL_VERSION, Outcome, PackError, PackTestSuite, RulePack,
-    Severity, TestReport, World, cedar_policies_json, cedar_request, cedar_schema_text,
-    run_pack_tests,
+use lgsp_policy::authoring::{
+    Coverage, Expectation, PackTestSuite, TestReport, cedar_policies_json, cedar_request,
+    cedar_schema_text, run_pack_tests,
 };
+use lgsp_policy::pack::{MODEL_VERSION, Severity};
+use lgsp_policy::{Engine, Outcome, PackError, RulePack, World};
 
 use crate::support;
 
@@ -41,8 +42,8 @@ fn builtin_reports(engine: &Engine) -> Vec<TestReport> {
         .collect()
 }
 
-fn calendar() -> lgsp_policy::Calendar {
-    lgsp_policy::Calendar::vietnam_public_sector()
+fn calendar() -> lgsp_policy::time::Calendar {
+    lgsp_policy::time::Calendar::vietnam_public_sector()
 }
 
 fn strict_pack() -> RulePack {
@@ -445,7 +446,7 @@ when { context.channel == "direct" };
 
 // --- Lifecycle and catalog cases: traces, expectations, coverage ----------------------------
 
-fn lifecycle_case(json: &str) -> lgsp_policy::PackTestCase {
+fn lifecycle_case(json: &str) -> lgsp_policy::authoring::PackTestCase {
     let suite = format!(r#"{{"world": "phu-yen.world.json", "cases": [{json}]}}"#);
     PackTestSuite::from_json(&suite).unwrap().cases.remove(0)
 }

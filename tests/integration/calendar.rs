@@ -3,12 +3,15 @@
 //! amendments that apply whole or not at all.
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
-use lgsp_policy::{
-    AllConsumersGrounds, Amendment, Calendar, CalendarError, DayOff, DayReading, Deadline,
-    DeadlineError, DutyKind, DutySubject, Period, PublicNotice, SuspendAllRequest, Suspension,
-    SuspensionRequest, Violation, ViolationKind, WorkingDay, World, WorldData, YearStatus,
-    deadline, latest_notice_before,
+use lgsp_policy::duties::{DutyKind, DutySubject};
+use lgsp_policy::records::{
+    AllConsumersGrounds, PublicNotice, Suspension, Violation, ViolationKind,
 };
+use lgsp_policy::time::{
+    Amendment, Calendar, CalendarError, DayOff, DayReading, Deadline, DeadlineError, Period,
+    WorkingDay, YearStatus, deadline, latest_notice_before,
+};
+use lgsp_policy::{SuspendAllRequest, SuspensionRequest, World, WorldData};
 
 use crate::support;
 

@@ -4,11 +4,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, FixedOffset};
-use lgsp_policy::{
-    AdditionDossier, CatalogChange, CatalogProposal, Decision, Hosting, MasterData,
-    MasterDataReference, ReasonKind, Replacement, SharingMethod, WithdrawalDossier, World,
-    WorldData,
-};
+use lgsp_policy::catalog::{AdditionDossier, CatalogChange, Replacement, WithdrawalDossier};
+use lgsp_policy::records::{Hosting, MasterData, MasterDataReference, SharingMethod};
+use lgsp_policy::{CatalogProposal, Decision, ReasonKind, World, WorldData};
 
 use crate::support;
 

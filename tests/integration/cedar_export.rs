@@ -13,11 +13,11 @@ use cedar_policy::{
     Authorizer, Context, Decision as CedarDecision, Entities, EntityUid, PolicySet, Request,
     Schema, ValidationMode, Validator,
 };
-use lgsp_policy::{
-    AccessRequest, CaseResult, Engine, Outcome, PackTestSuite, Question, ReasonKind, World,
-    cedar_policies_json, cedar_question, cedar_request, cedar_run_tests, cedar_schema_text,
-    run_pack_tests,
+use lgsp_policy::authoring::{
+    CaseResult, PackTestSuite, cedar_policies_json, cedar_question, cedar_request, cedar_run_tests,
+    cedar_schema_text, run_pack_tests,
 };
+use lgsp_policy::{AccessRequest, Engine, Outcome, Question, ReasonKind, World};
 use serde_json::Value;
 
 use crate::support;

@@ -7,7 +7,7 @@
 )]
 
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveTime, Weekday};
-use lgsp_policy::{
+use lgsp_policy::time::{
     Calendar, CalendarError, DayOff, DayReading, Deadline, DeadlineError, Period, VIETNAM_OFFSET,
     WorkingDay, YearCalendar, deadline, latest_notice_before,
 };

@@ -1,11 +1,12 @@
 //! The compliance duties report: each duty due soon, overdue and not due, named by clause.
 
 use chrono::{DateTime, Days, FixedOffset, NaiveDate};
-use lgsp_policy::{
-    Calendar, ConsumerNotice, DayReading, DutiesError, DutiesReport, DutyEntry, DutyKind,
-    DutyStatus, DutySubject, Refusal, RefusalGround, Suspension, Violation, ViolationKind, World,
-    WorldData,
+use lgsp_policy::duties::{DutyEntry, DutyKind, DutyStatus, DutySubject};
+use lgsp_policy::records::{
+    ConsumerNotice, Refusal, RefusalGround, Suspension, Violation, ViolationKind,
 };
+use lgsp_policy::time::{Calendar, DayReading};
+use lgsp_policy::{DutiesError, DutiesReport, World, WorldData};
 use serde_json::{Value, json};
 
 use crate::support;
@@ -190,7 +191,7 @@ fn qd05_1_2_a_database_of_internal_data_only_owes_no_evaluation_and_no_log() {
             .is_empty()
     );
     // With one shared dataset the database is governed again.
-    data.datasets[0].class = lgsp_policy::DataClass::Shared;
+    data.datasets[0].class = lgsp_policy::records::DataClass::Shared;
     let w = World::new(data).unwrap();
     assert_eq!(
         kinds(&report(&w, "2024-06-03T09:00:00+07:00", 30)),

@@ -3,11 +3,15 @@
 //! seconds). Each test is named by the clause it protects.
 
 use chrono::{DateTime, FixedOffset};
+use lgsp_policy::catalog::AdditionDossier;
+use lgsp_policy::records::{
+    AgreementStatus, AllConsumersGrounds, ConsumerNotice, PublicNotice, Refusal, RefusalGround,
+    SharingAgreement, SharingMethod, Suspension, Term,
+};
+use lgsp_policy::time::{Calendar, DayReading};
 use lgsp_policy::{
-    AccessRequest, Action, AdditionDossier, AgreementStatus, AllConsumersGrounds, Calendar,
-    CatalogProposal, Channel, ConsumerNotice, DayReading, Duty, Outcome, PublicNotice, Refusal,
-    RefusalGround, SharingAgreement, SharingMethod, SuspendAllRequest, Suspension,
-    SuspensionRequest, Term, World, WorldData, WorldError,
+    AccessRequest, Action, CatalogProposal, Channel, Duty, Outcome, SuspendAllRequest,
+    SuspensionRequest, World, WorldData, WorldError,
 };
 
 use crate::support;
@@ -312,7 +316,7 @@ fn qd05_7_2_qd05_16_2_h_qd05_16_1_dd_text_of_format_characters_counts_as_blank()
             .iter_mut()
             .find(|d| d.id.as_str() == "csdl-dat-dai")
             .unwrap()
-            .hosting = lgsp_policy::Hosting::ProvincialDataCentre;
+            .hosting = lgsp_policy::records::Hosting::ProvincialDataCentre;
         let migrated = World::new(migrated).unwrap();
         let dossier = AdditionDossier {
             name: Some("Cơ sở dữ liệu đất đai tỉnh Phú Yên".into()),
@@ -425,11 +429,11 @@ fn qd05_17_1_a_request_at_a_leap_second_is_denied_as_an_evaluation_error() {
 fn qd05_16_2_h_a_suspension_past_the_calendar_says_only_the_24_hour_reading() {
     // A violation determined in 2031, a year no shipped calendar covers.
     let mut d = data();
-    d.violations.push(lgsp_policy::Violation {
+    d.violations.push(lgsp_policy::records::Violation {
         id: "vp.2031.001".parse().unwrap(),
         violator: "so-tnmt".parse().unwrap(),
         agreement: Some("agr.tp.so-tnmt".parse().unwrap()),
-        kind: lgsp_policy::ViolationKind::UnlawfulTradeOrUse,
+        kind: lgsp_policy::records::ViolationKind::UnlawfulTradeOrUse,
         recorded_at: at("2031-06-02T09:00:00+07:00"),
         determined_at: Some(at("2031-06-02T10:00:00+07:00")),
         description: String::new(),
@@ -515,8 +519,10 @@ fn evaluation_due(world: &World, now: &str, calendar: &Calendar) -> Option<DateT
         .duties_report(world, at(now), chrono::Days::new(400))
         .unwrap();
     report
-        .of_kind(lgsp_policy::DutyKind::AnnualEvaluation)
-        .find(|e| e.subject == lgsp_policy::DutySubject::Database("csdl-dan-cu".parse().unwrap()))
+        .of_kind(lgsp_policy::duties::DutyKind::AnnualEvaluation)
+        .find(|e| {
+            e.subject == lgsp_policy::duties::DutySubject::Database("csdl-dan-cu".parse().unwrap())
+        })
         .and_then(|e| e.due)
 }
 

@@ -9,11 +9,11 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use chrono::{DateTime, Days, FixedOffset};
-use lgsp_policy::{
-    AccessRequest, Action, Calendar, Channel, ConsumerNotice, DatabaseSuspension, Duty, DutyKind,
-    DutyStatus, DutySubject, Engine, PackTestSuite, Question, RulePack, Suspension, World,
-    run_pack_tests,
-};
+use lgsp_policy::authoring::{PackTestSuite, run_pack_tests};
+use lgsp_policy::duties::{DutyKind, DutyStatus, DutySubject};
+use lgsp_policy::records::{ConsumerNotice, DatabaseSuspension, Suspension};
+use lgsp_policy::time::Calendar;
+use lgsp_policy::{AccessRequest, Action, Channel, Duty, Engine, Question, RulePack, World};
 use serde_json::Value;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/packs/lam-vien-2026");
@@ -181,7 +181,7 @@ fn every_decision_of_every_kind_of_question_cites_only_the_packs_clauses() {
         &world,
         &suspension,
         at("2026-06-10T09:00:00+07:00"),
-        lgsp_policy::DayReading::CivilCode,
+        lgsp_policy::time::DayReading::CivilCode,
     );
     // Two working days from Thursday 16:00: due by 24:00 on Monday 8 June; sent Tuesday.
     assert_eq!(notice.due, Some(at("2026-06-09T00:00:00+07:00")));
@@ -196,7 +196,7 @@ fn every_decision_of_every_kind_of_question_cites_only_the_packs_clauses() {
     let record = DatabaseSuspension {
         id: "bt.2026.001".parse().unwrap(),
         database: "csdl-dat-dai".parse().unwrap(),
-        grounds: lgsp_policy::AllConsumersGrounds::Maintenance,
+        grounds: lgsp_policy::records::AllConsumersGrounds::Maintenance,
         starts_at: at("2026-06-15T08:00:00+07:00"),
         notice: None,
         restored_at: None,

@@ -4,8 +4,9 @@
 //! These properties cover the same targets as the `cargo fuzz` targets in `fuzz/` (world
 //! JSON, request JSON, pack text), for machines without a nightly toolchain.
 
+use lgsp_policy::pack::Severity;
 use lgsp_policy::strategies::{WorldSize, world};
-use lgsp_policy::{AccessRequest, PackError, RequestError, RulePack, Severity, World, WorldError};
+use lgsp_policy::{AccessRequest, PackError, RequestError, RulePack, World, WorldError};
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::Config;

@@ -5,7 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use lgsp_policy::{ENGINE_REASON_CODES, PERIOD_NAMES, RulePack};
+use lgsp_policy::RulePack;
+use lgsp_policy::pack::{ENGINE_REASON_CODES, PERIOD_NAMES};
 
 /// Every `.rs` file under `dir`.
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -102,7 +103,7 @@ fn no_regulation_legal_message_or_legal_period_is_written_in_the_crates_rust_cod
         // Vietnamese data and their instants sit on that pack's periods, by design.
         let strategies = name.starts_with("strategies");
         // Citations are written `… Đ16.2.h`: the citation syntax is Vietnamese.
-        let citation_syntax = name == "clause.rs";
+        let citation_syntax = name == "pack/clause.rs";
         let text = std::fs::read_to_string(path).unwrap();
         for (n, code) in code_lines(&text) {
             let what = if cites_a_regulation(&code) {
@@ -178,7 +179,7 @@ fn every_shipped_pack_words_every_engine_code_and_sets_every_period() {
                 "{pack_dir}: {code}"
             );
         }
-        for kind in lgsp_policy::DutyKind::ALL {
+        for kind in lgsp_policy::duties::DutyKind::ALL {
             assert!(
                 pack.manifest().duties.contains_key(&kind),
                 "{pack_dir}: {kind:?}"

@@ -5,12 +5,15 @@
 //! the library never changes a world.
 
 use chrono::{DateTime, FixedOffset};
+use lgsp_policy::records::{
+    AgreementStatus, AllConsumersGrounds, ConsumerNotice, DatabaseSuspension, PublicNotice,
+    RefusalGround, Suspension, Violation, ViolationKind,
+};
+use lgsp_policy::time::{Calendar, DayReading};
 use lgsp_policy::{
-    AccessRequest, Action, AgreementStatus, AllConsumersGrounds, Calendar, Channel, ConsumerNotice,
-    DatabaseSuspension, DayReading, Decision, Duty, Engine, LifecycleDecision, NoticePart,
-    PublicNotice, ReasonKind, RefusalGround, RestorationRequest, SuspendAllRequest, Suspension,
-    SuspensionRequest, TerminationRequest, Transition, UsageReportRequest, Violation,
-    ViolationKind, World, WorldData, WorldError,
+    AccessRequest, Action, Channel, Decision, Duty, Engine, LifecycleDecision, NoticePart,
+    ReasonKind, RestorationRequest, SuspendAllRequest, SuspensionRequest, TerminationRequest,
+    Transition, UsageReportRequest, World, WorldData, WorldError,
 };
 
 use crate::support;
@@ -937,7 +940,7 @@ fn qd05_16_1_dd_an_allowed_request_has_no_refusal_to_draft() {
 fn qd05_16_1_dd_a_provider_written_refusal_needs_stated_grounded_reasons_and_the_right_authority() {
     let engine = support::engine();
     let world = support::world();
-    let mut refusal = lgsp_policy::Refusal {
+    let mut refusal = lgsp_policy::records::Refusal {
         id: "tc.2024.002".parse().unwrap(),
         provider: "so-tp".parse().unwrap(),
         requester: "so-tnmt".parse().unwrap(),
@@ -1114,9 +1117,9 @@ fn lifecycle_rules_load_with_the_builtin_pack_and_cite_listed_clauses() {
 
 #[test]
 fn shipped_lifecycle_cases_decide_as_expected() {
-    let suite = lgsp_policy::PackTestSuite::from_json(support::LIFECYCLE_CASES).unwrap();
+    let suite = lgsp_policy::authoring::PackTestSuite::from_json(support::LIFECYCLE_CASES).unwrap();
     assert!(suite.cases.len() >= 25, "the suite has its cases");
-    let report = lgsp_policy::run_pack_tests(
+    let report = lgsp_policy::authoring::run_pack_tests(
         &support::engine(),
         &support::world(),
         &suite.calendar.calendar(),
@@ -1145,7 +1148,7 @@ fn shipped_lifecycle_cases_decide_as_expected() {
 
 mod properties {
     use super::*;
-    use lgsp_policy::{Period, deadline};
+    use lgsp_policy::time::{Period, deadline};
     use proptest::prelude::*;
 
     static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
@@ -1167,7 +1170,7 @@ mod properties {
         ) {
             let determined = DateTime::from_timestamp(seconds, 0)
                 .unwrap()
-                .with_timezone(&lgsp_policy::VIETNAM_OFFSET);
+                .with_timezone(&lgsp_policy::time::VIETNAM_OFFSET);
             let text = determined.to_rfc3339();
             let world = build(with_violation(
                 "vp.p",

@@ -1,7 +1,8 @@
 //! Rule packs: the shipped pack validates strictly against the shipped schema; broken packs
 //! are refused with every problem and its place; packs are chosen by territory and date.
 
-use lgsp_policy::{Engine, EngineError, PackError, RulePack, Severity};
+use lgsp_policy::pack::Severity;
+use lgsp_policy::{Engine, EngineError, PackError, RulePack};
 
 fn builtin_manifest() -> &'static str {
     RulePack::builtin_sources().0
@@ -49,7 +50,7 @@ fn the_shipped_pack_validates_strictly_against_the_shipped_schema() {
     }
     // The schema the crate embeds is the shipped file.
     assert_eq!(
-        lgsp_policy::MODEL_SCHEMA,
+        lgsp_policy::pack::MODEL_SCHEMA,
         include_str!("../../policies/model.cedarschema")
     );
 }
@@ -158,7 +159,7 @@ fn engine_is_send_and_sync() {
 /// problem in the shipped files, and the broken fixture's every located error.
 #[test]
 fn the_policy_file_checker_agrees_with_loading_the_pack() {
-    let checker = lgsp_policy::PolicyFileChecker::new(builtin_manifest()).unwrap();
+    let checker = lgsp_policy::pack::PolicyFileChecker::new(builtin_manifest()).unwrap();
     for (name, text) in RulePack::builtin_sources().1 {
         let errors: Vec<_> = checker
             .check(name, text)

@@ -12,10 +12,11 @@ use std::collections::BTreeMap;
 use std::sync::{LazyLock, Mutex};
 
 use chrono::{DateTime, FixedOffset, TimeDelta};
+use lgsp_policy::records::{AgreementStatus, DataClass};
 use lgsp_policy::strategies::{WorldSize, calendar, requests_for, world};
+use lgsp_policy::time::{DayReading, Period, deadline};
 use lgsp_policy::{
-    AccessRequest, AgreementStatus, Channel, DataClass, DayReading, Decision, Engine, Outcome,
-    Period, ReasonKind, World, WorldData, deadline,
+    AccessRequest, Channel, Decision, Engine, Outcome, ReasonKind, World, WorldData,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
@@ -434,7 +435,7 @@ fn period() -> impl Strategy<Value = Period> {
 /// A calendar and two starts inside its years, the second no earlier than the first.
 fn calendar_and_starts() -> impl Strategy<
     Value = (
-        lgsp_policy::Calendar,
+        lgsp_policy::time::Calendar,
         DateTime<FixedOffset>,
         DateTime<FixedOffset>,
     ),

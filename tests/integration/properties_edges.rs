@@ -3,13 +3,13 @@
 //! every edge, notices dated either side of the decision).
 
 use chrono::TimeDelta;
+use lgsp_policy::duties::{DutyKind, DutySubject};
+use lgsp_policy::records::{DataClass, SharingAgreement};
 use lgsp_policy::strategies::{
     WorldSize, requests_for, suspend_all_requests_for, suspension_requests_for, world,
 };
-use lgsp_policy::{
-    AccessRequest, Calendar, DataClass, Decision, DutyKind, DutySubject, Engine, LifecycleDecision,
-    Outcome, ReasonKind, SharingAgreement, World,
-};
+use lgsp_policy::time::Calendar;
+use lgsp_policy::{AccessRequest, Decision, Engine, LifecycleDecision, Outcome, ReasonKind, World};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 

@@ -14,14 +14,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{LazyLock, Mutex};
 
 use chrono::{DateTime, FixedOffset, NaiveTime};
+use lgsp_policy::records::AgreementStatus;
 use lgsp_policy::strategies::{
     WorldSize, calendar, catalog_proposals_for, restoration_requests_for, suspend_all_requests_for,
     suspension_requests_for, termination_requests_for, usage_report_requests_for, world,
 };
+use lgsp_policy::time::{Calendar, DayReading};
 use lgsp_policy::{
-    AgreementStatus, Calendar, CatalogProposal, DayReading, Decision, Duty, Engine,
-    LifecycleDecision, Outcome, ReasonKind, RestorationRequest, SuspendAllRequest,
-    SuspensionRequest, TerminationRequest, UsageReportRequest, World,
+    CatalogProposal, Decision, Duty, Engine, LifecycleDecision, Outcome, ReasonKind,
+    RestorationRequest, SuspendAllRequest, SuspensionRequest, TerminationRequest,
+    UsageReportRequest, World,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
@@ -123,7 +125,11 @@ fn codes(d: &Decision) -> BTreeSet<&str> {
 
 fn transitions(
     answer: &LifecycleDecision,
-) -> Vec<(lgsp_policy::AgreementId, AgreementStatus, AgreementStatus)> {
+) -> Vec<(
+    lgsp_policy::records::AgreementId,
+    AgreementStatus,
+    AgreementStatus,
+)> {
     let mut t: Vec<_> = answer
         .transitions
         .iter()
@@ -538,7 +544,7 @@ proptest! {
         (world, acts) in lifecycle_cases(WorldSize::SMALL),
         (catalog_world, proposals) in catalog_cases(WorldSize::SMALL),
     ) {
-        let provider_of = |g: &lgsp_policy::AgreementId| world.agreement(g).map(|g| g.provider.clone());
+        let provider_of = |g: &lgsp_policy::records::AgreementId| world.agreement(g).map(|g| g.provider.clone());
         let cal = &acts.calendar;
         for r in &acts.suspensions {
             if ENGINE.clone().with_calendar(cal.clone()).decide_suspension(&world, r).is_allowed() {
@@ -706,7 +712,7 @@ fn nd47_43_3_a_notice_published_after_24_00_is_late_even_below_a_millisecond() {
 /// `agr.tp.so-tnmt`) recorded as a connection found unsafe instead.
 fn unsafe_connection_world() -> World {
     let mut data = crate::support::world().to_data();
-    data.violations[0].kind = lgsp_policy::ViolationKind::UnsafeConnection;
+    data.violations[0].kind = lgsp_policy::records::ViolationKind::UnsafeConnection;
     World::new(data).unwrap()
 }
 

@@ -31,11 +31,12 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, FixedOffset, Months, NaiveDate, NaiveTime};
-use lgsp_policy::{
-    AccessRequest, Account, Action, Agency, AgencyKind, AgreementId, AgreementStatus,
-    Authentication, Calendar, Channel, DataClass, Database, Dataset, Outcome, SharingAgreement,
-    SharingMethod, WorldData,
+use lgsp_policy::records::{
+    Account, Agency, AgencyKind, AgreementId, AgreementStatus, Authentication, DataClass, Database,
+    Dataset, SharingAgreement, SharingMethod,
 };
+use lgsp_policy::time::Calendar;
+use lgsp_policy::{AccessRequest, Action, Channel, Outcome, WorldData};
 
 /// What the reference model decides.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,7 +236,7 @@ impl<'w> Reference<'w> {
         Reference { world, calendar }
     }
 
-    fn agency(&self, id: &lgsp_policy::AgencyId) -> Option<&'w Agency> {
+    fn agency(&self, id: &lgsp_policy::records::AgencyId) -> Option<&'w Agency> {
         self.world.agencies.iter().find(|a| &a.id == id)
     }
 

@@ -19,7 +19,9 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
-use lgsp_policy::{CatalogChange, CatalogMembership, CatalogProposal, Hosting, Outcome, WorldData};
+use lgsp_policy::catalog::CatalogChange;
+use lgsp_policy::records::{CatalogMembership, Hosting};
+use lgsp_policy::{CatalogProposal, Outcome, WorldData};
 
 /// What the reference model decides about a catalog proposal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,8 +164,8 @@ pub fn decide(
             if !named.iter().flatten().any(|m| {
                 matches!(
                     m.reference,
-                    lgsp_policy::MasterDataReference::ProvincialPeoplesCommittee
-                        | lgsp_policy::MasterDataReference::Ministry { .. }
+                    lgsp_policy::records::MasterDataReference::ProvincialPeoplesCommittee
+                        | lgsp_policy::records::MasterDataReference::Ministry { .. }
                 )
             }) {
                 gaps.insert("criterion_no_reference_master_data");

@@ -25,11 +25,14 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use lgsp_policy::records::{
+    AgencyId, AgreementId, AgreementStatus, AllConsumersGrounds, Database, SharingAgreement,
+    Violation, ViolationKind,
+};
+use lgsp_policy::time::{Calendar, DayReading, Period, deadline, latest_notice_before};
 use lgsp_policy::{
-    AgencyId, AgreementId, AgreementStatus, AllConsumersGrounds, Calendar, Database, DayReading,
-    Outcome, Period, RestorationRequest, SharingAgreement, SuspendAllRequest, SuspensionRequest,
-    TerminationRequest, UsageReportRequest, Violation, ViolationKind, WorldData, deadline,
-    latest_notice_before,
+    Outcome, RestorationRequest, SuspendAllRequest, SuspensionRequest, TerminationRequest,
+    UsageReportRequest, WorldData,
 };
 
 /// What the reference model decides about a lifecycle act.
@@ -164,11 +167,11 @@ impl<'w> LifecycleReference<'w> {
         self.world.agreements.iter().find(|g| &g.id == id)
     }
 
-    fn violation(&self, id: &lgsp_policy::ViolationId) -> Option<&'w Violation> {
+    fn violation(&self, id: &lgsp_policy::records::ViolationId) -> Option<&'w Violation> {
         self.world.violations.iter().find(|v| &v.id == id)
     }
 
-    fn database(&self, id: &lgsp_policy::DatabaseId) -> Option<&'w Database> {
+    fn database(&self, id: &lgsp_policy::records::DatabaseId) -> Option<&'w Database> {
         self.world.databases.iter().find(|d| &d.id == id)
     }
 
@@ -178,7 +181,7 @@ impl<'w> LifecycleReference<'w> {
         at: DateTime<FixedOffset>,
         agency: &AgencyId,
         agreement: Option<&AgreementId>,
-        violation: Option<&lgsp_policy::ViolationId>,
+        violation: Option<&lgsp_policy::records::ViolationId>,
     ) -> Result<(), LifecycleVerdict> {
         if !in_force(self.world, at) {
             return Err(LifecycleVerdict::deny(BTreeSet::from(["no_pack_in_force"])));

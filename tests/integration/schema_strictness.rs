@@ -20,10 +20,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
 
+use lgsp_policy::pack::Clause;
+use lgsp_policy::time::Calendar;
 use lgsp_policy::{
-    AccessRequest, Calendar, Clause, Engine, PackError, RestorationRequest, RulePack,
-    SuspendAllRequest, SuspensionRequest, TerminationRequest, UsageReportRequest, World,
-    WorldError,
+    AccessRequest, Engine, PackError, RestorationRequest, RulePack, SuspendAllRequest,
+    SuspensionRequest, TerminationRequest, UsageReportRequest, World, WorldError,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -180,7 +181,7 @@ fn judge_manifest(doc: &Value) -> Verdict {
             let text = e.to_string();
             // The engine reasons a manifest must define: `required` in the schema.
             let lacks_reason = e.diagnostics().iter().any(|d| {
-                d.severity == lgsp_policy::Severity::Error
+                d.severity == lgsp_policy::pack::Severity::Error
                     && d.message.starts_with("`reasons` lacks the engine reason")
             });
             if lacks_reason {
@@ -1012,7 +1013,7 @@ fn instant_strings() -> impl Strategy<Value = String> {
 }
 
 fn id_types_parse(s: &str) -> [bool; 13] {
-    use lgsp_policy::*;
+    use lgsp_policy::records::*;
     [
         s.parse::<AgencyId>().is_ok(),
         s.parse::<DatabaseId>().is_ok(),

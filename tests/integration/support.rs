@@ -2,7 +2,8 @@
 
 #![allow(dead_code)]
 
-use lgsp_policy::{Engine, PackTestSuite, RulePack, TestWorld, World};
+use lgsp_policy::authoring::{PackTestSuite, TestWorld};
+use lgsp_policy::{Engine, RulePack, World};
 
 pub const WORLD_JSON: &str =
     include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json");

@@ -1,7 +1,8 @@
 //! Building worlds: every check names the record and the field (QD05/2024 Đ2, Đ14.5,
 //! Đ16.2.e), JSON errors have positions, and a world survives a serde round-trip.
 
-use lgsp_policy::{AgreementStatus, World, WorldData, WorldError};
+use lgsp_policy::records::AgreementStatus;
+use lgsp_policy::{World, WorldData, WorldError};
 use serde_json::{Value, json};
 
 use crate::support;

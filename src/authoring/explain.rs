@@ -233,7 +233,8 @@ impl Engine {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Calendar, Engine, Question, TerminationRequest, World};
+    /// use lgsp_policy::{Engine, Question, TerminationRequest, World};
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -264,7 +265,8 @@ impl Tracer<'_> {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AccessRequest, Action, Calendar, Channel, Engine, Question, World};
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, Question, World};
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;

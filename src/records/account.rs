@@ -26,7 +26,7 @@ pub struct Account {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::Authentication;
+/// use lgsp_policy::records::Authentication;
 ///
 /// let read: Authentication = serde_json::from_str(r#""multi_factor""#)?;
 /// assert_eq!(read, Authentication::MultiFactor);

@@ -297,7 +297,7 @@ pub struct Decision {
     /// For an allow, the agreement under which the request was allowed (the first, by id,
     /// of the agreements between the parties that allows); for a deny, the one that came
     /// closest. An allow of open data names it too, although the rights to open data
-    /// (QD05/2024 Đ17.1.d–e) need no agreement: [`Rule::uses_agreement`](crate::Rule)
+    /// (QD05/2024 Đ17.1.d–e) need no agreement: [`Rule::uses_agreement`](crate::pack::Rule)
     /// tells which rules read it. `None` when the parties have no agreement.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agreement: Option<AgreementId>,

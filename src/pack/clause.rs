@@ -25,7 +25,7 @@ const POINT_LETTERS: [&str; 13] = [
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::Clause;
+/// use lgsp_policy::pack::Clause;
 ///
 /// let c: Clause = "QD05/2024 Đ16.2.h".parse()?;
 /// assert_eq!(c.as_str(), "QD05/2024 Đ16.2.h");
@@ -36,7 +36,7 @@ const POINT_LETTERS: [&str; 13] = [
 /// assert_eq!((paragraph.article(), paragraph.clause(), paragraph.point()), (13, None, None));
 /// assert_eq!(c.to_string(), "QD05/2024 Đ16.2.h");
 /// assert!("QD05/2024 D16.2.h".parse::<Clause>().is_err()); // `D` is not `Đ`
-/// # Ok::<(), lgsp_policy::ClauseError>(())
+/// # Ok::<(), lgsp_policy::pack::ClauseError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(try_from = "String", into = "String")]
@@ -79,7 +79,7 @@ fn constrain(schema: &mut schemars::Schema) {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{Clause, ClauseError};
+/// use lgsp_policy::pack::{Clause, ClauseError};
 ///
 /// let error: ClauseError = "QD05/2024 Đ16.2.f".parse::<Clause>().err().ok_or("parsed")?;
 /// assert_eq!(error.text(), "QD05/2024 Đ16.2.f");
@@ -121,9 +121,9 @@ impl Clause {
     /// # Example
     ///
     /// ```
-    /// let c = lgsp_policy::Clause::parse("ND47/2020 Đ43.1.a")?;
+    /// let c = lgsp_policy::pack::Clause::parse("ND47/2020 Đ43.1.a")?;
     /// assert_eq!(c.point(), Some("a"));
-    /// # Ok::<(), lgsp_policy::ClauseError>(())
+    /// # Ok::<(), lgsp_policy::pack::ClauseError>(())
     /// ```
     pub fn parse(text: &str) -> Result<Self, ClauseError> {
         check(text).map_err(|problem| ClauseError {
@@ -175,11 +175,11 @@ impl Clause {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::Clause;
+    /// use lgsp_policy::pack::Clause;
     /// let h = Clause::parse("QD05/2024 Đ16.2.h")?;
     /// assert!(h.is_within(&Clause::parse("QD05/2024 Đ16")?));
     /// assert!(!h.is_within(&Clause::parse("QD05/2024 Đ16.1")?));
-    /// # Ok::<(), lgsp_policy::ClauseError>(())
+    /// # Ok::<(), lgsp_policy::pack::ClauseError>(())
     /// ```
     pub fn is_within(&self, other: &Clause) -> bool {
         self.0 == other.0

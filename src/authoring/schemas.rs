@@ -22,7 +22,7 @@ use serde_json::{Value, json};
 /// # Example
 ///
 /// ```
-/// let schemas = lgsp_policy::json_schemas();
+/// let schemas = lgsp_policy::authoring::json_schemas();
 /// assert!(schemas.iter().any(|(name, _)| *name == "decision.schema.json"));
 /// ```
 pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
@@ -43,21 +43,21 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<crate::WorldData>("world.schema.json"),
         one::<crate::AccessRequest>("access-request.schema.json"),
         one::<crate::Decision>("decision.schema.json"),
-        one::<crate::PackManifest>("pack-manifest.schema.json"),
+        one::<crate::pack::PackManifest>("pack-manifest.schema.json"),
         one::<crate::SuspensionRequest>("suspension-request.schema.json"),
         one::<crate::SuspendAllRequest>("suspend-all-request.schema.json"),
         one::<crate::RestorationRequest>("restoration-request.schema.json"),
         one::<crate::TerminationRequest>("termination-request.schema.json"),
         one::<crate::UsageReportRequest>("usage-report-request.schema.json"),
         one::<crate::LifecycleDecision>("lifecycle-decision.schema.json"),
-        one::<crate::Refusal>("refusal.schema.json"),
+        one::<crate::records::Refusal>("refusal.schema.json"),
         one::<crate::CatalogProposal>("catalog-proposal.schema.json"),
         one::<crate::DutiesReport>("duties-report.schema.json"),
-        one::<crate::Calendar>("calendar.schema.json"),
+        one::<crate::time::Calendar>("calendar.schema.json"),
         one::<crate::calendar::ShippedData>("shipped-calendar.schema.json"),
-        one::<crate::Deadline>("deadline.schema.json"),
-        one::<crate::PackTestSuite>("pack-tests.schema.json"),
-        one::<crate::Explanation>("explanation.schema.json"),
+        one::<crate::time::Deadline>("deadline.schema.json"),
+        one::<crate::authoring::PackTestSuite>("pack-tests.schema.json"),
+        one::<crate::authoring::Explanation>("explanation.schema.json"),
     ]
 }
 

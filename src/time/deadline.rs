@@ -24,7 +24,7 @@ use crate::pack::RulePack;
 /// # Example
 ///
 /// ```
-/// assert_eq!(lgsp_policy::VIETNAM_OFFSET.local_minus_utc(), 7 * 3600);
+/// assert_eq!(lgsp_policy::time::VIETNAM_OFFSET.local_minus_utc(), 7 * 3600);
 /// ```
 pub const VIETNAM_OFFSET: FixedOffset = const {
     match FixedOffset::east_opt(7 * 3600) {
@@ -40,7 +40,7 @@ pub const VIETNAM_OFFSET: FixedOffset = const {
 /// ```
 /// use chrono::{DateTime, FixedOffset};
 /// let instant: DateTime<FixedOffset> = "2024-03-05T07:00:00Z".parse()?;
-/// let local = instant.with_timezone(&lgsp_policy::vietnam_offset());
+/// let local = instant.with_timezone(&lgsp_policy::time::vietnam_offset());
 /// assert_eq!(local.to_rfc3339(), "2024-03-05T14:00:00+07:00");
 /// # Ok::<(), chrono::ParseError>(())
 /// ```
@@ -56,7 +56,7 @@ pub fn vietnam_offset() -> FixedOffset {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::Period;
+/// use lgsp_policy::time::Period;
 /// let one_day: Period = serde_json::from_str(r#"{"days": 1}"#)?;
 /// assert_eq!(one_day, Period::Days(1));
 /// assert_eq!(serde_json::to_string(&Period::WorkingDays(7))?, r#"{"working_days":7}"#);
@@ -111,7 +111,7 @@ impl fmt::Display for Period {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::DayReading;
+/// use lgsp_policy::time::DayReading;
 /// assert_eq!(DayReading::default(), DayReading::CivilCode);
 /// assert_eq!(serde_json::to_string(&DayReading::TwentyFourHours)?, r#""twenty_four_hours""#);
 /// # Ok::<(), serde_json::Error>(())
@@ -140,7 +140,7 @@ pub enum DayReading {
 ///
 /// ```
 /// use chrono::{DateTime, FixedOffset, NaiveDate};
-/// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+/// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
 ///
 /// let determined: DateTime<FixedOffset> = "2024-03-08T10:00:00+07:00".parse()?;
 /// let d = deadline(determined, Period::Days(1), &Calendar::vietnam_public_sector(),
@@ -171,7 +171,7 @@ pub struct Deadline {
     /// The Civil Code clauses applied, in order.
     basis: Vec<Clause>,
     /// The years of the days the count consulted whose calendar is provisional
-    /// ([`YearStatus::Provisional`](crate::YearStatus::Provisional)).
+    /// ([`YearStatus::Provisional`](crate::time::YearStatus::Provisional)).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     provisional_years: Vec<i32>,
 }
@@ -183,7 +183,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, FixedOffset};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let start: DateTime<FixedOffset> = "2024-03-05T07:00:00Z".parse()?;
     /// let d = deadline(start, Period::Days(1), &Calendar::vietnam_public_sector(),
     ///                  DayReading::CivilCode)?;
@@ -200,7 +200,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, FixedOffset};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let start: DateTime<FixedOffset> = "2024-03-05T14:00:00+07:00".parse()?;
     /// let d = deadline(start, Period::Weeks(2), &Calendar::vietnam_public_sector(),
     ///                  DayReading::CivilCode)?;
@@ -217,7 +217,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, FixedOffset};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let start: DateTime<FixedOffset> = "2024-03-05T14:00:00+07:00".parse()?;
     /// let d = deadline(start, Period::Days(1), &Calendar::vietnam_public_sector(),
     ///                  DayReading::TwentyFourHours)?;
@@ -237,7 +237,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, FixedOffset, NaiveDate};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let published: DateTime<FixedOffset> = "2024-01-31T09:00:00+07:00".parse()?;
     /// let d = deadline(published, Period::Months(1), &Calendar::vietnam_public_sector(),
     ///                  DayReading::CivilCode)?;
@@ -256,7 +256,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, FixedOffset};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let start: DateTime<FixedOffset> = "2024-03-05T14:00:00+07:00".parse()?;
     /// let d = deadline(start, Period::Days(1), &Calendar::vietnam_public_sector(),
     ///                  DayReading::CivilCode)?;
@@ -273,7 +273,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, FixedOffset};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let start: DateTime<FixedOffset> = "2024-03-05T14:00:00+07:00".parse()?;
     /// let d = deadline(start, Period::Days(1), &Calendar::vietnam_public_sector(),
     ///                  DayReading::CivilCode)?;
@@ -290,7 +290,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, FixedOffset};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let start: DateTime<FixedOffset> = "2024-03-05T14:00:00+07:00".parse()?;
     /// let d = deadline(start, Period::Hours(5), &Calendar::vietnam_public_sector(),
     ///                  DayReading::CivilCode)?;
@@ -311,7 +311,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, FixedOffset};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let calendar = Calendar::vietnam_public_sector();
     /// let start: DateTime<FixedOffset> = "2026-12-30T14:00:00+07:00".parse()?;
     /// let d = deadline(start, Period::WorkingDays(3), &calendar, DayReading::CivilCode)?;
@@ -336,7 +336,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, FixedOffset};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let start: DateTime<FixedOffset> = "2024-03-05T14:00:00+07:00".parse()?;
     /// let d = deadline(start, Period::Days(1), &Calendar::vietnam_public_sector(),
     ///                  DayReading::CivilCode)?;
@@ -359,7 +359,7 @@ impl Deadline {
     ///
     /// ```
     /// use chrono::{DateTime, Duration, FixedOffset};
-    /// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+    /// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
     /// let start: DateTime<FixedOffset> = "2024-03-05T14:00:00+07:00".parse()?;
     /// let d = deadline(start, Period::Days(1), &Calendar::vietnam_public_sector(),
     ///                  DayReading::CivilCode)?;
@@ -378,7 +378,7 @@ impl Deadline {
 ///
 /// ```
 /// use chrono::{DateTime, FixedOffset};
-/// use lgsp_policy::{Calendar, CalendarError, DayReading, DeadlineError, Period, deadline};
+/// use lgsp_policy::time::{Calendar, CalendarError, DayReading, DeadlineError, Period, deadline};
 ///
 /// let calendar = Calendar::vietnam_public_sector();
 /// // Seven working days from 24 December 2027 run past the last covered year.
@@ -465,7 +465,7 @@ pub enum DeadlineError {
 ///
 /// ```
 /// use chrono::{DateTime, FixedOffset};
-/// use lgsp_policy::{Calendar, DayReading, Period, deadline};
+/// use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
 ///
 /// let calendar = Calendar::vietnam_public_sector();
 /// // A violation determined Tuesday 5 March 2024 at 14:00: the one-day notice period is
@@ -605,7 +605,7 @@ pub fn deadline(
 ///
 /// ```
 /// use chrono::{DateTime, FixedOffset};
-/// use lgsp_policy::{Calendar, latest_notice_before};
+/// use lgsp_policy::time::{Calendar, latest_notice_before};
 ///
 /// // Maintenance on Thursday 2 May 2024 at 08:00. Counting back seven working days,
 /// // skipping 1/5 and 30/4 (holidays), Mon 29/04 (swapped off), the weekends and Thu

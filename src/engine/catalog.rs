@@ -33,7 +33,8 @@ const WITHDRAW_ACTION: &str = "proposeWithdrawal";
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AdditionDossier, CatalogChange, CatalogProposal};
+/// use lgsp_policy::CatalogProposal;
+/// use lgsp_policy::catalog::{AdditionDossier, CatalogChange};
 ///
 /// let proposal: CatalogProposal = serde_json::from_str(r#"{
 ///     "proposer": "so-tnmt", "database": "csdl-dat-dai",
@@ -62,11 +63,12 @@ impl CatalogProposal {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AdditionDossier, CatalogChange, CatalogProposal};
+    /// use lgsp_policy::CatalogProposal;
+    /// use lgsp_policy::catalog::{AdditionDossier, CatalogChange};
     ///
     /// let p = CatalogProposal::addition("so-tnmt".parse()?, "csdl-dat-dai".parse()?, AdditionDossier::default());
     /// assert!(matches!(p.change, CatalogChange::Add(_)));
-    /// # Ok::<(), lgsp_policy::IdError>(())
+    /// # Ok::<(), lgsp_policy::records::IdError>(())
     /// ```
     pub fn addition(proposer: AgencyId, database: DatabaseId, dossier: AdditionDossier) -> Self {
         CatalogProposal {
@@ -81,11 +83,12 @@ impl CatalogProposal {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{CatalogChange, CatalogProposal, WithdrawalDossier};
+    /// use lgsp_policy::CatalogProposal;
+    /// use lgsp_policy::catalog::{CatalogChange, WithdrawalDossier};
     ///
     /// let p = CatalogProposal::withdrawal("so-tp".parse()?, "csdl-dan-cu".parse()?, WithdrawalDossier::default());
     /// assert!(matches!(p.change, CatalogChange::Withdraw(_)));
-    /// # Ok::<(), lgsp_policy::IdError>(())
+    /// # Ok::<(), lgsp_policy::records::IdError>(())
     /// ```
     pub fn withdrawal(
         proposer: AgencyId,
@@ -163,7 +166,8 @@ pub struct AdditionDossier {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{CatalogChange, CatalogProposal, Engine, Replacement, WithdrawalDossier, World};
+/// use lgsp_policy::{CatalogProposal, Engine, World};
+/// use lgsp_policy::catalog::{CatalogChange, Replacement, WithdrawalDossier};
 ///
 /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -233,7 +237,8 @@ impl Engine {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AdditionDossier, CatalogProposal, Engine, World};
+    /// use lgsp_policy::{CatalogProposal, Engine, World};
+    /// use lgsp_policy::catalog::AdditionDossier;
     ///
     /// let world = World::from_json(r#"{
     ///   "territory": "VN-32",

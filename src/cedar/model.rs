@@ -9,7 +9,7 @@ use chrono::{DateTime, FixedOffset, Months, NaiveDate, NaiveTime};
 use semver::Version;
 
 /// The Cedar schema of the entity model every rule pack is validated against.
-pub const MODEL_SCHEMA: &str = include_str!("../policies/model.cedarschema");
+pub const MODEL_SCHEMA: &str = include_str!("../../policies/model.cedarschema");
 
 /// The version of the entity model (`policies/model.cedarschema`). A pack declares the
 /// versions it targets with a `semver` requirement (`"model": "^0.2"` in its manifest).
@@ -28,7 +28,8 @@ pub const ENTITY_DEPTH: u32 = 2;
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{MODEL_VERSION, RulePack, model_version};
+/// use lgsp_policy::RulePack;
+/// use lgsp_policy::pack::{MODEL_VERSION, model_version};
 ///
 /// assert_eq!(model_version().to_string(), MODEL_VERSION);
 /// // A pack loads only when its manifest's `model` requirement accepts this version.

@@ -2,7 +2,7 @@
 //! overdue, or unmet, with its clause, the agency responsible, its subject and its due date
 //! counted by the Civil Code with a holiday calendar.
 //!
-//! The duties and the readings chosen are documented on [`duties_report`] and in
+//! The duties and the readings chosen are documented on [`Engine::duties_report`](crate::Engine::duties_report) and in
 //! `docs/CATALOG_AND_DUTIES.md`.
 
 use std::collections::BTreeSet;
@@ -79,7 +79,7 @@ impl DutyKind {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::DutyKind;
+    /// use lgsp_policy::duties::DutyKind;
     /// assert_eq!(DutyKind::OpenDataUpdate.as_str(), "open_data_update");
     /// ```
     pub fn as_str(self) -> &'static str {
@@ -180,7 +180,7 @@ pub struct DutyEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub calendar_gap: Option<CalendarGap>,
     /// The years whose calendar is provisional among the days the due date was counted
-    /// over ([`Deadline::provisional_years`]): the due date may change when the government
+    /// over ([`Deadline::provisional_years`](crate::time::Deadline::provisional_years)): the due date may change when the government
     /// fixes them. Empty when the count rests on official years only.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub provisional_years: Vec<i32>,
@@ -198,7 +198,7 @@ pub struct DutyEntry {
 }
 
 /// The duties due soon, overdue or unmet in a world at a moment. The examples of
-/// [`duties_report`] and [`DutiesReport::of_kind`] read one; [`DutyEntry`],
+/// [`Engine::duties_report`](crate::Engine::duties_report) and [`DutiesReport::of_kind`] read one; [`DutyEntry`],
 /// [`DutySubject`], [`DutyStatus`] and [`CalendarGap`] are plain records read there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct DutiesReport {
@@ -219,11 +219,12 @@ impl DutiesReport {
     ///
     /// ```
     /// use chrono::Days;
-    /// use lgsp_policy::{Calendar, DutyKind, DutyStatus, World, WorldData, duties_report};
+    /// use lgsp_policy::{Engine, World, WorldData};
+    /// use lgsp_policy::duties::{DutyKind, DutyStatus};
     ///
     /// let world = World::new(WorldData::new("VN-32".parse()?))?;
     /// let now = "2024-06-03T09:00:00+07:00".parse()?;
-    /// let report = duties_report(&world, now, &Calendar::vietnam_public_sector(), Days::new(30))?;
+    /// let report = Engine::builtin()?.duties_report(&world, now, Days::new(30))?;
     /// assert_eq!(report.with_status(DutyStatus::Overdue).count(), 0);
     /// assert_eq!(report.of_kind(DutyKind::LogRetention).count(), 0);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -238,7 +239,8 @@ impl DutiesReport {
     ///
     /// ```
     /// use chrono::Days;
-    /// use lgsp_policy::{Calendar, DutyKind, DutyStatus, DutySubject, World, duties_report};
+    /// use lgsp_policy::{Engine, World};
+    /// use lgsp_policy::duties::{DutyKind, DutyStatus, DutySubject};
     ///
     /// let world = World::from_json(r#"{
     ///   "territory": "VN-32",
@@ -249,7 +251,7 @@ impl DutiesReport {
     ///                  "last_evaluated": "2023-06-20", "log_retention_months": 6}]
     /// }"#)?;
     /// let now = "2024-06-03T09:00:00+07:00".parse()?;
-    /// let report = duties_report(&world, now, &Calendar::vietnam_public_sector(), Days::new(30))?;
+    /// let report = Engine::builtin()?.duties_report(&world, now, Days::new(30))?;
     /// let evaluations: Vec<_> = report.of_kind(DutyKind::AnnualEvaluation).collect();
     /// assert_eq!(evaluations.len(), 1);
     /// assert_eq!(evaluations[0].subject, DutySubject::Database("csdl-dat-dai".parse()?));
@@ -270,17 +272,18 @@ impl DutiesReport {
 ///
 /// ```
 /// use chrono::Days;
-/// use lgsp_policy::{Calendar, DutiesError, World, WorldData, duties_report};
+/// use lgsp_policy::{DutiesError, Engine, World, WorldData};
 ///
 /// let world = World::new(WorldData::new("VN-32".parse()?))?;
 /// let now = "2024-06-03T09:00:00+07:00".parse()?;
-/// let calendar = Calendar::vietnam_public_sector();
-/// let error = duties_report(&world, now, &calendar, Days::new(u64::MAX))
+/// let error = Engine::builtin()?
+///     .duties_report(&world, now, Days::new(u64::MAX))
 ///     .err()
 ///     .ok_or("an endless horizon was accepted")?;
 /// let what = match &error {
 ///     DutiesError::HorizonOutOfRange { now } => format!("horizon too far from {now}"),
 ///     DutiesError::Deadline { kind, subject, .. } => format!("{subject}: no due date for {kind:?}"),
+///     DutiesError::NoPackInForce { territory, date } => format!("no pack in {territory} on {date}"),
 ///     _ => error.to_string(), // the enum is non-exhaustive
 /// };
 /// assert_eq!(what, "horizon too far from 2024-06-03 09:00:00 +07:00");
@@ -343,7 +346,7 @@ pub enum DutiesError {
 /// | [`DutyKind::SuspensionNotice`] | Đ16.2.h | the agreement's provider | a suspension's notice is not sent and due soon or past, or was sent late, to another agency, or without one of its three parts |
 /// | [`DutyKind::RefusalReport`] | Đ16.1.đ (Đ18) | the refusing provider | a refusal lacks a stated, grounded reason, or the competent authority has not been notified (or the wrong one was): unmet |
 ///
-/// Due dates are counted by the Civil Code with `calendar` ([`deadline`](fn@crate::deadline) with
+/// Due dates are counted by the Civil Code with `calendar` ([`deadline`](fn@crate::time::deadline) with
 /// [`DayReading::CivilCode`]): a year or three months from the day after the event, ending
 /// at 24:00 of the last day, moved to the next working day when the last day is a day off
 /// (BLDS2015 Đ147–148). "Due soon" means due at or before 24:00 of the local day `horizon`

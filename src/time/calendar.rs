@@ -26,18 +26,18 @@ use serde::{Deserialize, Serialize};
 use crate::lunar;
 
 /// The shipped calendar data.
-const SHIPPED_JSON: &str = include_str!("../policies/calendars/vietnam.json");
+const SHIPPED_JSON: &str = include_str!("../../policies/calendars/vietnam.json");
 
 /// Whether a year's days were fixed by the government or only read from the Labour Code.
 ///
 /// Every deadline computed over a provisional year says so: the lifecycle decisions carry
 /// the advisory `calendar_provisional` naming the year, and the duties report lists the
-/// years on the duty ([`Deadline::provisional_years`](crate::Deadline::provisional_years)).
+/// years on the duty ([`Deadline::provisional_years`](crate::time::Deadline::provisional_years)).
 ///
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{Calendar, YearStatus};
+/// use lgsp_policy::time::{Calendar, YearStatus};
 /// let calendar = Calendar::vietnam_public_sector();
 /// assert_eq!(calendar.year(2026).map(|y| y.status), Some(YearStatus::Official));
 /// assert_eq!(calendar.year(2027).map(|y| y.status), Some(YearStatus::Provisional));
@@ -62,7 +62,7 @@ pub enum YearStatus {
 /// # Example
 ///
 /// ```
-/// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
+/// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector();
 /// let sources = calendar.year(2026).map(|y| y.sources.clone()).unwrap_or_default();
 /// let letter = sources.iter().find(|s| s.cite == "CV 12729/VPCP-KGVX").ok_or("letter")?;
 /// assert_eq!(letter.issued.map(|d| d.to_string()).as_deref(), Some("2025-12-25"));
@@ -91,7 +91,7 @@ pub struct Source {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use lgsp_policy::DayOff;
+/// use lgsp_policy::time::DayOff;
 ///
 /// let day = DayOff::new(NaiveDate::from_ymd_opt(2024, 9, 2).ok_or("date")?, "Quốc khánh / National Day");
 /// assert_eq!(day.date.to_string(), "2024-09-02");
@@ -128,7 +128,7 @@ impl DayOff {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use lgsp_policy::WorkingDay;
+/// use lgsp_policy::time::WorkingDay;
 ///
 /// let day = WorkingDay::new(
 ///     NaiveDate::from_ymd_opt(2024, 5, 4).ok_or("date")?,
@@ -171,7 +171,7 @@ impl WorkingDay {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{YearCalendar, YearStatus};
+/// use lgsp_policy::time::{YearCalendar, YearStatus};
 ///
 /// let year = YearCalendar::new(2030);
 /// assert_eq!((year.year, year.status), (2030, YearStatus::Official));
@@ -225,7 +225,7 @@ impl YearCalendar {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use lgsp_policy::{Amendment, Calendar};
+/// use lgsp_policy::time::{Amendment, Calendar};
 ///
 /// let aug_31 = NaiveDate::from_ymd_opt(2026, 8, 31).ok_or("date")?;
 /// let amendment: Amendment = serde_json::from_str(r#"{"remove_day_off": {"date": "2026-08-31"}}"#)?;
@@ -295,7 +295,7 @@ impl Amendment {
 ///
 /// ```
 /// use chrono::{NaiveDate, Weekday};
-/// use lgsp_policy::{Calendar, DayOff, YearCalendar};
+/// use lgsp_policy::time::{Calendar, DayOff, YearCalendar};
 ///
 /// let calendar: Calendar = serde_json::from_str(r#"{
 ///     "weekly_days_off": ["Sat", "Sun"],
@@ -359,7 +359,7 @@ impl From<Calendar> for CalendarData {
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use lgsp_policy::{Calendar, CalendarError};
+/// use lgsp_policy::time::{Calendar, CalendarError};
 ///
 /// let calendar = Calendar::vietnam_public_sector();
 /// let day = NaiveDate::from_ymd_opt(2028, 1, 4).ok_or("date")?;
@@ -788,7 +788,7 @@ impl Calendar {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::Calendar;
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let shipped = Calendar::vietnam_public_sector();
     /// assert_eq!(shipped.weekly_days_off(), Calendar::DEFAULT_WEEKLY_DAYS_OFF);
@@ -817,7 +817,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::{NaiveDate, Weekday};
-    /// use lgsp_policy::{Calendar, CalendarError, DayOff, YearCalendar};
+    /// use lgsp_policy::time::{Calendar, CalendarError, DayOff, YearCalendar};
     ///
     /// let day = |m, d| NaiveDate::from_ymd_opt(2030, m, d).ok_or("date");
     /// let mut year = YearCalendar::new(2030);
@@ -940,7 +940,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use lgsp_policy::Calendar;
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let calendar = Calendar::vietnam_public_sector();
     /// assert_eq!((calendar.first_year(), calendar.last_year()), (2024, 2027));
@@ -968,7 +968,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// let calendar = lgsp_policy::Calendar::vietnam_public_sector_official();
+    /// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector_official();
     /// assert_eq!((calendar.first_year(), calendar.last_year()), (2024, 2026));
     /// assert!(calendar.is_working_day(NaiveDate::from_ymd_opt(2027, 1, 4).ok_or("date")?).is_err());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -998,7 +998,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use lgsp_policy::Calendar;
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let nov_24 = NaiveDate::from_ymd_opt(2026, 11, 24).ok_or("date")?; // a Tuesday
     /// let shipped = Calendar::vietnam_public_sector();
@@ -1046,7 +1046,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use lgsp_policy::{Amendment, Calendar, CalendarError, WorkingDay};
+    /// use lgsp_policy::time::{Amendment, Calendar, CalendarError, WorkingDay};
     ///
     /// let calendar = Calendar::vietnam_public_sector();
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
@@ -1137,7 +1137,7 @@ impl Calendar {
     /// # Example
     ///
     /// ```
-    /// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
+    /// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector();
     /// assert!(calendar.is_provisional(2027));
     /// assert!(!calendar.is_provisional(2026) && !calendar.is_provisional(2028));
     /// ```
@@ -1153,7 +1153,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
+    /// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector();
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// assert_eq!(calendar.provisional_years_between(day(2026, 12, 30)?, day(2027, 1, 4)?), [2027]);
     /// assert!(calendar.provisional_years_between(day(2026, 1, 1)?, day(2026, 12, 31)?).is_empty());
@@ -1175,7 +1175,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::Weekday;
-    /// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
+    /// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector();
     /// assert_eq!(calendar.weekly_days_off(), &[Weekday::Sat, Weekday::Sun]);
     /// ```
     pub fn weekly_days_off(&self) -> &[Weekday] {
@@ -1187,7 +1187,7 @@ impl Calendar {
     /// # Example
     ///
     /// ```
-    /// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
+    /// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector();
     /// let years: Vec<i32> = calendar.years().iter().map(|y| y.year).collect();
     /// assert_eq!(years, [2024, 2025, 2026, 2027]);
     /// ```
@@ -1200,7 +1200,7 @@ impl Calendar {
     /// # Example
     ///
     /// ```
-    /// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
+    /// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector();
     /// assert_eq!(calendar.year(2025).map(|y| y.working_days.len()), Some(1));
     /// assert!(calendar.year(2023).is_none());
     /// ```
@@ -1214,7 +1214,7 @@ impl Calendar {
     /// # Example
     ///
     /// ```
-    /// assert_eq!(lgsp_policy::Calendar::vietnam_public_sector().first_year(), 2024);
+    /// assert_eq!(lgsp_policy::time::Calendar::vietnam_public_sector().first_year(), 2024);
     /// ```
     pub fn first_year(&self) -> i32 {
         self.years.first().map_or(i32::MAX, |y| y.year)
@@ -1225,7 +1225,7 @@ impl Calendar {
     /// # Example
     ///
     /// ```
-    /// assert_eq!(lgsp_policy::Calendar::vietnam_public_sector().last_year(), 2027);
+    /// assert_eq!(lgsp_policy::time::Calendar::vietnam_public_sector().last_year(), 2027);
     /// ```
     pub fn last_year(&self) -> i32 {
         self.years.last().map_or(i32::MIN, |y| y.year)
@@ -1237,7 +1237,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
+    /// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector();
     /// assert!(calendar.covers(NaiveDate::from_ymd_opt(2027, 12, 31).ok_or("date")?));
     /// assert!(!calendar.covers(NaiveDate::from_ymd_opt(2028, 1, 1).ok_or("date")?));
     /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -1270,7 +1270,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use lgsp_policy::{Calendar, CalendarError};
+    /// use lgsp_policy::time::{Calendar, CalendarError};
     ///
     /// let calendar = Calendar::vietnam_public_sector();
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
@@ -1313,7 +1313,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
+    /// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector();
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// // The first day of Tết 2025 was a Saturday; work resumed on Monday 3 February.
     /// assert_eq!(calendar.next_working_day_on_or_after(day(2025, 1, 25)?)?, day(2025, 2, 3)?);
@@ -1353,7 +1353,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// let calendar = lgsp_policy::Calendar::vietnam_public_sector();
+    /// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector();
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// let next: Vec<NaiveDate> = calendar
     ///     .working_days_after(day(2024, 4, 26)?)
@@ -1385,7 +1385,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use lgsp_policy::{Calendar, CalendarError};
+    /// use lgsp_policy::time::{Calendar, CalendarError};
     /// let calendar = Calendar::vietnam_public_sector();
     /// let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).ok_or("date");
     /// let before: Vec<_> = calendar.working_days_before(day(2024, 1, 5)?).collect();
@@ -1417,7 +1417,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use lgsp_policy::{Calendar, YearCalendar};
+    /// use lgsp_policy::time::{Calendar, YearCalendar};
     ///
     /// let mine = Calendar::new(
     ///     Calendar::DEFAULT_WEEKLY_DAYS_OFF.to_vec(),
@@ -1452,7 +1452,7 @@ impl Calendar {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use lgsp_policy::{Calendar, YearCalendar};
+    /// use lgsp_policy::time::{Calendar, YearCalendar};
     ///
     /// let calendar = Calendar::vietnam_public_sector()
     ///     .with_year(YearCalendar::new(2023))?;
@@ -1571,7 +1571,7 @@ fn check_year(year: &mut YearCalendar, weekly_days_off: &[Weekday]) -> Result<()
 /// ```
 /// use chrono::NaiveDate;
 /// // The official years only: 2024–2026.
-/// let calendar = lgsp_policy::Calendar::vietnam_public_sector_official();
+/// let calendar = lgsp_policy::time::Calendar::vietnam_public_sector_official();
 /// let after_christmas = NaiveDate::from_ymd_opt(2026, 12, 25).ok_or("date")?;
 /// let days: Vec<_> = calendar.working_days_after(after_christmas).collect();
 /// assert_eq!(days.len(), 5); // 28–31 December, then the error for 2027

@@ -15,7 +15,7 @@ use crate::ids::{AgencyId, DatasetId, RefusalId};
 /// # Example
 ///
 /// ```
-/// let r: lgsp_policy::Refusal = serde_json::from_str(r#"{
+/// let r: lgsp_policy::records::Refusal = serde_json::from_str(r#"{
 ///     "id": "tc-1", "provider": "so-tp", "requester": "so-tnmt",
 ///     "at": "2024-05-22T09:00:00+07:00",
 ///     "grounds": [{"clause": "QD05/2024 Đ16.2.h", "vi": "Đang tạm ngừng.", "en": "Suspended."}]

@@ -13,7 +13,8 @@ use crate::ids::{AccountId, DatasetId, Purpose};
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{Action, SharingMethod};
+/// use lgsp_policy::Action;
+/// use lgsp_policy::records::SharingMethod;
 ///
 /// // Each action is one of the sharing methods an agreement may permit.
 /// assert_eq!(Action::Download.method(), SharingMethod::Package);

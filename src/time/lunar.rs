@@ -209,7 +209,7 @@ mod tests {
     /// every Chinese one computed at UTC+8 must match.
     #[test]
     fn agrees_with_the_independent_table_1970_2060() {
-        let table = include_str!("../tests/fixtures/calendar/lunar-1970-2060.csv");
+        let table = include_str!("../../tests/fixtures/calendar/lunar-1970-2060.csv");
         let mut rows = 0;
         let mut differ = Vec::new();
         for line in table

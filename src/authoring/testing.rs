@@ -29,7 +29,8 @@ use crate::world::{World, WorldData};
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{PackTestSuite, Question};
+/// use lgsp_policy::Question;
+/// use lgsp_policy::authoring::PackTestSuite;
 ///
 /// let suite = PackTestSuite::from_json(r#"{
 ///   "world": "phu-yen.world.json",
@@ -52,7 +53,7 @@ use crate::world::{World, WorldData};
 /// assert_eq!(suite.world.file(), Some("phu-yen.world.json"));
 /// assert!(matches!(suite.cases[0].question, Question::Access(_)));
 /// assert!(matches!(suite.cases[1].question, Question::Suspension(_)));
-/// # Ok::<(), lgsp_policy::TestSuiteError>(())
+/// # Ok::<(), lgsp_policy::authoring::TestSuiteError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -155,7 +156,8 @@ impl TestCalendar {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Calendar, TestCalendar};
+    /// use lgsp_policy::time::Calendar;
+    /// use lgsp_policy::authoring::TestCalendar;
     ///
     /// // The default, as a suite that names no calendar gets it.
     /// let default = TestCalendar::default();
@@ -205,7 +207,8 @@ impl PackTestCase {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AccessRequest, Expectation, Outcome, PackTestCase, TerminationRequest};
+    /// use lgsp_policy::{AccessRequest, Outcome, TerminationRequest};
+    /// use lgsp_policy::authoring::{Expectation, PackTestCase};
     ///
     /// let request = AccessRequest::from_json(r#"{"account": "acc.tuy-hoa.dan-cu",
     ///     "action": "query", "dataset": "dan-cu.nhan-khau", "channel": "direct",
@@ -429,7 +432,8 @@ impl Expectation {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Expectation, Outcome};
+    /// use lgsp_policy::Outcome;
+    /// use lgsp_policy::authoring::Expectation;
     ///
     /// let expect = Expectation::new(Outcome::Deny, ["not_through_lgsp", "not_authenticated"]);
     /// assert_eq!(expect.reasons, ["not_through_lgsp", "not_authenticated"]);
@@ -459,7 +463,7 @@ pub struct ExpectedTransition(pub AgreementId, pub AgreementStatus, pub Agreemen
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{PackTestSuite, TestSuiteError};
+/// use lgsp_policy::authoring::{PackTestSuite, TestSuiteError};
 ///
 /// let error = PackTestSuite::from_json("{\"world\": \"w.json\",\n \"cases\": 3}")
 ///     .err()
@@ -498,16 +502,16 @@ impl PackTestSuite {
     /// # Example
     ///
     /// ```
-    /// let err = lgsp_policy::PackTestSuite::from_json(r#"{"world": "w.json", "cases": [{}]}"#)
+    /// let err = lgsp_policy::authoring::PackTestSuite::from_json(r#"{"world": "w.json", "cases": [{}]}"#)
     ///     .unwrap_err();
     /// assert!(err.to_string().contains("missing field `name`"));
     /// // An inline world's mistakes are named.
-    /// let err = lgsp_policy::PackTestSuite::from_json(
+    /// let err = lgsp_policy::authoring::PackTestSuite::from_json(
     ///     r#"{"world": {"territory": "VN-32", "agencis": []}, "cases": []}"#,
     /// ).unwrap_err();
     /// assert!(err.to_string().contains("inline world: unknown field `agencis`"));
     /// // So are a request's, with its case.
-    /// let err = lgsp_policy::PackTestSuite::from_json(r#"{"world": "w.json", "cases": [{
+    /// let err = lgsp_policy::authoring::PackTestSuite::from_json(r#"{"world": "w.json", "cases": [{
     ///   "name": "x", "clause": "QD05/2024 Đ16.1.g", "act": "terminate",
     ///   "request": {"provider": "so-tp", "agreement": "a", "when": "today"},
     ///   "expect": {"outcome": "deny", "reasons": []}}]}"#).unwrap_err();
@@ -548,7 +552,7 @@ pub struct CaseResult {
     /// naming no agreement of the world.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub problems: Vec<String>,
-    /// The policies satisfied while deciding (see [`Tracer`](crate::Tracer)).
+    /// The policies satisfied while deciding (see [`Tracer`](crate::authoring::Tracer)).
     pub satisfied: Vec<PolicyId>,
     /// The pack that decided, if one was in force.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -567,8 +571,9 @@ pub struct CaseResult {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AccessRequest, Action, Calendar, Channel, Engine, Expectation, Outcome,
-///     PackTestCase, World, run_pack_tests};
+/// use lgsp_policy::{AccessRequest, Action, Channel, Engine, Outcome, World};
+/// use lgsp_policy::time::Calendar;
+/// use lgsp_policy::authoring::{Expectation, PackTestCase, run_pack_tests};
 ///
 /// let engine = Engine::builtin()?;
 /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
@@ -620,7 +625,7 @@ impl TestReport {
 }
 
 /// Runs test cases against an engine in a world: answers each question with a
-/// [`Tracer`](crate::Tracer) (every period counted with `calendar`, access decisions'
+/// [`Tracer`](crate::authoring::Tracer) (every period counted with `calendar`, access decisions'
 /// too) and compares the outcome
 /// and the set of reason codes — and, where the case states them, the transitions and
 /// the notice's due time — with the expectation. Never fails: a case that cannot pass is
@@ -629,8 +634,9 @@ impl TestReport {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AccessRequest, Calendar, Engine, Expectation, Outcome, PackTestCase, World,
-///     WorldData, run_pack_tests};
+/// use lgsp_policy::{AccessRequest, Engine, Outcome, World, WorldData};
+/// use lgsp_policy::time::Calendar;
+/// use lgsp_policy::authoring::{Expectation, PackTestCase, run_pack_tests};
 ///
 /// let engine = Engine::builtin()?;
 /// let world = World::new(WorldData::new("VN-32".parse()?))?;
@@ -803,7 +809,8 @@ impl ClauseCoverage {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Coverage, RulePack};
+    /// use lgsp_policy::RulePack;
+    /// use lgsp_policy::authoring::Coverage;
     ///
     /// let pack = RulePack::builtin()?;
     /// let coverage = Coverage::of(&pack, &[]);
@@ -823,7 +830,8 @@ impl ClauseCoverage {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{Coverage, RulePack, TestReport};
+/// use lgsp_policy::RulePack;
+/// use lgsp_policy::authoring::{Coverage, TestReport};
 ///
 /// let pack = RulePack::builtin()?;
 /// let coverage = Coverage::of(&pack, &[TestReport { cases: vec![] }]);
@@ -851,8 +859,9 @@ impl Coverage {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AccessRequest, Action, Calendar, Channel, Coverage, Engine, Expectation,
-    ///     Outcome, PackTestCase, World, run_pack_tests};
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, Outcome, World};
+    /// use lgsp_policy::time::Calendar;
+    /// use lgsp_policy::authoring::{Coverage, Expectation, PackTestCase, run_pack_tests};
     ///
     /// let engine = Engine::builtin()?;
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),

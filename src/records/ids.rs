@@ -30,7 +30,7 @@ fn constrain(schema: &mut schemars::Schema) {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AgencyId, IdError, MAX_ID_LEN};
+/// use lgsp_policy::records::{AgencyId, IdError, MAX_ID_LEN};
 ///
 /// let error: IdError = "Sở Tư pháp".parse::<AgencyId>().err().ok_or("a space was accepted")?;
 /// assert_eq!(error.kind(), "agency");
@@ -97,10 +97,10 @@ macro_rules! id_type {
         /// # Example
         ///
         /// ```
-        #[doc = concat!("let id: lgsp_policy::", stringify!($name), " = \"", $example, "\".parse()?;")]
+        #[doc = concat!("let id: lgsp_policy::records::", stringify!($name), " = \"", $example, "\".parse()?;")]
         #[doc = concat!("assert_eq!(id.as_str(), \"", $example, "\");")]
-        #[doc = concat!("assert!(\"has space\".parse::<lgsp_policy::", stringify!($name), ">().is_err());")]
-        /// # Ok::<(), lgsp_policy::IdError>(())
+        #[doc = concat!("assert!(\"has space\".parse::<lgsp_policy::records::", stringify!($name), ">().is_err());")]
+        /// # Ok::<(), lgsp_policy::records::IdError>(())
         /// ```
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
         #[serde(try_from = "String", into = "String")]
@@ -118,7 +118,7 @@ macro_rules! id_type {
             /// # Example
             ///
             /// ```
-            #[doc = concat!("use lgsp_policy::", stringify!($name), ";")]
+            #[doc = concat!("use lgsp_policy::records::", stringify!($name), ";")]
             ///
             #[doc = concat!("let id = ", stringify!($name), "::new(\"", $example, "\")?;")]
             #[doc = concat!("assert_eq!(id, \"", $example, "\".parse::<", stringify!($name), ">()?);")]

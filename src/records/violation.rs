@@ -40,7 +40,7 @@ pub struct Violation {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::ViolationKind;
+/// use lgsp_policy::records::ViolationKind;
 ///
 /// let kind = ViolationKind::BeyondPermittedScope;
 /// assert_eq!(serde_json::to_value(kind)?, kind.as_str());

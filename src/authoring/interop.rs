@@ -32,7 +32,8 @@ use crate::world::World;
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AccessRequest, Action, Channel, Engine, InteropError, World, cedar_request};
+/// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+/// use lgsp_policy::authoring::{InteropError, cedar_request};
 ///
 /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -136,10 +137,11 @@ impl CedarRequest {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AccessRequest, Engine, World, cedar_request};
+    /// use lgsp_policy::{AccessRequest, Engine, World};
+    /// use lgsp_policy::authoring::cedar_request;
     ///
     /// let engine = Engine::builtin()?;
-    /// let world = World::from_json(include_str!("../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
+    /// let world = World::from_json(include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
     /// let request = AccessRequest::from_json(r#"{"account": "acc.tuy-hoa.dan-cu", "action": "query",
     ///     "dataset": "dan-cu.nhan-khau", "channel": "lgsp", "purpose": "administrative-procedures",
     ///     "at": "2024-06-03T09:30:00+07:00", "subject_requested": true}"#)?;
@@ -179,7 +181,7 @@ impl CedarRequest {
 ///
 /// ```
 /// let pack = lgsp_policy::RulePack::builtin()?;
-/// let json = lgsp_policy::cedar_policies_json(&pack)?;
+/// let json = lgsp_policy::authoring::cedar_policies_json(&pack)?;
 /// assert!(json["staticPolicies"]["access.direct-connection"].is_object());
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
@@ -206,12 +208,13 @@ pub fn cedar_policies_json(pack: &RulePack) -> Result<serde_json::Value, Interop
 }
 
 /// The schema every pack is validated against, in Cedar's schema syntax
-/// (`cedar validate --schema FILE`): the same text as [`MODEL_SCHEMA`](crate::MODEL_SCHEMA).
+/// (`cedar validate --schema FILE`): the same text as [`MODEL_SCHEMA`](crate::pack::MODEL_SCHEMA).
 ///
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{MODEL_SCHEMA, cedar_schema_text};
+/// use lgsp_policy::pack::MODEL_SCHEMA;
+/// use lgsp_policy::authoring::cedar_schema_text;
 ///
 /// let schema = cedar_schema_text();
 /// assert_eq!(schema, MODEL_SCHEMA);
@@ -236,10 +239,11 @@ pub fn cedar_schema_text() -> &'static str {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AccessRequest, Engine, World, cedar_request};
+/// use lgsp_policy::{AccessRequest, Engine, World};
+/// use lgsp_policy::authoring::cedar_request;
 ///
 /// let engine = Engine::builtin()?;
-/// let world = World::from_json(include_str!("../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
+/// let world = World::from_json(include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
 /// let request = AccessRequest::from_json(r#"{"account": "acc.tuy-hoa.dan-cu", "action": "query",
 ///     "dataset": "dan-cu.nhan-khau", "channel": "direct", "purpose": "administrative-procedures",
 ///     "at": "2024-06-03T09:30:00+07:00", "subject_requested": true}"#)?;
@@ -305,10 +309,12 @@ pub fn cedar_request(
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{Calendar, Engine, Outcome, Question, SuspensionRequest, World, cedar_question};
+/// use lgsp_policy::{Engine, Outcome, Question, SuspensionRequest, World};
+/// use lgsp_policy::time::Calendar;
+/// use lgsp_policy::authoring::cedar_question;
 ///
 /// let engine = Engine::builtin()?;
-/// let world = World::from_json(include_str!("../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
+/// let world = World::from_json(include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
 /// let question = Question::Suspension(SuspensionRequest::new(
 ///     "so-tp".parse()?, "agr.tp.so-tnmt".parse()?, Some("vp.2024.001".parse()?),
 ///     "2024-05-17T17:00:00+07:00".parse()?,
@@ -377,7 +383,7 @@ pub struct CedarTests {
 
 /// Exports every case of a pack test suite — access, lifecycle and catalog — to the
 /// format of `cedar run-tests`, each on its world with the case's `given_statuses`
-/// applied, as [`run_pack_tests`](crate::run_pack_tests) runs it.
+/// applied, as [`run_pack_tests`](crate::authoring::run_pack_tests) runs it.
 ///
 /// # Errors
 ///
@@ -389,11 +395,12 @@ pub struct CedarTests {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{Engine, PackTestSuite, World, cedar_run_tests};
+/// use lgsp_policy::{Engine, World};
+/// use lgsp_policy::authoring::{PackTestSuite, cedar_run_tests};
 ///
 /// let engine = Engine::builtin()?;
-/// let world = World::from_json(include_str!("../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
-/// let suite = PackTestSuite::from_json(include_str!("../policies/qd05-2024-phu-yen/tests/catalog.cases.json"))?;
+/// let world = World::from_json(include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"))?;
+/// let suite = PackTestSuite::from_json(include_str!("../../policies/qd05-2024-phu-yen/tests/catalog.cases.json"))?;
 /// let exported = cedar_run_tests(&engine, &world, &suite.calendar.calendar(), &suite.cases)?;
 /// assert!(!exported.tests.is_empty());
 /// assert_eq!(exported.tests.len() + exported.left_out.len(), suite.cases.len());

@@ -51,7 +51,8 @@ pub struct Database {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{CatalogMembership, World};
+/// use lgsp_policy::World;
+/// use lgsp_policy::records::CatalogMembership;
 ///
 /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -126,7 +127,7 @@ pub struct Dataset {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::DataClass;
+/// use lgsp_policy::records::DataClass;
 ///
 /// let governed: Vec<&str> =
 ///     DataClass::ALL.into_iter().filter(|c| c.is_in_scope()).map(DataClass::as_str).collect();
@@ -221,7 +222,7 @@ pub struct MasterData {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::MasterDataReference;
+/// use lgsp_policy::records::MasterDataReference;
 ///
 /// let ministry = MasterDataReference::Ministry { name: "Bộ Công an".into() };
 /// assert!(ministry.is_authoritative());

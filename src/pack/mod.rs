@@ -1,6 +1,11 @@
 //! Rule packs: a manifest (id, version, territory, effective dates, legal basis, clause
 //! list, engine reasons, advisories) and Cedar policy files, checked once when loaded.
 
+pub(crate) mod clause;
+
+pub use crate::model::{ENTITY_DEPTH, MODEL_SCHEMA, MODEL_VERSION, ModelError, model_version};
+pub use clause::{Clause, ClauseError};
+
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
@@ -13,23 +18,22 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::agency::AgencyKind;
-use crate::clause::Clause;
 use crate::ids::{PackId, PolicyId, TerritoryId};
 use crate::model::{self, Model};
 
-const BUILTIN_MANIFEST: &str = include_str!("../policies/qd05-2024-phu-yen/pack.json");
+const BUILTIN_MANIFEST: &str = include_str!("../../policies/qd05-2024-phu-yen/pack.json");
 const BUILTIN_FILES: &[(&str, &str)] = &[
     (
         "access.cedar",
-        include_str!("../policies/qd05-2024-phu-yen/access.cedar"),
+        include_str!("../../policies/qd05-2024-phu-yen/access.cedar"),
     ),
     (
         "lifecycle.cedar",
-        include_str!("../policies/qd05-2024-phu-yen/lifecycle.cedar"),
+        include_str!("../../policies/qd05-2024-phu-yen/lifecycle.cedar"),
     ),
     (
         "catalog.cedar",
-        include_str!("../policies/qd05-2024-phu-yen/catalog.cedar"),
+        include_str!("../../policies/qd05-2024-phu-yen/catalog.cedar"),
     ),
 ];
 
@@ -139,10 +143,11 @@ pub struct ReadingText {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{ENGINE_REASON_CODES, RulePack};
+/// use lgsp_policy::RulePack;
+/// use lgsp_policy::pack::ENGINE_REASON_CODES;
 ///
 /// let pack = RulePack::builtin()?;
-/// for code in ENGINE_REASON_CODES {
+/// for &code in ENGINE_REASON_CODES {
 ///     let reason = pack.manifest().reasons.get(code).ok_or(code)?;
 ///     assert!(!reason.vi.is_empty() && !reason.en.is_empty());
 /// }
@@ -214,7 +219,9 @@ const ENGINE_OWN_CODES: usize = 11;
 ///
 /// ```
 /// use chrono::NaiveDate;
-/// use lgsp_policy::{PERIOD_NAMES, Period, RulePack};
+/// use lgsp_policy::RulePack;
+/// use lgsp_policy::pack::PERIOD_NAMES;
+/// use lgsp_policy::time::Period;
 ///
 /// let pack = RulePack::builtin()?;
 /// let june = NaiveDate::from_ymd_opt(2024, 6, 3).ok_or("date")?;
@@ -258,7 +265,8 @@ pub struct DatedPeriod {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AgencyKind, RulePack};
+/// use lgsp_policy::RulePack;
+/// use lgsp_policy::records::AgencyKind;
 ///
 /// let pack = RulePack::builtin()?;
 /// let manifest = pack.manifest();
@@ -283,7 +291,7 @@ pub struct PackManifest {
     /// The pack's version.
     #[schemars(with = "crate::schemas::SemVer")]
     pub version: semver::Version,
-    /// The entity-model versions it targets, e.g. `^0.1` (see [`MODEL_VERSION`](crate::MODEL_VERSION)).
+    /// The entity-model versions it targets, e.g. `^0.1` (see [`MODEL_VERSION`]).
     #[schemars(with = "crate::schemas::SemVerReq")]
     pub model: semver::VersionReq,
     /// Its title.
@@ -301,7 +309,7 @@ pub struct PackManifest {
     #[schemars(transform = crate::schemas::engine_reasons)]
     pub reasons: IndexMap<String, EngineReason>,
     /// Every duty the engine reports, by kind: its clause and its text in both languages
-    /// (every [`DutyKind`](crate::DutyKind) is required).
+    /// (every [`DutyKind`](crate::duties::DutyKind) is required).
     #[schemars(transform = crate::schemas::pack_duties)]
     pub duties: IndexMap<crate::duties::DutyKind, EngineReason>,
     /// The legal periods, by name (see [`PERIOD_NAMES`], all required): each a list of
@@ -559,7 +567,7 @@ impl RulePack {
     }
 
     /// Loads a pack from its manifest and policy files (name, text). Parses, validates
-    /// strictly against the entity model at depth [`ENTITY_DEPTH`](crate::ENTITY_DEPTH),
+    /// strictly against the entity model at depth [`ENTITY_DEPTH`],
     /// and checks every policy's annotations.
     ///
     /// # Errors
@@ -633,7 +641,8 @@ impl RulePack {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use lgsp_policy::{Period, RulePack};
+    /// use lgsp_policy::RulePack;
+    /// use lgsp_policy::time::Period;
     ///
     /// let pack = RulePack::builtin()?;
     /// let day = NaiveDate::from_ymd_opt(2026, 12, 1).ok_or("date")?;
@@ -651,9 +660,9 @@ impl RulePack {
             .or_else(|| values.first())
     }
 
-    /// [`RulePack::period`]'s [`Period`](crate::Period) alone; `None` when the pack sets
+    /// [`RulePack::period`]'s [`Period`](crate::time::Period) alone; `None` when the pack sets
     /// no such period (a loaded pack sets every one of [`PERIOD_NAMES`]).
-    pub(crate) fn period_value(&self, name: &str, on: NaiveDate) -> Option<crate::Period> {
+    pub(crate) fn period_value(&self, name: &str, on: NaiveDate) -> Option<crate::time::Period> {
         self.period(name, on).map(|p| p.period)
     }
 
@@ -777,7 +786,8 @@ impl RulePack {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{RulePack, Severity};
+    /// use lgsp_policy::RulePack;
+    /// use lgsp_policy::pack::Severity;
     ///
     /// let pack = RulePack::builtin()?;
     /// // Whatever the pack warns of, it is never an error: errors stop a pack loading.
@@ -839,7 +849,8 @@ struct Parsed {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{PolicyFileChecker, RulePack, Severity};
+/// use lgsp_policy::RulePack;
+/// use lgsp_policy::pack::{PolicyFileChecker, Severity};
 ///
 /// let (manifest, _) = RulePack::builtin_sources();
 /// let checker = PolicyFileChecker::new(manifest)?;
@@ -871,7 +882,8 @@ impl PolicyFileChecker {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{PackError, PolicyFileChecker, RulePack};
+    /// use lgsp_policy::{PackError, RulePack};
+    /// use lgsp_policy::pack::PolicyFileChecker;
     ///
     /// let (manifest, _) = RulePack::builtin_sources();
     /// assert!(PolicyFileChecker::new(manifest).is_ok());

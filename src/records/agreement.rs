@@ -53,7 +53,7 @@ impl Term {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::Term;
+    /// use lgsp_policy::records::Term;
     ///
     /// let term = Term {
     ///     start: "2024-03-05T00:00:00+07:00".parse()?,
@@ -103,7 +103,7 @@ impl SharingMethod {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AgreementStatus, SharingMethod};
+/// use lgsp_policy::records::{AgreementStatus, SharingMethod};
 ///
 /// // `as_str` is the name in JSON and in the Cedar model, for statuses and methods alike.
 /// for status in [AgreementStatus::Active, AgreementStatus::Suspended, AgreementStatus::Terminated] {

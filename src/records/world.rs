@@ -69,7 +69,8 @@ impl WorldData {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Agency, AgencyKind, World, WorldData};
+    /// use lgsp_policy::{World, WorldData};
+    /// use lgsp_policy::records::{Agency, AgencyKind};
     ///
     /// let mut data = WorldData::new("VN-32".parse()?);
     /// assert!(data.agencies.is_empty() && data.agreements.is_empty());
@@ -102,7 +103,8 @@ impl WorldData {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{Agency, AgencyKind, World, WorldData, WorldError};
+/// use lgsp_policy::{World, WorldData, WorldError};
+/// use lgsp_policy::records::{Agency, AgencyKind};
 ///
 /// let mut data = WorldData::new("VN-32".parse()?);
 /// let dic = Agency::new("so-tttt".parse()?, "Sở TTTT", AgencyKind::InformationAndCommunications);
@@ -303,7 +305,8 @@ pub enum WorldError {
 /// this example stands for them all:
 ///
 /// ```
-/// use lgsp_policy::{DataClass, World};
+/// use lgsp_policy::World;
+/// use lgsp_policy::records::DataClass;
 ///
 /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -488,7 +491,8 @@ impl World {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Account, Authentication, World, WorldData, WorldError};
+    /// use lgsp_policy::{World, WorldData, WorldError};
+    /// use lgsp_policy::records::{Account, Authentication};
     ///
     /// let mut data = WorldData::new("VN-32".parse()?);
     /// data.accounts.push(Account {
@@ -1387,7 +1391,7 @@ mod tests {
     /// the action hierarchy.
     #[test]
     fn cedar_store_conforms_to_the_schema() {
-        let json = include_str!("../policies/qd05-2024-phu-yen/tests/phu-yen.world.json");
+        let json = include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json");
         let world = World::from_json(json);
         assert!(world.is_ok(), "{world:?}");
         let Ok(world) = world else { return };

@@ -11,12 +11,12 @@ use crate::ids::AgencyId;
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{Agency, AgencyKind};
+/// use lgsp_policy::records::{Agency, AgencyKind};
 ///
 /// let dic = Agency::new("so-tttt".parse()?, "Sở Thông tin và Truyền thông", AgencyKind::InformationAndCommunications);
 /// assert!(dic.kind.is_state_administrative());
 /// assert!(dic.kind.is_provincial_focal_point());
-/// # Ok::<(), lgsp_policy::IdError>(())
+/// # Ok::<(), lgsp_policy::records::IdError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -48,7 +48,7 @@ impl Agency {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Agency, AgencyKind, FocalPoint, OfficerRole};
+    /// use lgsp_policy::records::{Agency, AgencyKind, FocalPoint, OfficerRole};
     ///
     /// let so_tp = Agency::new("so-tp".parse()?, "Sở Tư pháp", AgencyKind::ProvincialDepartment)
     ///     .with_focal_point(FocalPoint { name: "Trần Thị B".into(), role: OfficerRole::Technical });
@@ -72,7 +72,7 @@ impl Agency {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AgencyKind, Level};
+/// use lgsp_policy::records::{AgencyKind, Level};
 ///
 /// // A state enterprise is not a state administrative agency (QD05/2024 Đ17.1.d).
 /// let water = AgencyKind::StateEnterprise;

@@ -13,7 +13,7 @@ use crate::ids::{AgencyId, AgreementId, DatabaseId, SuspensionId, ViolationId};
 /// # Example
 ///
 /// ```
-/// let s: lgsp_policy::Suspension = serde_json::from_str(r#"{
+/// let s: lgsp_policy::records::Suspension = serde_json::from_str(r#"{
 ///     "id": "ts-1", "agreement": "agr-1", "violation": "vp-1",
 ///     "suspended_at": "2024-05-17T17:00:00+07:00"
 /// }"#)?;
@@ -69,7 +69,7 @@ pub struct ConsumerNotice {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::AllConsumersGrounds;
+/// use lgsp_policy::records::AllConsumersGrounds;
 ///
 /// let grounds: AllConsumersGrounds = serde_json::from_str(r#""force_majeure""#)?;
 /// assert_eq!(grounds, AllConsumersGrounds::ForceMajeure);
@@ -107,7 +107,7 @@ impl AllConsumersGrounds {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AllConsumersGrounds, DatabaseSuspension};
+/// use lgsp_policy::records::{AllConsumersGrounds, DatabaseSuspension};
 /// let s: DatabaseSuspension = serde_json::from_str(r#"{
 ///     "id": "bt-1", "database": "csdl-dan-cu", "grounds": "maintenance",
 ///     "starts_at": "2024-06-15T08:00:00+07:00"

@@ -46,7 +46,8 @@ pub(crate) const CALENDAR_NOT_COVERED_24H: &str = "calendar_not_covered_24h";
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{DayReading, SuspensionRequest};
+/// use lgsp_policy::SuspensionRequest;
+/// use lgsp_policy::time::DayReading;
 /// let r = SuspensionRequest::new(
 ///     "so-tp".parse()?, "agr.tp.so-tnmt".parse()?, Some("vp.2024.001".parse()?),
 ///     "2024-05-17T17:00:00+07:00".parse()?,
@@ -78,7 +79,8 @@ impl SuspensionRequest {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Calendar, Engine, SuspensionRequest, World};
+    /// use lgsp_policy::{Engine, SuspensionRequest, World};
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -215,7 +217,9 @@ pub struct UsageReportRequest {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AgreementStatus, AllConsumersGrounds, Calendar, Engine, SuspendAllRequest, World};
+/// use lgsp_policy::{Engine, SuspendAllRequest, World};
+/// use lgsp_policy::records::{AgreementStatus, AllConsumersGrounds};
+/// use lgsp_policy::time::Calendar;
 ///
 /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -261,7 +265,8 @@ pub struct SuspendAllRequest {
 /// # Example
 ///
 /// ```
-/// use lgsp_policy::{AgreementStatus, Engine, TerminationRequest, World};
+/// use lgsp_policy::{Engine, TerminationRequest, World};
+/// use lgsp_policy::records::AgreementStatus;
 ///
 /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
 ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -359,7 +364,9 @@ impl NoticeCheck {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AllConsumersGrounds, Calendar, DatabaseSuspension, Engine, World};
+    /// use lgsp_policy::{Engine, World};
+    /// use lgsp_policy::records::{AllConsumersGrounds, DatabaseSuspension};
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -402,7 +409,8 @@ impl RefusalCheck {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, Refusal, World};
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World};
+    /// use lgsp_policy::records::Refusal;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -435,7 +443,8 @@ impl RefusalCheck {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Engine, Refusal, World};
+    /// use lgsp_policy::{Engine, World};
+    /// use lgsp_policy::records::Refusal;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -914,7 +923,9 @@ impl Engine {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AgreementStatus, Calendar, Duty, Engine, SuspensionRequest, World};
+    /// use lgsp_policy::{Duty, Engine, SuspensionRequest, World};
+    /// use lgsp_policy::records::AgreementStatus;
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -972,7 +983,7 @@ impl Engine {
                         violation: v.id.clone(),
                         due,
                         must_include: CONSUMER_NOTICE_PARTS.to_vec(),
-                        clause: pack.duty_clause(crate::DutyKind::SuspensionNotice),
+                        clause: pack.duty_clause(crate::duties::DutyKind::SuspensionNotice),
                     });
                     transitions.push(Transition {
                         agreement: g.id.clone(),
@@ -1053,7 +1064,8 @@ impl Engine {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AgreementStatus, Engine, TerminationRequest, World};
+    /// use lgsp_policy::{Engine, TerminationRequest, World};
+    /// use lgsp_policy::records::AgreementStatus;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -1164,7 +1176,9 @@ impl Engine {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AllConsumersGrounds, Calendar, Engine, SuspendAllRequest, World};
+    /// use lgsp_policy::{Engine, SuspendAllRequest, World};
+    /// use lgsp_policy::records::AllConsumersGrounds;
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -1278,7 +1292,9 @@ impl Engine {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Calendar, ConsumerNotice, DayReading, Engine, Suspension, World};
+    /// use lgsp_policy::{Engine, World};
+    /// use lgsp_policy::time::{Calendar, DayReading};
+    /// use lgsp_policy::records::{ConsumerNotice, Suspension};
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -1333,7 +1349,9 @@ impl Engine {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{AllConsumersGrounds, Calendar, DatabaseSuspension, Engine, PublicNotice, World};
+    /// use lgsp_policy::{Engine, World};
+    /// use lgsp_policy::records::{AllConsumersGrounds, DatabaseSuspension, PublicNotice};
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -1497,7 +1515,8 @@ impl Engine {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Engine, Refusal, World};
+    /// use lgsp_policy::{Engine, World};
+    /// use lgsp_policy::records::Refusal;
     ///
     /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
     ///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
@@ -1594,7 +1613,7 @@ pub(crate) fn notice_check(
                     violation: v.id.clone(),
                     due: deadline,
                     must_include: CONSUMER_NOTICE_PARTS.to_vec(),
-                    clause: pack.duty_clause(crate::DutyKind::SuspensionNotice),
+                    clause: pack.duty_clause(crate::duties::DutyKind::SuspensionNotice),
                 });
             }
         }

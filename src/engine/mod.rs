@@ -1,6 +1,12 @@
 //! The engine: picks the rule pack in force, hands Cedar the request's slice of the world,
 //! and turns Cedar's answer into a reasoned decision. Deciding never fails.
 
+pub mod catalog;
+pub(crate) mod decision;
+pub mod duties;
+pub(crate) mod lifecycle;
+pub(crate) mod request;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -13,7 +19,7 @@ use crate::deadline::{
     PeriodEnd, calendar_gap_advisory, minimum_period_end, period_end, provisional_calendar_advisory,
 };
 use crate::decision::{Advisory, Decision, Duty, Outcome, PackRef, Reason, ReasonKind};
-use crate::ids::{AgencyId, PolicyId, TerritoryId};
+use crate::ids::{PolicyId, TerritoryId};
 use crate::model::{self, Model};
 use crate::pack::{PackError, RulePack};
 use crate::request::AccessRequest;
@@ -283,7 +289,8 @@ impl Engine {
     /// # Example
     ///
     /// ```
-    /// use lgsp_policy::{Calendar, Engine};
+    /// use lgsp_policy::Engine;
+    /// use lgsp_policy::time::Calendar;
     ///
     /// let official = Engine::builtin()?.with_calendar(Calendar::vietnam_public_sector_official());
     /// assert_eq!(official.calendar().last_year(), 2026);
@@ -327,7 +334,8 @@ impl Engine {
     ///
     /// ```
     /// use chrono::Days;
-    /// use lgsp_policy::{DutyKind, DutyStatus, Engine, World};
+    /// use lgsp_policy::{Engine, World};
+    /// use lgsp_policy::duties::{DutyKind, DutyStatus};
     ///
     /// let world = World::from_json(r#"{
     ///   "territory": "VN-32",
@@ -395,7 +403,8 @@ impl Engine {
     ///
     /// ```
     /// use chrono::NaiveDate;
-    /// use lgsp_policy::{Engine, TerritoryId};
+    /// use lgsp_policy::Engine;
+    /// use lgsp_policy::records::TerritoryId;
     ///
     /// let engine = Engine::builtin()?;
     /// let phu_yen: TerritoryId = "VN-32".parse()?;
@@ -613,7 +622,7 @@ impl Engine {
                     requester: holder.clone(),
                     authority: world.focal_point.clone(),
                     reasons: reasons.iter().map(|r| r.code.clone()).collect(),
-                    clause: pack.duty_clause(crate::DutyKind::RefusalReport),
+                    clause: pack.duty_clause(crate::duties::DutyKind::RefusalReport),
                 });
             }
             _ => {}
@@ -1076,23 +1085,6 @@ pub(crate) fn finish(
     }
 }
 
-/// The agency that must be told of refusals (the provincial focal point), for callers that
-/// draft refusals themselves.
-///
-/// # Example
-///
-/// ```
-/// use lgsp_policy::{World, competent_authority};
-///
-/// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
-///     "/policies/qd05-2024-phu-yen/tests/phu-yen.world.json")))?;
-/// assert_eq!(competent_authority(&world).map(|a| a.as_str()), Some("so-tttt"));
-/// # Ok::<(), Box<dyn std::error::Error>>(())
-/// ```
-pub fn competent_authority(world: &World) -> Option<&AgencyId> {
-    world.focal_point.as_ref()
-}
-
 #[allow(dead_code)]
 fn assert_send_sync() {
     fn is<T: Send + Sync>() {}
@@ -1126,9 +1118,9 @@ impl Engine {
     /// assert!(explanation.satisfied.is_empty());
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn explain(&self, world: &World, request: &AccessRequest) -> crate::Explanation {
+    pub fn explain(&self, world: &World, request: &AccessRequest) -> crate::authoring::Explanation {
         let decision = self.decide(world, request);
-        let mut explanation = crate::Explanation {
+        let mut explanation = crate::authoring::Explanation {
             agreement: decision.agreement.clone(),
             decision,
             evaluated: false,
@@ -1211,7 +1203,7 @@ impl Engine {
 
 impl Engine {
     /// This engine with the forbids of every pack set aside: asked a question, it says
-    /// which permits hold (for [`Tracer`](crate::Tracer)).
+    /// which permits hold (for [`Tracer`](crate::authoring::Tracer)).
     pub(crate) fn permits_only(&self) -> Engine {
         let mut engine = self.clone();
         let slices = Arc::make_mut(&mut engine.packs)
@@ -1281,7 +1273,7 @@ mod stripe_tests {
         use crate::request::{Action, Channel};
         let engine = Engine::builtin();
         let world = World::from_json(include_str!(
-            "../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"
+            "../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"
         ));
         assert!(engine.is_ok() && world.is_ok());
         let (Ok(engine), Ok(world)) = (engine, world) else {
