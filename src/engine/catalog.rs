@@ -12,7 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::SharingMethod;
 use crate::decision::{Decision, Outcome, Reason, ReasonKind};
-use crate::engine::{Engine, Evaluation, Query, finish, push_reasons, valid_until};
+use crate::engine::{
+    Engine, Evaluation, Query, finish, party_advisories, push_reasons, valid_until,
+};
 use crate::ids::{AgencyId, DatabaseId, MasterDataId};
 use crate::model;
 use crate::pack::RulePack;
@@ -308,7 +310,7 @@ impl Engine {
             ));
         }
         let valid_until = valid_until(pack, now, Vec::new());
-        finish(
+        let mut decision = finish(
             pack,
             outcome,
             reasons,
@@ -317,7 +319,9 @@ impl Engine {
             None,
             None,
             valid_until,
-        )
+        );
+        party_advisories(pack, world, now, [&proposal.proposer], &mut decision);
+        decision
     }
 
     /// The Cedar request of a catalog proposal under `pack`: principal, action, resource and

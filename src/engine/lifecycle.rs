@@ -24,7 +24,9 @@ use crate::deadline::{
     provisional_calendar_advisory,
 };
 use crate::decision::{Advisory, Decision, Duty, NoticePart, Outcome, Reason, ReasonKind};
-use crate::engine::{Engine, Evaluation, Query, engine_reason, finish, push_reasons};
+use crate::engine::{
+    Engine, Evaluation, Query, engine_reason, finish, party_advisories, push_reasons,
+};
 use crate::explain::Question;
 use crate::ids::{AgencyId, AgreementId, DatabaseId, RefusalId, ViolationId};
 use crate::model;
@@ -871,6 +873,16 @@ impl Engine {
             Target::Agreement(id) => Some((*id).clone()),
             Target::Database(_) => None,
         };
+        let at = act.at;
+        // The parties: the acting provider and, for an agreement, its consumer.
+        let parties: Vec<AgencyId> = std::iter::once(act.provider.clone())
+            .chain(
+                agreement
+                    .as_ref()
+                    .and_then(|id| world.agreement(id))
+                    .map(|g| g.consumer.clone()),
+            )
+            .collect();
         let query = Engine::act_query(world, pack, act);
         let mut reasons = query.reasons;
         let eval = match query.asked {
@@ -894,7 +906,7 @@ impl Engine {
         if outcome == Outcome::Deny && reasons.is_empty() {
             reasons.push(pack.reason("no_rule_permits_act", ReasonKind::NothingPermitted, None));
         }
-        finish(
+        let mut decision = finish(
             pack,
             outcome,
             reasons,
@@ -903,7 +915,9 @@ impl Engine {
             None,
             agreement,
             None,
-        )
+        );
+        party_advisories(pack, world, at, &parties, &mut decision);
+        decision
     }
 
     /// Decides whether a provider may suspend provision to one consumer (QD05/2024

@@ -19,7 +19,7 @@ use crate::deadline::{
     PeriodEnd, calendar_gap_advisory, minimum_period_end, period_end, provisional_calendar_advisory,
 };
 use crate::decision::{Advisory, Decision, Duty, Outcome, PackRef, Reason, ReasonKind};
-use crate::ids::{PolicyId, TerritoryId};
+use crate::ids::{AgencyId, PolicyId, TerritoryId};
 use crate::model::{self, Model};
 use crate::pack::{PackError, RulePack};
 use crate::request::AccessRequest;
@@ -664,6 +664,16 @@ impl Engine {
             agreement_id,
             valid_until,
         );
+        // Reforms that concern a party the decision names (the requester, the provider, the
+        // authority a refusal is reported to).
+        let parties = duty_parties(&decision);
+        party_advisories(
+            pack,
+            world,
+            request.at,
+            std::iter::once(holder).chain(provider).chain(&parties),
+            &mut decision,
+        );
         // A count of the evaluation's year that a rule may read and the calendar could not
         // fully answer, or answered provisionally: said.
         if let Some(e) = &evaluation {
@@ -999,6 +1009,80 @@ pub(crate) fn engine_reason(
     pack.reason(code, kind, detail)
 }
 
+/// Adds to a decision made at `at` the pack's advisories that concern a party it names:
+/// those in force on `at`'s local date whose `party_kinds` hold the kind of one of
+/// `parties` (agencies unknown to the world are skipped). One that comes into force later
+/// bounds the decision's validity.
+pub(crate) fn party_advisories<'a>(
+    pack: &RulePack,
+    world: &World,
+    at: DateTime<FixedOffset>,
+    parties: impl IntoIterator<Item = &'a AgencyId>,
+    decision: &mut Decision,
+) {
+    let date = model::local_date(at);
+    let kinds: Vec<AgencyKind> = parties
+        .into_iter()
+        .filter_map(|id| world.agencies.get(id))
+        .map(|a| a.kind)
+        .collect();
+    let concerning = pack
+        .manifest
+        .advisories
+        .iter()
+        .filter(|a| a.party_kinds.iter().any(|k| kinds.contains(k)));
+    for a in concerning {
+        if a.from <= date {
+            decision.advisories.push(Advisory {
+                code: a.code.clone(),
+                clause: a.clause.clone(),
+                vi: a.vi.clone(),
+                en: a.en.clone(),
+            });
+        } else if let Some(start) = model::start_of_local_day(a.from).filter(|s| *s > at) {
+            let start = start.with_timezone(&model::vn_offset());
+            decision.valid_until = Some(decision.valid_until.map_or(start, |v| v.min(start)));
+        }
+    }
+}
+
+/// The agencies a decision names: in its duties (provider, consumer, requester, the
+/// authority to notify).
+pub(crate) fn duty_parties(decision: &Decision) -> Vec<AgencyId> {
+    let mut out = Vec::new();
+    for duty in &decision.duties {
+        match duty {
+            Duty::LogRequest {
+                provider, consumer, ..
+            }
+            | Duty::NotifyConsumer {
+                provider, consumer, ..
+            }
+            | Duty::ReportUsage {
+                provider, consumer, ..
+            } => out.extend([provider.clone(), consumer.clone()]),
+            Duty::ReportRefusal {
+                provider,
+                requester,
+                authority,
+                ..
+            } => {
+                out.extend([provider.clone(), requester.clone()]);
+                out.extend(authority.clone());
+            }
+            Duty::PublicNotice {
+                provider,
+                consumers,
+                ..
+            } => {
+                out.push(provider.clone());
+                out.extend(consumers.iter().cloned());
+            }
+        }
+    }
+    out
+}
+
 pub(crate) fn valid_until(
     pack: &RulePack,
     at: DateTime<FixedOffset>,
@@ -1013,10 +1097,13 @@ pub(crate) fn earliest_after(
     at: DateTime<FixedOffset>,
     times: impl IntoIterator<Item = DateTime<FixedOffset>>,
 ) -> Option<DateTime<FixedOffset>> {
+    // An advisory about some parties only bounds the decisions that name them
+    // (`party_advisories`).
     let pack_times = pack
         .manifest
         .advisories
         .iter()
+        .filter(|a| a.party_kinds.is_empty())
         .filter_map(|a| model::start_of_local_day(a.from))
         .chain(
             pack.manifest
@@ -1049,7 +1136,7 @@ pub(crate) fn finish(
         .manifest
         .advisories
         .iter()
-        .filter(|a| a.from <= date)
+        .filter(|a| a.from <= date && a.party_kinds.is_empty())
         .map(|a| Advisory {
             code: a.code.clone(),
             clause: a.clause.clone(),

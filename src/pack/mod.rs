@@ -73,6 +73,11 @@ pub struct AdvisoryEntry {
     pub code: String,
     /// The clause concerned.
     pub clause: Clause,
+    /// When not empty, the advisory is reported only on decisions that name a party of
+    /// one of these kinds (the requester, the provider, the agency a duty names): a
+    /// reform that concerns some agencies, not every decision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub party_kinds: Vec<AgencyKind>,
     /// Vietnamese.
     pub vi: String,
     /// English.

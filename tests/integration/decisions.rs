@@ -172,6 +172,63 @@ fn advisories_follow_the_legal_timeline() {
     assert_eq!(codes(&at("2025-06-30T17:30:00Z")), ["province_merged"]);
 }
 
+/// The 2025 reforms (issue 12) are pack advisories with dates, reported on decisions that
+/// name a party they concern: the DIC's duties passed to the Department of Science and
+/// Technology (2025-03-01); district-level People's Committees ended (2025-07-01).
+#[test]
+fn qd05_2_1_and_15_1_a_the_2025_reforms_are_said_where_a_party_they_concern_is_named() {
+    let codes = |d: &Decision| {
+        d.advisories
+            .iter()
+            .map(|a| a.code.clone())
+            .collect::<Vec<_>>()
+    };
+    // Tuy Hòa (a district-level committee) is refused the land register: the refusal is
+    // reported to the provincial focal point, the DIC.
+    let refused = |at: &str| {
+        decide(&request(
+            "acc.tuy-hoa.dan-cu",
+            "dat-dai.thua-dat",
+            Channel::Lgsp,
+            "administrative-procedures",
+            at,
+        ))
+    };
+    let before = refused("2025-02-28T23:59:00+07:00");
+    assert!(!before.is_allowed());
+    assert!(codes(&before).is_empty(), "{:?}", codes(&before));
+    let march = refused("2025-03-01T00:00:00+07:00");
+    assert_eq!(codes(&march), ["dic_merged_into_dost"]);
+    let july = refused("2025-07-01T00:00:00+07:00");
+    assert_eq!(
+        codes(&july),
+        [
+            "province_merged",
+            "dic_merged_into_dost",
+            "district_level_ended"
+        ]
+    );
+    let dic = july
+        .advisories
+        .iter()
+        .find(|a| a.code == "dic_merged_into_dost")
+        .unwrap();
+    assert_eq!(dic.clause.as_str(), "QD05/2024 Đ15.1.a");
+    assert!(dic.en.contains("Department of Science and Technology"));
+    // A citizen asking for open data names neither: only the merger of the province.
+    let citizen = decide(&request(
+        "acc.cd-an",
+        "dan-cu.thong-ke",
+        Channel::Portal,
+        "research",
+        "2025-07-01T08:00:00+07:00",
+    ));
+    // (Refused: the register's evaluation has expired; a citizen's refusal is reported
+    // to no one.)
+    assert!(citizen.duties.is_empty());
+    assert_eq!(codes(&citizen), ["province_merged"]);
+}
+
 #[test]
 fn qd05_17_1_d_the_reading_for_state_enterprises_is_visible_in_the_decision() {
     let d = decide(&request(
