@@ -505,19 +505,14 @@ impl Engine {
         let holder_kind = holder_idx
             .and_then(|i| world.agencies.get_index(i))
             .map(|(_, a)| a.kind);
-        if let Some(detail) = model::out_of_range_detail("the request's time", request.at) {
-            reasons.push(engine_reason(
-                pack,
-                "evaluation_error",
-                ReasonKind::EvaluationError,
-                Some(detail),
-            ));
-            return early(reasons, holder_kind);
-        }
-
-        // The year the dataset's last evaluation covers, counted with the engine's calendar
-        // (the duties report's count), given to the rules as `context.evaluatedUntil`.
-        let evaluation = match self.evaluation_end(pack, world, dataset_idx) {
+        // A time Cedar cannot be given fails closed; so does the year the dataset's last
+        // evaluation covers, counted with the engine's calendar (the duties report's count)
+        // and given to the rules as `context.evaluatedUntil`, when it cannot be counted.
+        let evaluation = match model::out_of_range_detail("the request's time", request.at) {
+            Some(detail) => Err(detail),
+            None => self.evaluation_end(pack, world, dataset_idx),
+        };
+        let evaluation = match evaluation {
             Ok(e) => e,
             Err(detail) => {
                 reasons.push(engine_reason(
@@ -691,13 +686,7 @@ impl Engine {
             candidates,
             pack.manifest.candidate_ranking.as_ref(),
         ) {
-            let r = &ranking.reading;
-            decision.advisories.push(Advisory {
-                code: r.code.clone(),
-                clause: r.clause.clone(),
-                vi: r.vi.clone(),
-                en: r.en.clone(),
-            });
+            decision.advisories.push(Advisory::from(&ranking.reading));
         }
         decision
     }
@@ -1033,12 +1022,7 @@ pub(crate) fn party_advisories<'a>(
         .filter(|a| a.party_kinds.iter().any(|k| kinds.contains(k)));
     for a in concerning {
         if a.from <= date {
-            decision.advisories.push(Advisory {
-                code: a.code.clone(),
-                clause: a.clause.clone(),
-                vi: a.vi.clone(),
-                en: a.en.clone(),
-            });
+            decision.advisories.push(Advisory::from(a));
         } else if let Some(start) = model::start_of_local_day(a.from).filter(|s| *s > at) {
             let start = start.with_timezone(&model::vn_offset());
             decision.valid_until = Some(decision.valid_until.map_or(start, |v| v.min(start)));
@@ -1137,12 +1121,7 @@ pub(crate) fn finish(
         .advisories
         .iter()
         .filter(|a| a.from <= date && a.party_kinds.is_empty())
-        .map(|a| Advisory {
-            code: a.code.clone(),
-            clause: a.clause.clone(),
-            vi: a.vi.clone(),
-            en: a.en.clone(),
-        })
+        .map(Advisory::from)
         .collect();
     if let Some(kind) = holder_kind {
         advisories.extend(
@@ -1150,12 +1129,7 @@ pub(crate) fn finish(
                 .readings
                 .iter()
                 .filter(|r| r.holder_kinds.contains(&kind))
-                .map(|r| Advisory {
-                    code: r.code.clone(),
-                    clause: r.clause.clone(),
-                    vi: r.vi.clone(),
-                    en: r.en.clone(),
-                }),
+                .map(Advisory::from),
         );
     }
     Decision {

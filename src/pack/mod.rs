@@ -143,6 +143,24 @@ pub struct ReadingText {
     pub en: String,
 }
 
+// A manifest's advisories, readings and the candidate-ranking reading, as a decision
+// carries them.
+macro_rules! advisory_from {
+    ($($entry:ty),*) => {$(
+        impl From<&$entry> for crate::decision::Advisory {
+            fn from(e: &$entry) -> Self {
+                crate::decision::Advisory {
+                    code: e.code.clone(),
+                    clause: e.clause.clone(),
+                    vi: e.vi.clone(),
+                    en: e.en.clone(),
+                }
+            }
+        }
+    )*};
+}
+advisory_from!(AdvisoryEntry, ReadingEntry, ReadingText);
+
 /// The reasons every manifest must define in `reasons`.
 ///
 /// # Example
