@@ -17,6 +17,7 @@ mod lifecycle;
 mod lunar;
 mod model;
 mod pack;
+mod properties;
 mod refusal;
 mod request;
 mod schemas;
@@ -28,6 +29,11 @@ mod world;
 #[cfg(feature = "proptest")]
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategies;
+
+// Proofs about packs with cedar-policy-symcc (issue 14); the solver is the caller's.
+#[cfg(feature = "prove")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prove")))]
+pub mod prove;
 
 pub use account::{Account, Authentication};
 pub use agency::{Agency, AgencyKind, FocalPoint, Level, OfficerRole};
@@ -64,6 +70,7 @@ pub use pack::{
     PERIOD_NAMES, PackDiagnostic, PackError, PackManifest, PolicyFileChecker, ReadingEntry,
     ReadingText, Rule, RulePack, Severity,
 };
+pub use properties::{PropertiesError, PropertiesFile, Property, PropertyKind};
 pub use refusal::{Refusal, RefusalGround};
 pub use request::{AccessRequest, Action, Channel, RequestError};
 pub use schemas::json_schemas;

@@ -58,6 +58,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<crate::Deadline>("deadline.schema.json"),
         one::<crate::PackTestSuite>("pack-tests.schema.json"),
         one::<crate::Explanation>("explanation.schema.json"),
+        one::<crate::PropertiesFile>("pack-properties.schema.json"),
     ]
 }
 
@@ -116,6 +117,12 @@ fn not_in_schema(name: &str) -> Option<&'static str> {
             "working day's `replaces`, when the calendar covers it, is a listed day off."
         )),
         "pack-tests.schema.json" => Some(INSTANT_EDGE),
+        "pack-properties.schema.json" => Some(concat!(
+            "Checked by `PropertiesFile::from_json` but not by this schema: property names are ",
+            "unique and not blank; `never_allows` and `allows_some` have a non-empty `when` and ",
+            "`actions`, the other kinds no `when`. Checked when proved: each action exists in ",
+            "the schema and `when` validates strictly for it, as a policy's condition would."
+        )),
         _ => None,
     }
 }
