@@ -18,6 +18,11 @@ pub mod time;
 #[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
 pub mod strategies;
 
+// Proofs about packs with cedar-policy-symcc (issue 14); the solver is the caller's.
+#[cfg(feature = "prove")]
+#[cfg_attr(docsrs, doc(cfg(feature = "prove")))]
+pub mod prove;
+
 // The rooms' files by their old names, for the crate's own paths (`crate::world::…`).
 use authoring::{explain, schemas, testing};
 use cedar::model;

@@ -268,9 +268,7 @@ pub fn cedar_request(
     let account = world.accounts.get_index_of(&request.account);
     let dataset = world.datasets.get_index_of(&request.dataset);
     let slice = pack.slices.get(request.action.as_str());
-    let (Some(account), Some(dataset), Some(slice), true) =
-        (account, dataset, slice, model::in_cedar_range(request.at))
-    else {
+    let (Some(account), Some(dataset), Some(slice)) = (account, dataset, slice) else {
         return Err(not_evaluated(codes()));
     };
     // The candidate agreement the decision rests on, as the engine put it in the context.
@@ -278,21 +276,10 @@ pub fn cedar_request(
         .agreement
         .as_ref()
         .and_then(|id| world.agreements.get_index_of(id));
-    let now = model::datetime_value(request.at);
-    let evaluated_until = engine
-        .evaluation_end(pack, world, dataset)
-        .map_err(|_| not_evaluated(vec!["evaluation_error".into()]))?
-        .map(|(_, value)| value);
-    let cedar_request = access_request(
-        world,
-        request,
-        now.as_ref(),
-        evaluated_until.as_ref(),
-        account,
-        dataset,
-        agreement,
-    )
-    .map_err(|_| not_evaluated(vec!["evaluation_error".into()]))?;
+    let cedar_request = engine
+        .access_facts(pack, world, request, account, dataset)
+        .and_then(|facts| access_request(world, &facts, agreement))
+        .map_err(|_| not_evaluated(vec!["evaluation_error".into()]))?;
     export(engine, pack, slice, world, &cedar_request)
 }
 

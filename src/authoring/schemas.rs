@@ -58,6 +58,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<crate::time::Deadline>("deadline.schema.json"),
         one::<crate::authoring::PackTestSuite>("pack-tests.schema.json"),
         one::<crate::authoring::Explanation>("explanation.schema.json"),
+        one::<crate::authoring::PropertiesFile>("pack-properties.schema.json"),
     ]
 }
 

@@ -508,12 +508,8 @@ impl Engine {
         // A time Cedar cannot be given fails closed; so does the year the dataset's last
         // evaluation covers, counted with the engine's calendar (the duties report's count)
         // and given to the rules as `context.evaluatedUntil`, when it cannot be counted.
-        let evaluation = match model::out_of_range_detail("the request's time", request.at) {
-            Some(detail) => Err(detail),
-            None => self.evaluation_end(pack, world, dataset_idx),
-        };
-        let evaluation = match evaluation {
-            Ok(e) => e,
+        let facts = match self.access_facts(pack, world, request, account_idx, dataset_idx) {
+            Ok(facts) => facts,
             Err(detail) => {
                 reasons.push(engine_reason(
                     pack,
@@ -524,14 +520,11 @@ impl Engine {
                 return early(reasons, holder_kind);
             }
         };
-        let evaluated_until = evaluation.as_ref().map(|e| e.1.clone());
         let candidates: &[usize] = match (holder_idx, provider_idx) {
             (Some(h), Some(p)) => world.agreement_indexes_between_indexes(h, p),
             _ => &[],
         };
         let slice = self.access_slice(pack_idx, pack, request.action.as_str());
-        // Cedar's value of the request's instant, made once for every candidate.
-        let now = model::datetime_value(request.at);
         let mut best: Option<Evaluation> = None;
         // Without any agreement, one evaluation without one; no allocation per decision.
         let none: &[Option<usize>] = &[None];
@@ -541,17 +534,7 @@ impl Engine {
             .map(Some)
             .chain(none.iter().copied().filter(|_| candidates.is_empty()));
         for candidate in options {
-            let eval = self.evaluate(
-                pack,
-                slice,
-                world,
-                request,
-                now.as_ref(),
-                evaluated_until.as_ref(),
-                account_idx,
-                dataset_idx,
-                candidate,
-            );
+            let eval = self.evaluate(pack, slice, world, &facts, candidate);
             let better = match &best {
                 None => true,
                 Some(b) => !b.allows() && (eval.allows() || eval.rank(pack) < b.rank(pack)),
@@ -634,7 +617,7 @@ impl Engine {
         // of data (open and public data in the built-in pack): shared data's decisions do
         // not turn on it.
         let evaluation_matters = pack.evaluation_matters(dataset.class.as_str());
-        let evaluation = evaluation.map(|e| e.0).filter(|_| evaluation_matters);
+        let evaluation = facts.evaluation.map(|e| e.0).filter(|_| evaluation_matters);
         let evaluation_due = evaluation.as_ref().map(|e| e.due);
         let agreement_times = candidates
             .iter()
@@ -723,38 +706,54 @@ impl Engine {
         Ok(Some((end, value)))
     }
 
-    /// One evaluation for one candidate agreement; `now` is
-    /// [`model::datetime_value`] of the request's instant and `evaluated_until` that of
-    /// the evaluation's end, made once per decision.
-    #[allow(clippy::too_many_arguments)]
+    /// What an access request gives Cedar under every candidate agreement, found and
+    /// made once per decision: the one source of the request's facts for deciding,
+    /// explaining and exporting. A time Cedar cannot be given, or an evaluation year that
+    /// cannot be counted, is an error (the decision fails closed).
+    pub(crate) fn access_facts<'r>(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        request: &'r AccessRequest,
+        account: usize,
+        dataset: usize,
+    ) -> Result<AccessFacts<'r>, String> {
+        if let Some(detail) = model::out_of_range_detail("the request's time", request.at) {
+            return Err(detail);
+        }
+        let now = model::datetime_value(request.at).ok_or_else(|| {
+            format!(
+                "the request's time {} cannot be given to Cedar",
+                request.at.to_rfc3339()
+            )
+        })?;
+        let evaluation = self.evaluation_end(pack, world, dataset)?;
+        Ok(AccessFacts {
+            request,
+            account,
+            dataset,
+            now,
+            evaluation,
+        })
+    }
+
+    /// One evaluation for one candidate agreement.
     fn evaluate(
         &self,
         pack: &RulePack,
         slice: Option<&PolicySet>,
         world: &World,
-        request: &AccessRequest,
-        now: Option<&cedar_policy_core::ast::Value>,
-        evaluated_until: Option<&cedar_policy_core::ast::Value>,
-        account_idx: usize,
-        dataset_idx: usize,
+        facts: &AccessFacts<'_>,
         agreement: Option<usize>,
     ) -> Evaluation {
         let fail = |message: String| Evaluation::failed(message, agreement);
         let Some(slice) = slice else {
             return fail(format!(
                 "the pack has no policies for action `{}`",
-                request.action.as_str()
+                facts.request.action.as_str()
             ));
         };
-        let cedar_request = match access_request(
-            world,
-            request,
-            now,
-            evaluated_until,
-            account_idx,
-            dataset_idx,
-            agreement,
-        ) {
+        let cedar_request = match access_request(world, facts, agreement) {
             Ok(r) => r,
             Err(message) => return fail(message),
         };
@@ -892,53 +891,64 @@ pub(crate) struct Query<'p> {
     pub(crate) asked: Option<Result<(&'p PolicySet, Request), String>>,
 }
 
+/// The facts of one access request that every candidate agreement shares
+/// ([`Engine::access_facts`]).
+pub(crate) struct AccessFacts<'r> {
+    pub(crate) request: &'r AccessRequest,
+    /// The index of the request's account in the world.
+    pub(crate) account: usize,
+    /// The index of the request's dataset in the world.
+    pub(crate) dataset: usize,
+    /// Cedar's value of the request's instant.
+    now: cedar_policy_core::ast::Value,
+    /// The end of the year the dataset's database's last evaluation covers, counted with
+    /// the engine's calendar ([`Engine::evaluation_end`]), and its Cedar value
+    /// (`context.evaluatedUntil`); `None` if never evaluated.
+    pub(crate) evaluation: Option<(PeriodEnd, cedar_policy_core::ast::Value)>,
+}
+
 /// The Cedar request of an access request under one candidate agreement: principal,
 /// action, resource and the context (`AccessContext` in `policies/model.cedarschema`).
 /// The one place it is built: [`Engine::decide`] asks it, the interop module exports it.
-/// `now` is [`model::datetime_value`] of the request's instant, `evaluated_until` that of
-/// the end of the year the dataset's database's last evaluation covers
-/// ([`Engine::evaluation_end`]).
 pub(crate) fn access_request(
     world: &World,
-    request: &AccessRequest,
-    now: Option<&cedar_policy_core::ast::Value>,
-    evaluated_until: Option<&cedar_policy_core::ast::Value>,
-    account_idx: usize,
-    dataset_idx: usize,
+    facts: &AccessFacts<'_>,
     agreement: Option<usize>,
 ) -> Result<Request, String> {
     let cedar = &world.cedar;
+    let request = facts.request;
     let (Some(principal), Some(resource)) = (
-        cedar.account_uids.get(account_idx),
-        cedar.dataset_uids.get(dataset_idx),
+        cedar.account_uids.get(facts.account),
+        cedar.dataset_uids.get(facts.dataset),
     ) else {
         return Err("internal: missing entity uid".into());
     };
     let agreement_uid = agreement.and_then(|i| cedar.agreement_uids.get(i));
     // The context's values built directly (model::context_of), not as expressions
     // Cedar would evaluate.
-    let context = now.cloned().and_then(|now| {
-        let agreement = agreement_uid.map(|uid| ("agreement", model::entity_value(uid)));
-        let evaluated = evaluated_until.map(|until| ("evaluatedUntil", until.clone()));
-        model::context_of(
-            [
-                ("now", now),
-                ("channel", model::string_value(request.channel.as_str())),
-                ("purpose", model::string_value(request.purpose.as_str())),
-                ("authenticated", model::bool_value(request.authenticated)),
-                (
-                    "subjectRequested",
-                    model::bool_value(request.subject_requested),
-                ),
-            ]
-            .into_iter()
-            .chain(agreement)
-            .chain(evaluated),
-        )
-    });
+    let agreement = agreement_uid.map(|uid| ("agreement", model::entity_value(uid)));
+    let evaluated = facts
+        .evaluation
+        .as_ref()
+        .map(|(_, until)| ("evaluatedUntil", until.clone()));
+    let context = model::context_of(
+        [
+            ("now", facts.now.clone()),
+            ("channel", model::string_value(request.channel.as_str())),
+            ("purpose", model::string_value(request.purpose.as_str())),
+            ("authenticated", model::bool_value(request.authenticated)),
+            (
+                "subjectRequested",
+                model::bool_value(request.subject_requested),
+            ),
+        ]
+        .into_iter()
+        .chain(agreement)
+        .chain(evaluated),
+    );
     let Some(context) = context else {
         return Err(format!(
-            "the request's time {} cannot be given to Cedar",
+            "the context of the request at {} cannot be given to Cedar",
             request.at.to_rfc3339()
         ));
     };
@@ -1200,29 +1210,14 @@ impl Engine {
         let Some(slice) = pack.slices.get(request.action.as_str()) else {
             return explanation;
         };
-        if !model::in_cedar_range(request.at) {
-            return explanation;
-        }
         let agreement = explanation
             .agreement
             .as_ref()
             .and_then(|id| world.agreements.get_index_of(id));
-        let now = model::datetime_value(request.at);
-        let Ok(evaluation) = self.evaluation_end(pack, world, dataset_idx) else {
+        let Ok(facts) = self.access_facts(pack, world, request, account_idx, dataset_idx) else {
             return explanation;
         };
-        let evaluated_until = evaluation.map(|(_, value)| value);
-        let full = self.evaluate(
-            pack,
-            Some(slice),
-            world,
-            request,
-            now.as_ref(),
-            evaluated_until.as_ref(),
-            account_idx,
-            dataset_idx,
-            agreement,
-        );
+        let full = self.evaluate(pack, Some(slice), world, &facts, agreement);
         // Cedar reports the satisfied forbids of a deny, or the satisfied permits of an
         // allow. The permits alone, evaluated again, give the permits that held on a deny.
         let mut permits = PolicySet::new();
@@ -1233,17 +1228,7 @@ impl Engine {
             // Ids are unique in the slice, so adding to a fresh set cannot fail.
             let _ = permits.add(p.clone());
         }
-        let held = self.evaluate(
-            pack,
-            Some(&permits),
-            world,
-            request,
-            now.as_ref(),
-            evaluated_until.as_ref(),
-            account_idx,
-            dataset_idx,
-            agreement,
-        );
+        let held = self.evaluate(pack, Some(&permits), world, &facts, agreement);
         let mut satisfied: Vec<usize> = full.matched.iter().chain(&held.matched).copied().collect();
         satisfied.sort_unstable();
         satisfied.dedup();

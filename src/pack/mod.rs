@@ -1074,6 +1074,58 @@ fn structural_limits(text: &str) -> Vec<(usize, String)> {
 
 /// Byte offsets where each top-level statement (policy) of a Cedar file starts, skipping
 /// comments and strings; statements end at `;` outside brackets.
+/// The functions of Cedar's `decimal` and `ipaddr` extensions. The engine builds Cedar
+/// with `datetime` only, but a build that also enables the `prove` feature links
+/// cedar-policy-symcc, which turns the other two on; without this check a pack using them
+/// would load in the command-line tool and be refused by a service.
+const UNAVAILABLE_EXTENSION_FUNCTIONS: [&str; 11] = [
+    "decimal",
+    "lessThan",
+    "lessThanOrEqual",
+    "greaterThan",
+    "greaterThanOrEqual",
+    "ip",
+    "isIpv4",
+    "isIpv6",
+    "isLoopback",
+    "isMulticast",
+    "isInRange",
+];
+
+/// The first call in `policy` to a function of an extension the engine does not provide.
+/// It reads Cedar's JSON form of the policy, where a call is an object whose one key is
+/// the function's name; the keys of a record literal (`"Record"`) are attribute names, not
+/// calls, and are skipped.
+fn unavailable_extension(policy: &cedar_policy::Policy) -> Option<&'static str> {
+    fn walk(value: &serde_json::Value, depth: usize) -> Option<&'static str> {
+        // The policy passed `structural_limits`, so its JSON form is shallow; the bound
+        // keeps the walk total regardless.
+        if depth > 4 * MAX_OPERATORS {
+            return None;
+        }
+        match value {
+            serde_json::Value::Array(items) => items.iter().find_map(|v| walk(v, depth + 1)),
+            serde_json::Value::Object(fields) => fields.iter().find_map(|(key, v)| {
+                if key == "Record" {
+                    return match v {
+                        serde_json::Value::Object(attrs) => {
+                            attrs.values().find_map(|v| walk(v, depth + 1))
+                        }
+                        other => walk(other, depth + 1),
+                    };
+                }
+                UNAVAILABLE_EXTENSION_FUNCTIONS
+                    .iter()
+                    .find(|f| **f == key)
+                    .copied()
+                    .or_else(|| walk(v, depth + 1))
+            }),
+            _ => None,
+        }
+    }
+    walk(&policy.to_json().ok()?, 0)
+}
+
 fn statement_starts(text: &str) -> Vec<usize> {
     let mut starts = Vec::new();
     let mut chars = text.char_indices().peekable();
@@ -1198,28 +1250,52 @@ impl<'a> Loader<'a> {
                 problems.push(format!("`reasons` lacks the engine reason `{code}`"));
             }
         }
-        for (code, r) in &m.reasons {
-            for clause in std::iter::once(&r.clause).chain(&r.see) {
+        // Every citation of the manifest names a clause the manifest defines.
+        let mut cite = |what: &dyn Fn() -> String, cited: &mut dyn Iterator<Item = &Clause>| {
+            for clause in cited {
                 if !m.clauses.contains_key(clause) {
                     problems.push(format!(
-                        "reason `{code}` cites `{clause}`, which is not in `clauses`"
+                        "{} cites `{clause}`, which is not in `clauses`",
+                        what()
                     ));
                 }
             }
+        };
+        for (code, r) in &m.reasons {
+            cite(
+                &|| format!("reason `{code}`"),
+                &mut std::iter::once(&r.clause).chain(&r.see),
+            );
+        }
+        for (kind, d) in &m.duties {
+            cite(
+                &|| format!("duty `{}`", kind.as_str()),
+                &mut std::iter::once(&d.clause).chain(&d.see),
+            );
+        }
+        for (name, values) in &m.periods {
+            for v in values {
+                cite(
+                    &|| format!("period `{name}` from {}", v.from),
+                    &mut std::iter::once(&v.clause).chain(&v.see),
+                );
+            }
+        }
+        for a in &m.advisories {
+            cite(
+                &|| format!("advisory `{}`", a.code),
+                &mut std::iter::once(&a.clause),
+            );
+        }
+        for r in &m.readings {
+            cite(
+                &|| format!("reading `{}`", r.code),
+                &mut std::iter::once(&r.clause),
+            );
         }
         for kind in crate::duties::DutyKind::ALL {
             if !m.duties.contains_key(&kind) {
                 problems.push(format!("`duties` lacks the duty `{}`", kind.as_str()));
-            }
-        }
-        for (kind, d) in &m.duties {
-            for clause in std::iter::once(&d.clause).chain(&d.see) {
-                if !m.clauses.contains_key(clause) {
-                    problems.push(format!(
-                        "duty `{}` cites `{clause}`, which is not in `clauses`",
-                        kind.as_str()
-                    ));
-                }
             }
         }
         for name in PERIOD_NAMES {
@@ -1260,32 +1336,6 @@ impl<'a> Loader<'a> {
             {
                 problems.push(format!(
                     "the values of period `{name}` are not in increasing order of `from`"
-                ));
-            }
-            for v in values {
-                for clause in std::iter::once(&v.clause).chain(&v.see) {
-                    if !m.clauses.contains_key(clause) {
-                        problems.push(format!(
-                            "period `{name}` from {} cites `{clause}`, which is not in `clauses`",
-                            v.from
-                        ));
-                    }
-                }
-            }
-        }
-        for a in &m.advisories {
-            if !m.clauses.contains_key(&a.clause) {
-                problems.push(format!(
-                    "advisory `{}` cites `{}`, which is not in `clauses`",
-                    a.code, a.clause
-                ));
-            }
-        }
-        for r in &m.readings {
-            if !m.clauses.contains_key(&r.clause) {
-                problems.push(format!(
-                    "reading `{}` cites `{}`, which is not in `clauses`",
-                    r.code, r.clause
                 ));
             }
         }
@@ -1389,6 +1439,16 @@ impl<'a> Loader<'a> {
             for (n, policy) in policies.into_iter().enumerate() {
                 let offset = starts.get(n).copied();
                 let rule = self.read_rule(file, offset, policy);
+                if let Some(name) = unavailable_extension(policy) {
+                    self.error(
+                        file,
+                        offset,
+                        rule.as_ref().map(|r| r.id.to_string()),
+                        format!(
+                            "`{name}` belongs to a Cedar extension the engine does not provide (it provides `datetime` and `duration` only), so the pack would load in some builds and not in others"
+                        ),
+                    );
+                }
                 if let Some(rule) = &rule
                     && rules.contains_key(&rule.id)
                 {

@@ -13,6 +13,9 @@ mod authoring;
 mod calendar;
 mod catalog;
 mod cedar_export;
+// The `lgsp-policy` tool, run as a process (its binary exists with feature `cli`).
+#[cfg(all(feature = "cli", feature = "proptest"))]
+mod cli;
 mod deadline;
 mod decisions;
 mod duties;
@@ -24,12 +27,15 @@ mod hostile;
 mod law_in_packs;
 mod lifecycle;
 mod packs;
+// Proofs with cedar-policy-symcc and cvc5 (issue 14).
 #[cfg(feature = "proptest")]
 mod properties;
 #[cfg(feature = "proptest")]
 mod properties_edges;
 #[cfg(feature = "proptest")]
 mod properties_lifecycle;
+#[cfg(all(feature = "prove", feature = "proptest"))]
+mod prove;
 #[cfg(feature = "proptest")]
 mod reference;
 #[cfg(feature = "proptest")]

@@ -79,6 +79,54 @@ fn a_type_error_is_caught_by_strict_validation() {
     assert!(d.snippet.contains("context.channel"), "{d}");
 }
 
+/// The `decimal` and `ipaddr` extensions are off in the engine's Cedar, but a build with
+/// the `prove` feature links cedar-policy-symcc, which turns them on: a pack must be
+/// refused the same way in every build, with the policy and the function named.
+#[test]
+fn a_policy_calling_an_extension_the_engine_does_not_provide_is_refused_in_every_build() {
+    for (call, name) in [
+        ("decimal(\"1.5\").lessThan(decimal(\"2.0\"))", "lessThan"),
+        ("ip(\"10.0.0.1\").isLoopback()", "isLoopback"),
+    ] {
+        let text = format!(
+            "{}\n@id(\"ext\")\n@clause(\"QD05/2024 Đ13.1\")\n@reason(\"ext\")\n@vi(\"x\")\n@en(\"x\")\nforbid (principal, action in Lgsp::Action::\"access\", resource)\nwhen {{ {call} }};\n",
+            access_cedar()
+        );
+        let err = RulePack::from_sources(builtin_manifest(), files_with_access(text)).unwrap_err();
+        let found = err.diagnostics().iter().find(|d| {
+            d.severity == Severity::Error
+                && (d.policy.as_deref() == Some("ext") || d.message.contains(name))
+        });
+        assert!(found.is_some(), "{call}: {err}");
+        if cfg!(feature = "prove") {
+            // Cedar itself accepts the call in this build: the refusal is the engine's, and
+            // names the outermost call.
+            assert!(
+                err.diagnostics()
+                    .iter()
+                    .any(|d| d.policy.as_deref() == Some("ext")
+                        && d.message
+                            .contains(&format!("`{name}` belongs to a Cedar extension"))),
+                "{call}: {err}"
+            );
+        }
+    }
+    // A record literal may have an attribute named like a function.
+    let text = format!(
+        "{}\n@id(\"rec\")\n@clause(\"QD05/2024 Đ13.1\")\n@reason(\"rec\")\n@vi(\"x\")\n@en(\"x\")\nforbid (principal, action in Lgsp::Action::\"access\", resource)\nwhen {{ {{ decimal: 1 }}.decimal == 2 }};\n",
+        access_cedar()
+    );
+    let result = RulePack::from_sources(builtin_manifest(), files_with_access(text));
+    assert!(
+        result
+            .as_ref()
+            .err()
+            .is_none_or(|e| !e.to_string().contains("belongs to a Cedar extension")),
+        "{:?}",
+        result.err()
+    );
+}
+
 #[test]
 fn a_policy_reaching_beyond_the_supplied_depth_is_refused() {
     let text = format!(
