@@ -78,7 +78,11 @@ fn check(args: &Options) -> Result<u8, Failure> {
         "pack {} {} for {} from {}: {} policies in {} file(s), {} clauses — ok",
         m.id,
         m.version,
-        m.territory,
+        m.territories
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         m.effective_from,
         pack.rules().count(),
         m.policies.len(),

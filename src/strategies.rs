@@ -813,6 +813,7 @@ impl WorldPlan {
                 open_data_catalog_published: None,
                 open_data_updated: None,
                 log_retention_months: None,
+                territory: None,
             });
         }
         let databases: Vec<(DatabaseId, AgencyId)> = data

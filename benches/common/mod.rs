@@ -473,6 +473,7 @@ fn generate(agreements: usize, rng: &mut Rng, ids: &str) -> WorldData {
             open_data_catalog_published: None,
             open_data_updated: None,
             log_retention_months: None,
+            territory: None,
         });
     }
 

@@ -45,8 +45,12 @@ pub fn run(world_path: Option<String>, cases_path: Option<String>) -> Result<(),
         pack.id, pack.version, pack.title.en
     );
     println!(
-        "Territory {} · in force from {} · {} agencies, {} datasets, {} agreements\n",
-        pack.territory,
+        "Territories {} · in force from {} · {} agencies, {} datasets, {} agreements\n",
+        pack.territories
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
         pack.effective_from,
         world.agencies().count(),
         world.datasets().count(),
@@ -70,7 +74,7 @@ pub fn run(world_path: Option<String>, cases_path: Option<String>) -> Result<(),
     Ok(())
 }
 
-fn print_case(n: usize, name: &str, r: &AccessRequest, world: &World, d: &Decision) {
+pub fn print_case(n: usize, name: &str, r: &AccessRequest, world: &World, d: &Decision) {
     let holder = world
         .account(&r.account)
         .and_then(|a| world.agency(&a.holder))

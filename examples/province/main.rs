@@ -8,6 +8,7 @@
 //! cargo run --example province -- access [WORLD.json CASES.json]
 //! cargo run --example province -- suspension
 //! cargo run --example province -- catalog [NOW]
+//! cargo run --example province -- merged
 //! ```
 //!
 //! 1. **access**: a table of requests, each decided with its reasons (clause, Vietnamese and
@@ -17,11 +18,15 @@
 //!    restoration (QD05/2024 Đ16.2.h).
 //! 3. **catalog**: a proposal with three gaps, an eligible one, and the province's duties
 //!    report (QD05/2024 Đ7, Đ8.3, and the duties of Đ4.3–Đ16.2.h).
+//! 4. **merged**: the province of today, Đắk Lắk after the 2025 merger: one world with
+//!    data of the former Phú Yên area (QD05/2024) and of the former Đắk Lắk area (no pack),
+//!    requests to each, and a request dated before and after 2025-07-01.
 //!
 //! The library does no I/O: this example reads the files and the command line, and prints.
 
 mod access;
 mod catalog;
+mod merged;
 mod suspension;
 
 use std::error::Error;
@@ -49,6 +54,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     match story.as_str() {
         "access" => access::run(rest.first().cloned(), rest.get(1).cloned()),
         "suspension" => suspension::run(),
+        "merged" => merged::run(),
         "catalog" => catalog::run(rest.first().map_or(default_now, String::as_str).parse()?),
         "all" => {
             banner("1. Access requests (QD05/2024 Chapter III)");
@@ -58,10 +64,13 @@ fn run() -> Result<(), Box<dyn Error>> {
             banner(
                 "3. The shared catalog and the duties report (QD05/2024 Đ7, Đ8.3, Đ4.3–Đ16.1.a)",
             );
-            catalog::run(default_now.parse()?)
+            catalog::run(default_now.parse()?)?;
+            banner("4. The merged province: Đắk Lắk since 2025-07-01, a pack per former area");
+            merged::run()
         }
-        other => {
-            Err(format!("unknown story `{other}`: use access, suspension, catalog or all").into())
-        }
+        other => Err(format!(
+            "unknown story `{other}`: use access, suspension, catalog, merged or all"
+        )
+        .into()),
     }
 }

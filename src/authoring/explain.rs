@@ -159,6 +159,21 @@ impl Question {
         }
     }
 
+    /// What the question is about, for the pack that decides it: the data's territory
+    /// (`docs/TERRITORIES.md`), as each `Engine::decide_*` chooses it.
+    pub(crate) fn place(&self) -> crate::world::Place<'_> {
+        use crate::world::Place;
+        match self {
+            Question::Access(r) => Place::Dataset(&r.dataset),
+            Question::Suspension(r) => Place::Agreement(&r.agreement),
+            Question::Restoration(r) => Place::Agreement(&r.agreement),
+            Question::Termination(r) => Place::Agreement(&r.agreement),
+            Question::UsageReport(r) => Place::Agreement(&r.agreement),
+            Question::SuspendAll(r) => Place::Database(&r.database),
+            Question::Catalog { proposal, .. } => Place::Database(&proposal.database),
+        }
+    }
+
     /// Answers the question: the decision and, for a lifecycle act, its transitions.
     fn answer(&self, engine: &Engine, world: &World) -> LifecycleDecision {
         let plain = |decision| LifecycleDecision {

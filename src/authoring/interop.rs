@@ -263,7 +263,10 @@ pub fn cedar_request(
     let decision = engine.decide(world, request);
     let codes = || decision.reason_codes().map(str::to_owned).collect();
     let pack = engine
-        .pack_for(&world.territory, model::local_date(request.at))
+        .pack_for(
+            world.territory_for(crate::world::Place::Dataset(&request.dataset)),
+            model::local_date(request.at),
+        )
         .ok_or_else(|| not_evaluated(codes()))?;
     let account = world.accounts.get_index_of(&request.account);
     let dataset = world.datasets.get_index_of(&request.dataset);
@@ -326,7 +329,8 @@ pub fn cedar_question(
         Question::Catalog { proposal, at } => (Some(proposal), *at),
         other => (None, other.at()),
     };
-    let Some(pack) = engine.pack_for(&world.territory, model::local_date(at)) else {
+    let Some(pack) = engine.pack_for(world.territory_for(question.place()), model::local_date(at))
+    else {
         return Err(InteropError::NotEvaluated {
             reasons: vec!["no_pack_in_force".into()],
         });

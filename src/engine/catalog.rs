@@ -18,7 +18,7 @@ use crate::engine::{
 use crate::ids::{AgencyId, DatabaseId, MasterDataId};
 use crate::model;
 use crate::pack::RulePack;
-use crate::world::World;
+use crate::world::{Place, World};
 
 /// The Cedar action of a proposal to add a database to the shared catalog.
 const ADD_ACTION: &str = "proposeAddition";
@@ -271,8 +271,9 @@ impl Engine {
         now: DateTime<FixedOffset>,
     ) -> Decision {
         let date = model::local_date(now);
-        let Some(pack) = self.pack_for(&world.territory, date) else {
-            return self.no_pack(world, date, now);
+        let pack = match self.pack_for_place(world, Place::Database(&proposal.database), now) {
+            Ok(pack) => pack,
+            Err(no_pack) => return *no_pack,
         };
         let deny = |reasons| {
             finish(

@@ -239,6 +239,16 @@ pub struct PackRef {
     pub version: semver::Version,
 }
 
+impl PackRef {
+    /// The reference to `pack`.
+    pub(crate) fn of(pack: &crate::pack::RulePack) -> PackRef {
+        PackRef {
+            id: pack.manifest.id.clone(),
+            version: pack.manifest.version.clone(),
+        }
+    }
+}
+
 /// The answer to a request. Deciding never fails: a problem is a deny that says so.
 ///
 /// The example reads every part of a decision: [`Outcome`], [`Reason`] and its

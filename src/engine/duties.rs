@@ -15,14 +15,14 @@ use crate::calendar::Calendar;
 use crate::clause::Clause;
 use crate::data::{CatalogMembership, Database, Hosting};
 use crate::deadline::{CalendarGap, DayReading, DeadlineError, Period, PeriodEnd, period_end};
-use crate::decision::Reason;
+use crate::decision::{PackRef, Reason};
 use crate::ids::{AgencyId, DatabaseId, RefusalId, SuspensionId};
 use crate::lifecycle::{CALENDAR_NOT_COVERED_24H, notice_check, refusal_check};
 use crate::model;
 use crate::pack::{EngineReason, RulePack};
 use crate::refusal::Refusal;
 use crate::suspension::Suspension;
-use crate::world::World;
+use crate::world::{Place, World};
 
 /// The finding of the notice check that concerns the suspension's grounds, not the notice.
 const VIOLATION_NOT_DETERMINED: &str = "violation_not_determined";
@@ -195,6 +195,10 @@ pub struct DutyEntry {
     /// clause; empty for the other kinds and for a notice not yet due.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<Reason>,
+    /// The pack that imposes it: the one in force, on the report's date, in the territory
+    /// of the record it rests on (a database's, an agency's, the data of a suspended
+    /// agreement, a refused dataset's).
+    pub pack: PackRef,
 }
 
 /// The duties due soon, overdue or unmet in a world at a moment. The examples of
@@ -208,8 +212,14 @@ pub struct DutiesReport {
     /// day).
     pub horizon_end: DateTime<FixedOffset>,
     /// The duties: first the standing requirements unmet now, then by due date, then by
-    /// kind, agency and subject.
+    /// kind, agency and subject. [`DutiesReport::of_pack`] groups them by the pack that
+    /// imposes them.
     pub duties: Vec<DutyEntry>,
+    /// The territories of the world's records where no pack is in force on the report's
+    /// date: their records' duties are not listed, since no known rule imposes them
+    /// (`docs/TERRITORIES.md`). Empty when every record is covered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_covered: Vec<crate::ids::TerritoryId>,
 }
 
 impl DutiesReport {
@@ -231,6 +241,34 @@ impl DutiesReport {
     /// ```
     pub fn with_status(&self, status: DutyStatus) -> impl Iterator<Item = &DutyEntry> {
         self.duties.iter().filter(move |d| d.status == status)
+    }
+
+    /// The duties imposed by the pack `id`, in the report's order.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use chrono::Days;
+    /// use lgsp_policy::{Engine, World};
+    ///
+    /// // The merged Đắk Lắk: QD05/2024 governs the former Phú Yên area; no pack is known
+    /// // for the former Đắk Lắk area, nor for the province-wide level, so the duties
+    /// // resting on their records are not listed.
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/examples/data/dak-lak-2026.world.json")))?;
+    /// let report = Engine::builtin()?.duties_report(&world, "2026-12-01T09:00:00+07:00".parse()?, Days::new(400))?;
+    /// let qd05 = "qd05-2024-phu-yen".parse()?;
+    /// assert!(report.of_pack(&qd05).count() > 0);
+    /// assert_eq!(report.of_pack(&qd05).count(), report.duties.len());
+    /// let not_covered: Vec<&str> = report.not_covered.iter().map(|t| t.as_str()).collect();
+    /// assert_eq!(not_covered, ["VN-33", "VN-33:former-VN-33"]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of_pack<'r>(
+        &'r self,
+        id: &'r crate::ids::PackId,
+    ) -> impl Iterator<Item = &'r DutyEntry> + 'r {
+        self.duties.iter().filter(move |d| &d.pack.id == id)
     }
 
     /// The duties of this kind.
@@ -395,7 +433,7 @@ pub enum DutiesError {
 /// world's dates). A calendar that does not cover a date is not an error (see above).
 /// [`Engine::duties_report`](crate::Engine::duties_report) is its public door.
 pub(crate) fn duties_report(
-    pack: &RulePack,
+    packs: &[(usize, &RulePack)],
     world: &World,
     now: DateTime<FixedOffset>,
     calendar: &Calendar,
@@ -406,35 +444,58 @@ pub(crate) fn duties_report(
         .and_then(|last| last.succ_opt())
         .and_then(model::start_of_local_day)
         .ok_or(DutiesError::HorizonOutOfRange { now })?;
-    let mut report = Collector {
-        pack,
-        world,
-        now,
-        calendar,
-        horizon_end,
-        duties: Vec::new(),
-    };
-    let providers = report.data_managers();
-    for db in world.databases.values() {
-        report.evaluation(db)?;
-        report.open_data(db)?;
-        report.log_retention(db)?;
-        report.hosting(db);
-    }
-    for agency in world.agencies.values() {
-        if providers.contains(&agency.id) && agency.kind.is_in_province() {
-            report.focal_point(agency);
+    let mut duties = Vec::new();
+    let index_of = |t: &crate::ids::TerritoryId| world.territories.iter().position(|k| k == t);
+    // Each territory's records, judged by the pack in force there.
+    for &(territory, pack) in packs {
+        let mut report = Collector {
+            pack,
+            pack_ref: PackRef::of(pack),
+            world,
+            now,
+            calendar,
+            horizon_end,
+            duties: Vec::new(),
+        };
+        let providers = report.data_managers();
+        for (i, db) in world.databases.values().enumerate() {
+            if world.database_territory.get(i) == Some(&territory) {
+                report.evaluation(db)?;
+                report.open_data(db)?;
+                report.log_retention(db)?;
+                report.hosting(db);
+            }
         }
+        for (i, agency) in world.agencies.values().enumerate() {
+            if world.agency_territory.get(i) == Some(&territory)
+                && providers.contains(&agency.id)
+                && agency.kind.is_in_province()
+            {
+                report.focal_point(agency);
+            }
+        }
+        // Duties resting on lifecycle records: suspension notices owed (Đ16.2.h), refusals
+        // not reported (Đ16.1.đ).
+        for suspension in world.suspensions() {
+            let place = Place::Agreement(&suspension.agreement);
+            if index_of(world.territory_for(place)) == Some(territory) {
+                report.suspension_notice(suspension);
+            }
+        }
+        for refusal in world.refusals() {
+            if index_of(world.territory_for(refusal.place())) == Some(territory) {
+                report.refusal(refusal);
+            }
+        }
+        duties.extend(report.duties);
     }
-    // Duties resting on lifecycle records: suspension notices owed (Đ16.2.h), refusals
-    // not reported (Đ16.1.đ).
-    for suspension in world.suspensions() {
-        report.suspension_notice(suspension);
-    }
-    for refusal in world.refusals() {
-        report.refusal(refusal);
-    }
-    let mut duties = report.duties;
+    let not_covered = world
+        .territories
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !packs.iter().any(|(t, _)| t == i))
+        .map(|(_, t)| t.clone())
+        .collect();
     duties.sort_by(|a, b| {
         (a.due.is_some(), a.due, a.kind, &a.agency, &a.subject).cmp(&(
             b.due.is_some(),
@@ -448,11 +509,13 @@ pub(crate) fn duties_report(
         now,
         horizon_end,
         duties,
+        not_covered,
     })
 }
 
 struct Collector<'a> {
     pack: &'a RulePack,
+    pack_ref: PackRef,
     world: &'a World,
     now: DateTime<FixedOffset>,
     calendar: &'a Calendar,
@@ -603,6 +666,7 @@ impl Collector<'_> {
             en: text.en,
             detail,
             findings: record.findings,
+            pack: self.pack_ref.clone(),
         });
     }
 
@@ -643,6 +707,7 @@ impl Collector<'_> {
             en: text.en,
             detail,
             findings,
+            pack: self.pack_ref.clone(),
         });
     }
 

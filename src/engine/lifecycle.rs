@@ -34,7 +34,7 @@ use crate::pack::RulePack;
 use crate::refusal::{Refusal, RefusalGround};
 use crate::request::AccessRequest;
 use crate::suspension::{AllConsumersGrounds, DatabaseSuspension, PublicNotice, Suspension};
-use crate::world::World;
+use crate::world::{Place, World};
 
 /// The advisory given when the calendar does not cover the one-day notice's last day and
 /// the 24-hour reading is used instead.
@@ -517,6 +517,17 @@ enum Target<'a> {
     Database(&'a DatabaseId),
 }
 
+impl<'a> Target<'a> {
+    /// What an act on the target is about, for its pack: an agreement (the territory of
+    /// its data), or the database.
+    fn place(&self) -> Place<'a> {
+        match *self {
+            Target::Agreement(id) => Place::Agreement(id),
+            Target::Database(id) => Place::Database(id),
+        }
+    }
+}
+
 /// One lifecycle act, as the shared evaluation needs it.
 struct Act<'a> {
     action: &'static str,
@@ -866,8 +877,9 @@ impl Engine {
     /// references, a missing pack and evaluation errors are denies that say so.
     fn decide_act(&self, world: &World, act: Act<'_>) -> Decision {
         let date = model::local_date(act.at);
-        let Some(pack) = self.pack_for(&world.territory, date) else {
-            return self.no_pack(world, date, act.at);
+        let pack = match self.pack_for_place(world, act.target.place(), act.at) {
+            Ok(pack) => pack,
+            Err(no_pack) => return *no_pack,
         };
         let agreement = match &act.target {
             Target::Agreement(id) => Some((*id).clone()),
@@ -969,7 +981,9 @@ impl Engine {
         let mut transitions = Vec::new();
         let agreement = world.agreement(&request.agreement);
         let violation = request.violation.as_ref().and_then(|v| world.violation(v));
-        let pack = self.pack_for(&world.territory, model::local_date(request.at));
+        let pack = self
+            .pack_for_place(world, Place::Agreement(&request.agreement), request.at)
+            .ok();
         if let (true, Some(g), Some(v), Some(pack)) =
             (decision.is_allowed(), agreement, violation, pack)
         {
@@ -1097,7 +1111,11 @@ impl Engine {
         request: &TerminationRequest,
     ) -> LifecycleDecision {
         let mut decision = self.decide_act(world, request.act());
-        let pack = self.wording_pack(world, model::local_date(request.at));
+        let pack = self.wording_pack(
+            world,
+            Place::Agreement(&request.agreement),
+            model::local_date(request.at),
+        );
         decision
             .advisories
             .push(pack.advisory("reading_termination_grounds"));
@@ -1146,7 +1164,11 @@ impl Engine {
         request: &UsageReportRequest,
     ) -> LifecycleDecision {
         let mut decision = self.decide_act(world, request.act());
-        let pack = self.wording_pack(world, model::local_date(request.at));
+        let pack = self.wording_pack(
+            world,
+            Place::Agreement(&request.agreement),
+            model::local_date(request.at),
+        );
         if request
             .violation
             .as_ref()
@@ -1214,12 +1236,15 @@ impl Engine {
         request: &SuspendAllRequest,
     ) -> LifecycleDecision {
         let calendar = self.calendar();
-        let date = model::local_date(request.at);
-        let Some(pack) = self.pack_for(&world.territory, date) else {
-            return LifecycleDecision {
-                decision: self.no_pack(world, date, request.at),
-                transitions: Vec::new(),
-            };
+        let pack = match self.pack_for_place(world, Place::Database(&request.database), request.at)
+        {
+            Ok(pack) => pack,
+            Err(decision) => {
+                return LifecycleDecision {
+                    decision: *decision,
+                    transitions: Vec::new(),
+                };
+            }
         };
         let (act, latest) = request.act(pack, calendar);
         let notice = request.published_notice();
@@ -1336,7 +1361,11 @@ impl Engine {
         reading: DayReading,
     ) -> NoticeCheck {
         let calendar = self.calendar();
-        let pack = self.wording_pack(world, model::local_date(now));
+        let pack = self.wording_pack(
+            world,
+            Place::Agreement(&suspension.agreement),
+            model::local_date(now),
+        );
         let mut check = notice_check(pack, world, suspension, now, calendar, reading);
         let years = check
             .deadline
@@ -1392,7 +1421,11 @@ impl Engine {
         now: DateTime<FixedOffset>,
     ) -> NoticeCheck {
         let calendar = self.calendar();
-        let pack = self.wording_pack(world, model::local_date(now));
+        let pack = self.wording_pack(
+            world,
+            Place::Database(&record.database),
+            model::local_date(now),
+        );
         let Some(db) = world.database(&record.database) else {
             return NoticeCheck {
                 due: None,
@@ -1546,7 +1579,7 @@ impl Engine {
     /// ```
     pub fn check_refusal(&self, world: &World, refusal: &Refusal) -> RefusalCheck {
         refusal_check(
-            self.wording_pack(world, model::local_date(refusal.at)),
+            self.wording_pack(world, refusal.place(), model::local_date(refusal.at)),
             world,
             refusal,
         )

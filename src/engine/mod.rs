@@ -23,7 +23,7 @@ use crate::ids::{AgencyId, PolicyId, TerritoryId};
 use crate::model::{self, Model};
 use crate::pack::{PackError, RulePack};
 use crate::request::AccessRequest;
-use crate::world::World;
+use crate::world::{Place, World};
 
 /// Why packs could not be combined into an engine.
 ///
@@ -195,7 +195,7 @@ impl Engine {
     /// let engine = Engine::builtin()?;
     /// let pack = engine.packs()[0].manifest();
     /// assert_eq!(pack.id.as_str(), "qd05-2024-phu-yen");
-    /// assert_eq!(pack.territory.as_str(), "VN-32");
+    /// assert_eq!(pack.territories[0].as_str(), "VN-32");
     /// # Ok::<(), lgsp_policy::EngineError>(())
     /// ```
     pub fn builtin() -> Result<Engine, EngineError> {
@@ -245,22 +245,27 @@ impl Engine {
             return Err(EngineError::NoPacks);
         }
         packs.sort_by(|a, b| {
-            (&a.manifest.territory, a.manifest.effective_from)
-                .cmp(&(&b.manifest.territory, b.manifest.effective_from))
+            (&a.manifest.territories, a.manifest.effective_from)
+                .cmp(&(&b.manifest.territories, b.manifest.effective_from))
         });
-        for pair in packs.windows(2) {
-            if let [a, b] = pair {
+        // Two packs sharing a territory must not be in force on a common day.
+        for (i, a) in packs.iter().enumerate() {
+            for b in packs.iter().skip(i + 1) {
                 let (ma, mb) = (&a.manifest, &b.manifest);
-                if ma.territory == mb.territory
-                    && ma
-                        .effective_until
-                        .is_none_or(|until| mb.effective_from < until)
-                {
+                let Some(shared) = ma.territories.iter().find(|t| mb.territories.contains(t))
+                else {
+                    continue;
+                };
+                let start = ma.effective_from.max(mb.effective_from);
+                let before_end = |m: &crate::pack::PackManifest| {
+                    m.effective_until.is_none_or(|until| start < until)
+                };
+                if before_end(ma) && before_end(mb) {
                     return Err(EngineError::OverlappingPacks {
                         first: ma.id.to_string(),
                         second: mb.id.to_string(),
-                        territory: ma.territory.clone(),
-                        on: mb.effective_from,
+                        territory: shared.clone(),
+                        on: start,
                     });
                 }
             }
@@ -364,7 +369,14 @@ impl Engine {
         horizon: chrono::Days,
     ) -> Result<crate::DutiesReport, crate::DutiesError> {
         let date = model::local_date(now);
-        let Some(pack) = self.pack_for(&world.territory, date) else {
+        // Each territory's records are judged by the pack in force there.
+        let packs: Vec<(usize, &RulePack)> = world
+            .territories
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((i, self.pack_for(t, date)?)))
+            .collect();
+        if packs.is_empty() {
             // A horizon past the representable dates is that error, pack or not.
             let horizon_ok = date
                 .checked_add_days(horizon)
@@ -379,8 +391,8 @@ impl Engine {
             } else {
                 crate::DutiesError::HorizonOutOfRange { now }
             });
-        };
-        crate::duties::duties_report(pack, world, now, &self.calendar, horizon)
+        }
+        crate::duties::duties_report(&packs, world, now, &self.calendar, horizon)
     }
 
     /// The packs, by territory and start date.
@@ -417,9 +429,30 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn pack_for(&self, territory: &TerritoryId, date: NaiveDate) -> Option<&RulePack> {
+        self.pack_index_for(territory, date)
+            .and_then(|i| self.packs.get(i))
+    }
+
+    /// The index of [`Engine::pack_for`]'s pack.
+    fn pack_index_for(&self, territory: &TerritoryId, date: NaiveDate) -> Option<usize> {
         self.packs
             .iter()
-            .find(|p| &p.manifest.territory == territory && p.in_force_on(date))
+            .position(|p| p.governs(territory) && p.in_force_on(date))
+    }
+
+    /// The pack in force on `date` for the territory of the data a question is about
+    /// ([`World::territory_for`]), or the cited deny "no rule pack in force for this
+    /// territory", naming it and the date. Every kind of question chooses its pack here.
+    pub(crate) fn pack_for_place(
+        &self,
+        world: &World,
+        place: Place<'_>,
+        at: DateTime<FixedOffset>,
+    ) -> Result<&RulePack, Box<Decision>> {
+        let territory = world.territory_for(place);
+        let date = model::local_date(at);
+        self.pack_for(territory, date)
+            .ok_or_else(|| Box::new(self.no_pack(territory, date, at)))
     }
 
     /// Decides an access request against a world. Never fails and never panics: an unknown
@@ -444,15 +477,13 @@ impl Engine {
     /// ```
     pub fn decide(&self, world: &World, request: &AccessRequest) -> Decision {
         let date = model::local_date(request.at);
-        let Some(pack_idx) = self
-            .packs
-            .iter()
-            .position(|p| p.manifest.territory == world.territory && p.in_force_on(date))
+        // The pack of the territory of the data asked for, whoever asks.
+        let territory = world.territory_for(Place::Dataset(&request.dataset));
+        let Some((pack_idx, pack)) = self
+            .pack_index_for(territory, date)
+            .and_then(|i| Some((i, self.packs.get(i)?)))
         else {
-            return self.no_pack(world, date, request.at);
-        };
-        let Some(pack) = self.packs.get(pack_idx) else {
-            return self.no_pack(world, date, request.at);
+            return self.no_pack(territory, date, request.at);
         };
         // A deny before any policy ran: its reasons are the engine's own.
         let early = |reasons, holder_kind| {
@@ -796,42 +827,47 @@ impl Engine {
         }
     }
 
-    /// The pack in force in the world's territory on `date`, else the nearest of that
-    /// territory, else the first: the pack whose words a check or a refusal without a pack
-    /// in force is given in.
-    fn nearest_pack(&self, world: &World, date: NaiveDate) -> Option<&RulePack> {
-        self.pack_for(&world.territory, date).or_else(|| {
-            self.packs
-                .iter()
-                .filter(|p| p.manifest.territory == world.territory)
-                .min_by_key(|p| (p.manifest.effective_from - date).num_days().abs())
-                .or_else(|| self.packs.first())
-        })
+    /// The pack in force in `territory` on `date`, else the nearest of that territory,
+    /// else the first: the pack whose words a check or a refusal without a pack in force
+    /// is given in.
+    fn nearest_pack(&self, territory: &TerritoryId, date: NaiveDate) -> &RulePack {
+        self.pack_for(territory, date)
+            .or_else(|| {
+                self.packs
+                    .iter()
+                    .filter(|p| p.governs(territory))
+                    .min_by_key(|p| (p.manifest.effective_from - date).num_days().abs())
+            })
+            .unwrap_or(&self.first)
     }
 
-    /// [`nearest_pack`](Engine::nearest_pack): an engine has at least one pack.
-    pub(crate) fn wording_pack(&self, world: &World, date: NaiveDate) -> &RulePack {
-        self.nearest_pack(world, date).unwrap_or(&self.first)
-    }
-
-    pub(crate) fn no_pack(
+    /// The pack whose words a check about `place` is given in: the one in force for the
+    /// territory of its data ([`Engine::nearest_pack`]).
+    pub(crate) fn wording_pack(
         &self,
         world: &World,
+        place: Place<'_>,
+        date: NaiveDate,
+    ) -> &RulePack {
+        self.nearest_pack(world.territory_for(place), date)
+    }
+
+    /// The deny "no rule pack in force for this territory", naming the territory of the
+    /// data and the date; true until a pack of that territory comes into force.
+    pub(crate) fn no_pack(
+        &self,
+        territory: &TerritoryId,
         date: NaiveDate,
         at: DateTime<FixedOffset>,
     ) -> Decision {
-        let pack = self.nearest_pack(world, date);
-        let mut reasons = Vec::new();
-        if let Some(pack) = pack {
-            let mut r = engine_reason(pack, "no_pack_in_force", ReasonKind::NoPackInForce, None);
-            r.detail = Some(format!("territory `{}` on {date}", world.territory));
-            reasons.push(r);
-        }
-        // True until a pack of the territory comes into force.
+        let pack = self.nearest_pack(territory, date);
+        let mut r = engine_reason(pack, "no_pack_in_force", ReasonKind::NoPackInForce, None);
+        r.detail = Some(format!("territory `{territory}` on {date}"));
+        let reasons = vec![r];
         let valid_until = self
             .packs
             .iter()
-            .filter(|p| p.manifest.territory == world.territory)
+            .filter(|p| p.governs(territory))
             .filter_map(|p| model::start_of_local_day(p.manifest.effective_from))
             .filter(|t| *t > at)
             .min()
@@ -1147,10 +1183,7 @@ pub(crate) fn finish(
         reasons,
         duties,
         advisories,
-        pack: Some(PackRef {
-            id: pack.manifest.id.clone(),
-            version: pack.manifest.version.clone(),
-        }),
+        pack: Some(PackRef::of(pack)),
         agreement,
         valid_until,
     }
@@ -1201,7 +1234,7 @@ impl Engine {
         };
         let date = model::local_date(request.at);
         let (Some(pack), Some(account_idx), Some(dataset_idx)) = (
-            self.pack_for(&world.territory, date),
+            self.pack_for(world.territory_for(Place::Dataset(&request.dataset)), date),
             world.accounts.get_index_of(&request.account),
             world.datasets.get_index_of(&request.dataset),
         ) else {

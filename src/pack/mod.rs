@@ -319,8 +319,12 @@ pub struct PackManifest {
     pub model: semver::VersionReq,
     /// Its title.
     pub title: Bilingual,
-    /// The territory where it is law.
-    pub territory: TerritoryId,
+    /// The legal territories where it is law, each once: the questions about data of
+    /// these territories are decided by it while it is in force (see
+    /// [`RulePack::governs`] and `docs/TERRITORIES.md`). The built-in pack governs the
+    /// former Phú Yên area under both its names, `VN-32` and `VN-33:former-VN-32`.
+    #[schemars(length(min = 1), extend("uniqueItems" = true))]
+    pub territories: Vec<TerritoryId>,
     /// The first local date it is in force.
     pub effective_from: NaiveDate,
     /// The first local date it is no longer in force, if known.
@@ -648,7 +652,7 @@ impl RulePack {
     ///
     /// ```
     /// let manifest = lgsp_policy::RulePack::builtin()?.manifest().clone();
-    /// assert_eq!(manifest.territory.as_str(), "VN-32");
+    /// assert_eq!(manifest.territories[0].as_str(), "VN-32");
     /// assert_eq!(manifest.effective_from.to_string(), "2024-03-05");
     /// # Ok::<(), lgsp_policy::PackError>(())
     /// ```
@@ -853,6 +857,26 @@ impl RulePack {
                 .manifest
                 .effective_until
                 .is_none_or(|until| date < until)
+    }
+
+    /// Whether the pack is law in `territory` (one of its manifest's `territories`).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::RulePack;
+    ///
+    /// let pack = RulePack::builtin()?;
+    /// // The former Phú Yên area, under its own code and as a part of the merged Đắk Lắk.
+    /// assert!(pack.governs(&"VN-32".parse()?));
+    /// assert!(pack.governs(&"VN-33:former-VN-32".parse()?));
+    /// // Not the former Đắk Lắk area, nor the merged province as a whole.
+    /// assert!(!pack.governs(&"VN-33:former-VN-33".parse()?));
+    /// assert!(!pack.governs(&"VN-33".parse()?));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn governs(&self, territory: &TerritoryId) -> bool {
+        self.manifest.territories.contains(territory)
     }
 }
 
@@ -1343,6 +1367,14 @@ impl<'a> Loader<'a> {
             && until <= m.effective_from
         {
             problems.push("`effective_until` is not after `effective_from`".to_owned());
+        }
+        if m.territories.is_empty() {
+            problems.push("`territories` is empty: a pack governs at least one".to_owned());
+        }
+        for (i, t) in m.territories.iter().enumerate() {
+            if m.territories.iter().take(i).any(|known| known == t) {
+                problems.push(format!("`territories` names `{t}` twice"));
+            }
         }
         for name in &m.policies {
             if !self.sources.iter().any(|(n, _)| n == name) {

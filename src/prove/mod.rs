@@ -248,11 +248,17 @@ impl ProofPack {
             .collect();
         envs.sort_by(|a, b| a.0.cmp(&b.0));
         let m = pack.manifest();
+        // Counterexamples are worlds of the pack's first territory (a loaded pack has one).
+        let territory = m
+            .territories
+            .first()
+            .cloned()
+            .ok_or_else(|| ProveError::Pack("the pack governs no territory".into()))?;
         Ok(ProofPack {
             policies,
             schema,
             envs,
-            territory: m.territory.clone(),
+            territory,
             from: m.effective_from,
             until: m.effective_until,
         })

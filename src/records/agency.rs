@@ -3,7 +3,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::AgencyId;
+use crate::ids::{AgencyId, TerritoryId};
 
 /// A party to data sharing: a state agency, an organisation, an enterprise or a citizen
 /// (QD05/2024 Đ2.1, Đ2.2).
@@ -30,6 +30,13 @@ pub struct Agency {
     /// The officer it named as its data focal point (QD05/2024 Đ15.1.b, Đ15.2), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub focal_point: Option<FocalPoint>,
+    /// The legal territory of the area it serves, when the world spans several (in the
+    /// merged Đắk Lắk, `VN-33:former-VN-32` or `VN-33:former-VN-33`); `None` for the
+    /// world's own. The rules for its data, and for its acts as a provider, are the ones in
+    /// force there. See [`World::territory_of_agency`](crate::World::territory_of_agency)
+    /// and `docs/TERRITORIES.md`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<TerritoryId>,
 }
 
 impl Agency {
@@ -40,6 +47,7 @@ impl Agency {
             name: name.into(),
             kind,
             focal_point: None,
+            territory: None,
         }
     }
 
@@ -60,6 +68,24 @@ impl Agency {
     #[must_use]
     pub fn with_focal_point(mut self, officer: FocalPoint) -> Self {
         self.focal_point = Some(officer);
+        self
+    }
+
+    /// The same agency, serving the area of `territory` (see [`Agency::territory`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::records::{Agency, AgencyKind};
+    ///
+    /// let tuy_hoa = Agency::new("ubnd-p-tuy-hoa".parse()?, "UBND phường Tuy Hòa", AgencyKind::CommunePeoplesCommittee)
+    ///     .in_territory("VN-33:former-VN-32".parse()?);
+    /// assert_eq!(tuy_hoa.territory.as_ref().map(|t| t.as_str()), Some("VN-33:former-VN-32"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn in_territory(mut self, territory: TerritoryId) -> Self {
+        self.territory = Some(territory);
         self
     }
 }

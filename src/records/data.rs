@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{AgencyId, DatabaseId, DatasetId, MasterDataId};
+use crate::ids::{AgencyId, DatabaseId, DatasetId, MasterDataId, TerritoryId};
 
 /// A database (cơ sở dữ liệu, QD05/2024 Đ3.2) managed by one agency, which is the provider of
 /// its datasets.
@@ -44,6 +44,11 @@ pub struct Database {
     /// `None` when it has declared nothing.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub log_retention_months: Option<u32>,
+    /// The legal territory whose rules govern this database's data, when it is not its
+    /// manager's ([`Agency::territory`](crate::records::Agency::territory)); `None` for
+    /// its manager's. See [`World::territory_of_database`](crate::World::territory_of_database).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub territory: Option<TerritoryId>,
 }
 
 /// Membership of the provincial catalog of databases (QD05/2024 Đ3.6).

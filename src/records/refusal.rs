@@ -51,6 +51,17 @@ pub struct Refusal {
     pub notified_at: Option<DateTime<FixedOffset>>,
 }
 
+impl Refusal {
+    /// What the refusal is about, for the pack that judges it: the dataset refused, else
+    /// the refusing provider.
+    pub(crate) fn place(&self) -> crate::world::Place<'_> {
+        match &self.dataset {
+            Some(dataset) => crate::world::Place::Dataset(dataset),
+            None => crate::world::Place::Agency(&self.provider),
+        }
+    }
+}
+
 /// One stated reason of a refusal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]

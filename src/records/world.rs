@@ -229,6 +229,20 @@ pub enum WorldError {
         /// The field.
         field: &'static str,
     },
+    /// A record names a territory that is neither the world's nor a part of it.
+    #[error(
+        "{kind} `{id}`: field `territory` is `{territory}`, which is neither the world's territory `{world}` nor one of its parts (`{world}:…`)"
+    )]
+    TerritoryOutsideWorld {
+        /// `agency` or `database`.
+        kind: &'static str,
+        /// Its id.
+        id: String,
+        /// The territory it names.
+        territory: TerritoryId,
+        /// The world's territory.
+        world: TerritoryId,
+    },
     /// A refusal whose authority was notified before the refusal itself (QD05/2024
     /// Đ16.1.đ: the refusal is notified once made).
     #[error("refusal `{refusal}`: field `notified_at` is before `at`")]
@@ -361,6 +375,13 @@ pub struct World {
     pub(crate) account_holder: Vec<Option<usize>>,
     /// Per dataset index: its provider's agency index (the manager of its database).
     pub(crate) dataset_provider: Vec<Option<usize>>,
+    /// The legal territories of the world's records, the world's own first; each once.
+    pub(crate) territories: Vec<TerritoryId>,
+    /// Per agency index: the index of its territory in `territories`.
+    pub(crate) agency_territory: Vec<usize>,
+    /// Per database index: the index of its territory in `territories` (its own, else its
+    /// manager's, else the world's).
+    pub(crate) database_territory: Vec<usize>,
     /// The provincial focal point, if recorded.
     pub(crate) focal_point: Option<AgencyId>,
     pub(crate) cedar: CedarWorld,
@@ -427,6 +448,69 @@ fn dangling(
         target_kind,
         target: target.to_owned(),
     }
+}
+
+/// What a question is about, for choosing the pack by the territory of its data.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Place<'a> {
+    /// An access request: the dataset's database.
+    Dataset(&'a DatasetId),
+    /// A catalog proposal or a database suspension: the database.
+    Database(&'a DatabaseId),
+    /// An agency's own act or record (a refusal without a dataset).
+    Agency(&'a AgencyId),
+    /// A lifecycle act on an agreement, or a suspension of it: the territory of its
+    /// datasets' databases, or its provider's when they lie in several.
+    Agreement(&'a AgreementId),
+}
+
+/// The distinct territories of the records (the world's first), and the index of each
+/// agency's and database's. A record may name the world's territory or one of its parts,
+/// `<world>:<part>` (see `docs/TERRITORIES.md`).
+#[allow(clippy::type_complexity)]
+fn record_territories(
+    world: &TerritoryId,
+    agencies: &IndexMap<AgencyId, Agency>,
+    databases: &IndexMap<DatabaseId, Database>,
+) -> Result<(Vec<TerritoryId>, Vec<usize>, Vec<usize>), WorldError> {
+    let mut territories = vec![world.clone()];
+    let mut index_of = |kind: &'static str, id: &str, t: &Option<TerritoryId>| {
+        let Some(t) = t else { return Ok(None) };
+        let part = t
+            .as_str()
+            .strip_prefix(world.as_str())
+            .is_some_and(|rest| rest.is_empty() || (rest.len() > 1 && rest.starts_with(':')));
+        if !part {
+            return Err(WorldError::TerritoryOutsideWorld {
+                kind,
+                id: id.to_owned(),
+                territory: t.clone(),
+                world: world.clone(),
+            });
+        }
+        Ok(Some(
+            match territories.iter().position(|known| known == t) {
+                Some(i) => i,
+                None => {
+                    territories.push(t.clone());
+                    territories.len() - 1
+                }
+            },
+        ))
+    };
+    let mut agency_territory = Vec::with_capacity(agencies.len());
+    for a in agencies.values() {
+        agency_territory.push(index_of("agency", a.id.as_str(), &a.territory)?.unwrap_or(0));
+    }
+    let mut database_territory = Vec::with_capacity(databases.len());
+    for d in databases.values() {
+        let own = index_of("database", d.id.as_str(), &d.territory)?;
+        let manager = agencies
+            .get_index_of(&d.manager)
+            .and_then(|i| agency_territory.get(i).copied());
+        database_territory.push(own.or(manager).unwrap_or(0));
+    }
+    Ok((territories, agency_territory, database_territory))
 }
 
 fn check_date(
@@ -757,6 +841,9 @@ impl World {
             })
             .collect();
 
+        let (territories, agency_territory, database_territory) =
+            record_territories(&territory, &agencies, &databases)?;
+
         let mut world = World {
             territory,
             agencies,
@@ -772,6 +859,9 @@ impl World {
             agreements_by_pair,
             account_holder,
             dataset_provider,
+            territories,
+            agency_territory,
+            database_territory,
             focal_point,
             cedar: CedarWorld::placeholder()?,
         };
@@ -839,9 +929,79 @@ impl World {
         }
     }
 
-    /// The territory.
+    /// The world's territory: the province, or the area, its records belong to unless
+    /// they name a part of it ([`Agency::territory`], [`Database::territory`]).
     pub fn territory(&self) -> &TerritoryId {
         &self.territory
+    }
+
+    /// The legal territory whose rules govern a database's data: its own
+    /// ([`Database::territory`]), else its manager's ([`Agency::territory`]), else the
+    /// world's. `None` for an unknown database. The engine decides access to a dataset,
+    /// and a catalog proposal, with the pack in force there.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::World;
+    ///
+    /// let world = World::from_json(include_str!(concat!(env!("CARGO_MANIFEST_DIR"),
+    ///     "/examples/data/dak-lak-2026.world.json")))?;
+    /// assert_eq!(world.territory().as_str(), "VN-33");
+    /// let population = world.territory_of_database(&"csdl-dan-cu".parse()?).ok_or("none")?;
+    /// assert_eq!(population.as_str(), "VN-33:former-VN-32");
+    /// let land = world.territory_of_database(&"csdl-dat-dai-dl".parse()?).ok_or("none")?;
+    /// assert_eq!(land.as_str(), "VN-33:former-VN-33");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn territory_of_database(&self, id: &DatabaseId) -> Option<&TerritoryId> {
+        let i = self.databases.get_index_of(id)?;
+        self.territory_at(self.database_territory.get(i).copied())
+    }
+
+    /// The legal territory of an agency's area ([`Agency::territory`], else the world's);
+    /// `None` for an unknown agency. The engine decides a provider's lifecycle acts with
+    /// the pack in force there.
+    pub fn territory_of_agency(&self, id: &AgencyId) -> Option<&TerritoryId> {
+        let i = self.agencies.get_index_of(id)?;
+        self.territory_at(self.agency_territory.get(i).copied())
+    }
+
+    /// The territories of the world's records, the world's own first, each once.
+    pub fn territories(&self) -> &[TerritoryId] {
+        &self.territories
+    }
+
+    fn territory_at(&self, i: Option<usize>) -> Option<&TerritoryId> {
+        self.territories.get(i?)
+    }
+
+    /// The territory of the data a question is about (see `docs/TERRITORIES.md`): the
+    /// place's, or the world's when the place is unknown. The one source the engine
+    /// chooses a pack by.
+    pub(crate) fn territory_for(&self, place: Place<'_>) -> &TerritoryId {
+        let found = match place {
+            Place::Dataset(id) => self
+                .datasets
+                .get(id)
+                .and_then(|s| self.territory_of_database(&s.database)),
+            Place::Database(id) => self.territory_of_database(id),
+            Place::Agency(id) => self.territory_of_agency(id),
+            Place::Agreement(id) => self.agreements.get(id).and_then(|g| {
+                // The territory of the agreement's data; its provider's if the data lie in
+                // several.
+                let mut data = g.datasets.iter().filter_map(|s| {
+                    let database = &self.datasets.get(s)?.database;
+                    self.territory_of_database(database)
+                });
+                let first = data.next();
+                match first {
+                    Some(t) if data.all(|other| other == t) => Some(t),
+                    _ => self.territory_of_agency(&g.provider),
+                }
+            }),
+        };
+        found.unwrap_or(&self.territory)
     }
     /// An agency by id.
     pub fn agency(&self, id: &AgencyId) -> Option<&Agency> {

@@ -324,7 +324,12 @@ fn a_pack_for_another_model_version_is_refused_with_a_clear_message() {
 #[test]
 fn a_second_pack_loads_beside_the_builtin_and_changes_decisions() {
     let strict = strict_pack();
-    assert_eq!(strict.manifest().territory.as_str(), "TEST-STRICT");
+    assert_eq!(
+        strict.manifest().territories,
+        ["TEST-STRICT"
+            .parse::<lgsp_policy::records::TerritoryId>()
+            .unwrap()]
+    );
     let engine = Engine::with_packs(vec![RulePack::builtin().unwrap(), strict]).unwrap();
     let suite = PackTestSuite::from_json(STRICT_CASES).unwrap();
     let strict_world = support::suite_world(&suite);

@@ -45,5 +45,6 @@ mod reference_lifecycle;
 mod schema_strictness;
 mod schemas;
 mod support;
+mod territories;
 mod validity;
 mod world;
