@@ -478,7 +478,10 @@ impl Engine {
     pub fn decide(&self, world: &World, request: &AccessRequest) -> Decision {
         let date = model::local_date(request.at);
         // The pack of the territory of the data asked for, whoever asks.
-        let territory = world.territory_for(Place::Dataset(&request.dataset));
+        // The dataset's index is found once: it gives the territory and, below, the slice
+        // of the world the request reads.
+        let dataset_idx = world.datasets.get_index_of(&request.dataset);
+        let territory = world.territory_of_dataset_index(dataset_idx);
         let Some((pack_idx, pack)) = self
             .pack_index_for(territory, date)
             .and_then(|i| Some((i, self.packs.get(i)?)))
@@ -500,7 +503,6 @@ impl Engine {
         };
         let mut reasons = Vec::new();
         let account_idx = world.accounts.get_index_of(&request.account);
-        let dataset_idx = world.datasets.get_index_of(&request.dataset);
         if account_idx.is_none() {
             reasons.push(engine_reason(
                 pack,

@@ -511,7 +511,7 @@ impl<S: Solver> Prover<S> {
         let mut undecided = Vec::new();
         let mut found = Vec::new();
         let mut witnessed = false;
-        for action in actions {
+        for action in actions.iter().copied() {
             let mut ask = Asker {
                 compiler: &mut self.compiler,
                 pack,
@@ -604,28 +604,16 @@ impl<S: Solver> Prover<S> {
                 PropertyKind::NoDeadPolicies | PropertyKind::NoRedundantPermits => {}
             }
         }
+        // The whole-pack checks, policy by policy.
+        let (queries, found_, undecided_) = (&mut result.queries, &mut found, &mut undecided);
         match property.kind {
             PropertyKind::NoDeadPolicies => {
-                self.dead(
-                    pack,
-                    &pack.actions_of(property),
-                    assume,
-                    &mut result.queries,
-                    &mut found,
-                    &mut undecided,
-                )
-                .await?;
+                self.dead(pack, &actions, assume, queries, found_, undecided_)
+                    .await?;
             }
             PropertyKind::NoRedundantPermits => {
-                self.redundant(
-                    pack,
-                    &pack.actions_of(property),
-                    assume,
-                    &mut result.queries,
-                    &mut found,
-                    &mut undecided,
-                )
-                .await?;
+                self.redundant(pack, &actions, assume, queries, found_, undecided_)
+                    .await?;
             }
             _ => {}
         }

@@ -382,6 +382,8 @@ pub struct World {
     /// Per database index: the index of its territory in `territories` (its own, else its
     /// manager's, else the world's).
     pub(crate) database_territory: Vec<usize>,
+    /// Per dataset index: its database's territory index, for the access path.
+    pub(crate) dataset_territory: Vec<usize>,
     /// The provincial focal point, if recorded.
     pub(crate) focal_point: Option<AgencyId>,
     pub(crate) cedar: CedarWorld,
@@ -843,6 +845,15 @@ impl World {
 
         let (territories, agency_territory, database_territory) =
             record_territories(&territory, &agencies, &databases)?;
+        let dataset_territory = datasets
+            .values()
+            .map(|s| {
+                databases
+                    .get_index_of(&s.database)
+                    .and_then(|i| database_territory.get(i).copied())
+                    .unwrap_or(0)
+            })
+            .collect();
 
         let mut world = World {
             territory,
@@ -862,6 +873,7 @@ impl World {
             territories,
             agency_territory,
             database_territory,
+            dataset_territory,
             focal_point,
             cedar: CedarWorld::placeholder()?,
         };
@@ -976,15 +988,20 @@ impl World {
         self.territories.get(i?)
     }
 
+    /// The territory of the dataset at `index` (its database's), or the world's for none.
+    pub(crate) fn territory_of_dataset_index(&self, index: Option<usize>) -> &TerritoryId {
+        let found = index.and_then(|i| self.territory_at(self.dataset_territory.get(i).copied()));
+        found.unwrap_or(&self.territory)
+    }
+
     /// The territory of the data a question is about (see `docs/TERRITORIES.md`): the
     /// place's, or the world's when the place is unknown. The one source the engine
     /// chooses a pack by.
     pub(crate) fn territory_for(&self, place: Place<'_>) -> &TerritoryId {
         let found = match place {
-            Place::Dataset(id) => self
-                .datasets
-                .get(id)
-                .and_then(|s| self.territory_of_database(&s.database)),
+            Place::Dataset(id) => {
+                return self.territory_of_dataset_index(self.datasets.get_index_of(id));
+            }
             Place::Database(id) => self.territory_of_database(id),
             Place::Agency(id) => self.territory_of_agency(id),
             Place::Agreement(id) => self.agreements.get(id).and_then(|g| {

@@ -41,6 +41,15 @@ fn query(account: &str, dataset: &str, when: &str) -> AccessRequest {
     r
 }
 
+/// Tuy Hòa's query of the former Đắk Lắk land database, on 2026-12-01.
+fn land_query() -> AccessRequest {
+    query(
+        "acc.tuy-hoa.dat-dai",
+        "dat-dai.thua-dat",
+        "2026-12-01T09:00:00+07:00",
+    )
+}
+
 /// The cited deny "no rule pack in force for this territory", naming `territory` and the
 /// date, and decided by no pack.
 fn assert_no_pack(d: &Decision, territory: &str, date: &str) {
@@ -176,14 +185,7 @@ fn access_follows_the_pack_of_the_data_whoever_asks() {
         assert!(d.advisories.iter().any(|a| a.code == "province_merged"));
     }
     // Former Đắk Lắk data: no pack, never QD05/2024's rules.
-    let d = engine.decide(
-        &world,
-        &query(
-            "acc.tuy-hoa.dat-dai",
-            "dat-dai.thua-dat",
-            "2026-12-01T09:00:00+07:00",
-        ),
-    );
+    let d = engine.decide(&world, &land_query());
     assert_no_pack(&d, FORMER_DAK_LAK, "2026-12-01");
     assert!(d.duties.is_empty());
     // An unknown dataset is refused in the world's own words, by no pack: the world's
@@ -365,14 +367,7 @@ fn an_operator_adds_the_pack_of_the_other_area_beside_the_built_in_one() {
     ])
     .unwrap();
     let world = merged();
-    let d = engine.decide(
-        &world,
-        &query(
-            "acc.tuy-hoa.dat-dai",
-            "dat-dai.thua-dat",
-            "2026-12-01T09:00:00+07:00",
-        ),
-    );
+    let d = engine.decide(&world, &land_query());
     assert_eq!(
         d.pack.as_ref().map(|p| p.id.as_str()),
         Some("example-strict-personal-data"),
@@ -457,11 +452,16 @@ fn no_shipped_file_names_vn_57() {
     }
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut found = Vec::new();
-    for dir in ["src", "policies", "examples", "docs", "cli", "tests", "benches", "scripts"] {
+    for dir in [
+        "src", "policies", "examples", "docs", "cli", "tests", "benches", "scripts",
+    ] {
         walk(&root.join(dir), &mut found);
     }
     for file in ["README.md", "Cargo.toml"] {
-        if std::fs::read_to_string(root.join(file)).unwrap().contains(concat!("VN", "-57")) {
+        if std::fs::read_to_string(root.join(file))
+            .unwrap()
+            .contains(concat!("VN", "-57"))
+        {
             found.push(file.to_owned());
         }
     }
