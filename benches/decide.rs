@@ -39,6 +39,7 @@ use lgsp_policy::{
 };
 
 use common::baselines::{self, Cedar};
+use common::rego::Rego;
 
 const SEED: u64 = 0x5EED_0557_2024;
 const SIZES: [usize; 3] = [100, 10_000, 100_000];
@@ -134,6 +135,8 @@ struct PoolFacts {
     allowed: usize,
     evaluations: usize,
     hand_disagreements: usize,
+    /// Requests on which the Rego peer and the engine differ (required to be 0).
+    rego_disagreements: usize,
     /// Single-shot timings, for the sizes where criterion's ten samples would take minutes.
     world_once: Duration,
     naive_once: Option<Duration>,
@@ -148,6 +151,8 @@ struct Paired {
     rounds: usize,
     decide_vs_floor: f64,
     decide_vs_hand: f64,
+    /// The Rego peer (regorus) over decide, on the same requests: > 1 when decide is faster.
+    regorus_vs_decide: f64,
     pack200_vs_builtin: f64,
     /// decide on this province / decide on the reference (smallest) province.
     vs_reference: f64,
@@ -203,6 +208,13 @@ fn bench_size(
         .cloned()
         .collect();
     let floor = baselines::prepare_floor(cedar, &engine, &world, requests);
+    let mut rego = Rego::new();
+    let ranking = baselines::ranking();
+    let rego_disagreements = rego.disagreements(&engine, &world, requests);
+    assert_eq!(
+        rego_disagreements, 0,
+        "the Rego peer decides as the engine (LGSP_BENCH_DEBUG=1 lists the requests)"
+    );
     let facts = PoolFacts {
         requests: requests.len(),
         queries: queries.len(),
@@ -213,6 +225,7 @@ fn bench_size(
             .count(),
         evaluations: floor.len(),
         hand_disagreements: baselines::disagreements(&engine, &world, requests),
+        rego_disagreements,
         world_once,
         naive_once: None,
         paired: None,
@@ -270,8 +283,16 @@ fn bench_size(
                 black_box(baselines::hand_decide(
                     black_box(&world),
                     &cedar.calendar,
+                    &ranking,
                     black_box(r),
                 ));
+            }
+        })
+    });
+    g.bench_function("regorus", |b| {
+        b.iter(|| {
+            for r in requests {
+                black_box(rego.decide(black_box(&world), &cedar.calendar, black_box(r)));
             }
         })
     });
@@ -429,6 +450,7 @@ fn bench_size(
                 black_box(baselines::hand_decide(
                     black_box(&world),
                     &cedar.calendar,
+                    &ranking,
                     black_box(r),
                 ));
             }
@@ -449,6 +471,11 @@ fn bench_size(
                 &mut || restoration_floor.run(&cedar.authorizer),
                 &mut || catalog_all(&engine, &world, &province.catalog),
                 &mut || catalog_floor.run(&cedar.authorizer),
+                &mut || {
+                    for r in requests {
+                        black_box(rego.decide(black_box(&world), &cedar.calendar, black_box(r)));
+                    }
+                },
             ],
         );
         let base = &t[5];
@@ -457,6 +484,7 @@ fn bench_size(
             rounds,
             decide_vs_floor: median_ratio(&t[0], &t[1]),
             decide_vs_hand: median_ratio(&t[0], &t[2]),
+            regorus_vs_decide: median_ratio(&t[13], &t[0]),
             pack200_vs_builtin: median_ratio(&t[4], &t[3]),
             vs_reference: median_ratio(base, reference_decide),
             acts_vs_floor: [
@@ -821,8 +849,8 @@ fn summary(
         .unwrap_or(0);
     out.push_str(&format!(
         "### Ratios (targets in brackets): medians of per-round ratios over {rounds} interleaved rounds\n\n\
-         | agreements | decide / Cedar floor (≤ 1.3) | decide / decide on the 100-agreement province, same requests (≤ 1.1) | pack200 / built-in pack, queries (≤ 1.2) | decide / hand floor | naive / decide |\n\
-         |---:|---:|---:|---:|---:|---:|\n"
+         | agreements | regorus / decide (≥ 5) | decide / Cedar floor (≤ 1.3) | decide / decide on the 100-agreement province, same requests (≤ 1.1) | pack200 / built-in pack, queries (≤ 1.2) | decide / hand floor | naive / decide |\n\
+         |---:|---:|---:|---:|---:|---:|---:|\n"
     ));
     let f2 = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.2}"));
     for &s in &sizes {
@@ -834,7 +862,8 @@ fn summary(
             .map(|t| t / 1000.0);
         let p = f.paired;
         out.push_str(&format!(
-            "| {s} | {} | {} | {} | {} | {} |\n",
+            "| {s} | {} | {} | {} | {} | {} | {} |\n",
+            f2(p.map(|p| p.regorus_vs_decide)),
             f2(p.map(|p| p.decide_vs_floor)),
             f2(p.map(|p| p.vs_reference)),
             f2(p.map(|p| p.pack200_vs_builtin)),
@@ -894,14 +923,15 @@ fn summary(
             f.acts_allowed[2],
         ));
     }
-    out.push_str("\n### Absolute times, µs per request (criterion medians, each bench run on its own)\n\n| agreements | decide | Cedar floor | Cedar, whole-world store | hand floor | naive | decide (query) | decide (query, pack200) | decide (the 100-agreement province's requests) | Cedar evaluations / request | allowed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    out.push_str("\n### Absolute times, µs per request (criterion medians, each bench run on its own)\n\n| agreements | decide | regorus | Cedar floor | Cedar, whole-world store | hand floor | naive | decide (query) | decide (query, pack200) | decide (the 100-agreement province's requests) | Cedar evaluations / request | allowed |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for &s in &sizes {
         let f = &facts[&s];
         let g = format!("access_{s}");
         let queries = m(&g, "decide_query");
         out.push_str(&format!(
-            "| {s} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {}/{} |\n",
+            "| {s} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} | {}/{} |\n",
             us(per(&g, "decide", f.requests)),
+            us(per(&g, "regorus", f.requests)),
             us(per(&g, "cedar_floor", f.requests)),
             us(per(&g, "cedar_whole_store", f.requests)),
             us(per(&g, "hand_floor", f.requests)),
@@ -965,8 +995,9 @@ fn summary(
         ));
     }
     let hand: usize = facts.values().map(|f| f.hand_disagreements).sum();
+    let rego: usize = facts.values().map(|f| f.rego_disagreements).sum();
     out.push_str(&format!(
-        "hand floor vs engine: {hand} disagreement(s) over {} requests\n",
+        "hand floor vs engine: {hand} disagreement(s), Rego peer vs engine: {rego}, over {} requests\n",
         facts.values().map(|f| f.requests).sum::<usize>()
     ));
     println!("{out}");

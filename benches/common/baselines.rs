@@ -352,7 +352,7 @@ fn dt(at: DateTime<FixedOffset>) -> RestrictedExpression {
     RestrictedExpression::new_datetime(at.format("%Y-%m-%dT%H:%M:%S%.3f%z").to_string())
 }
 
-fn start_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
+pub fn start_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
     day.and_hms_opt(0, 0, 0)
         .unwrap()
         .and_local_timezone(super::vn())
@@ -362,7 +362,7 @@ fn start_of_day(day: NaiveDate) -> DateTime<FixedOffset> {
 /// 24:00 local of the day twelve months after the evaluation (QD05/2024 Đ4.3), a last
 /// day off moved to the next working day (BLDS2015 Đ148.5); not moved where the calendar
 /// does not cover it.
-fn evaluated_until(day: NaiveDate, calendar: &Calendar) -> DateTime<FixedOffset> {
+pub fn evaluated_until(day: NaiveDate, calendar: &Calendar) -> DateTime<FixedOffset> {
     let mut last = day.checked_add_months(Months::new(12)).unwrap();
     while calendar.is_working_day(last) == Ok(false) {
         last = last.succ_opt().unwrap();
@@ -726,17 +726,86 @@ pub struct Hand {
     pub agreement: Option<usize>,
 }
 
-/// One candidate's evaluation: allowed, weight, permits, forbids, agreement.
-type Candidate = (
-    bool,
-    usize,
-    Vec<&'static str>,
-    Vec<&'static str>,
-    Option<usize>,
-);
+/// One candidate agreement's evaluation: the permits and forbids that hold, and the
+/// agreement (its index among `World::agreements_between`), `None` when there is none.
+pub struct Candidate {
+    pub permits: Vec<&'static str>,
+    pub forbids: Vec<&'static str>,
+    pub agreement: Option<usize>,
+}
 
-/// The access rules of `access.cedar`, written out by hand.
-pub fn hand_decide(world: &World, calendar: &Calendar, r: &AccessRequest) -> Hand {
+/// The codes of the built-in pack's `candidate_ranking`, most telling first: a deny under
+/// an agreement that does not cover the dataset, the purpose or the method says less
+/// about the request than one under the agreement it is about.
+pub fn ranking() -> Vec<String> {
+    RulePack::builtin()
+        .unwrap()
+        .manifest()
+        .candidate_ranking
+        .as_ref()
+        .map(|r| r.codes.clone())
+        .unwrap_or_default()
+}
+
+/// The decision among the candidates, as the engine picks it (the pack's
+/// `candidate_ranking` reading): the first that allows; else the deny whose reasons rank
+/// best, by the ranked codes they hold (a bit each, the first code the highest), then by
+/// how few they are, then the first. Its permits on an allow, its forbids on a deny,
+/// `no_right_established` when nothing matched.
+pub fn pick(candidates: impl IntoIterator<Item = Candidate>, ranking: &[String]) -> Hand {
+    let n = ranking.len();
+    let mask = |codes: &[&str]| {
+        codes
+            .iter()
+            .filter_map(|c| ranking.iter().position(|r| r == c))
+            .fold(0u64, |m, i| m | (1 << (n - 1 - i)))
+    };
+    let mut best: Option<(bool, (u64, usize), Candidate)> = None;
+    for c in candidates {
+        let allowed = !c.permits.is_empty() && c.forbids.is_empty();
+        // What Cedar reports as the decision's reasons: the permits on an allow, the
+        // forbids on a deny.
+        let weight = if allowed {
+            (0, c.permits.len())
+        } else {
+            (mask(&c.forbids), c.forbids.len())
+        };
+        let better = match &best {
+            None => true,
+            Some((b_allowed, b_weight, _)) => !b_allowed && (allowed || weight < *b_weight),
+        };
+        if better {
+            best = Some((allowed, weight, c));
+            if allowed {
+                break;
+            }
+        }
+    }
+    let Some((allowed, _, c)) = best else {
+        return Hand {
+            allowed: false,
+            reasons: vec!["evaluation_error"],
+            agreement: None,
+        };
+    };
+    let mut reasons = if allowed { c.permits } else { c.forbids };
+    if !allowed && reasons.is_empty() {
+        reasons.push("no_right_established");
+    }
+    Hand {
+        allowed,
+        reasons,
+        agreement: c.agreement,
+    }
+}
+
+/// The access rules of `access.cedar`, written out by hand; `ranking` is [`ranking`].
+pub fn hand_decide(
+    world: &World,
+    calendar: &Calendar,
+    ranking: &[String],
+    r: &AccessRequest,
+) -> Hand {
     let deny = |code| Hand {
         allowed: false,
         reasons: vec![code],
@@ -826,74 +895,51 @@ pub fn hand_decide(world: &World, calendar: &Calendar, r: &AccessRequest) -> Han
     } else {
         candidates.into_iter().map(Some).collect()
     };
-    let mut best: Option<Candidate> = None;
-    for option in options {
-        let g = option.map(|(_, g)| g);
-        let mut permits = Vec::new();
-        if sa && via && needs && g.is_some() {
-            permits.push("agency_shared_data");
-        }
-        if sa && via && open {
-            permits.push("agency_open_data");
-        }
-        if !sa && r.channel == Channel::Portal && open {
-            permits.push("public_open_data");
-        }
-        let mut forbids = fixed_forbids.clone();
-        if sa && needs && g.is_none() {
-            forbids.push("no_agreement");
-        }
-        if let (true, Some(g)) = (needs, g) {
-            if !g.term.contains(at) {
-                forbids.push("outside_agreement_term");
+    pick(
+        options.into_iter().map(|option| {
+            let g = option.map(|(_, g)| g);
+            let mut permits = Vec::new();
+            if sa && via && needs && g.is_some() {
+                permits.push("agency_shared_data");
             }
-            if g.status == AgreementStatus::Suspended {
-                forbids.push("agreement_suspended");
+            if sa && via && open {
+                permits.push("agency_open_data");
             }
-            if g.status == AgreementStatus::Terminated {
-                forbids.push("agreement_terminated");
+            if !sa && r.channel == Channel::Portal && open {
+                permits.push("public_open_data");
             }
-            if g.datasets.binary_search(&dataset.id).is_err() {
-                forbids.push("dataset_not_in_agreement");
+            let mut forbids = fixed_forbids.clone();
+            if sa && needs && g.is_none() {
+                forbids.push("no_agreement");
             }
-            if !g.purposes.contains(&r.purpose) {
-                forbids.push("purpose_not_in_agreement");
+            if let (true, Some(g)) = (needs, g) {
+                if !g.term.contains(at) {
+                    forbids.push("outside_agreement_term");
+                }
+                if g.status == AgreementStatus::Suspended {
+                    forbids.push("agreement_suspended");
+                }
+                if g.status == AgreementStatus::Terminated {
+                    forbids.push("agreement_terminated");
+                }
+                if g.datasets.binary_search(&dataset.id).is_err() {
+                    forbids.push("dataset_not_in_agreement");
+                }
+                if !g.purposes.contains(&r.purpose) {
+                    forbids.push("purpose_not_in_agreement");
+                }
+                if !g.methods.contains(&method(r.action)) {
+                    forbids.push("method_not_in_agreement");
+                }
             }
-            if !g.methods.contains(&method(r.action)) {
-                forbids.push("method_not_in_agreement");
+            Candidate {
+                permits,
+                forbids,
+                agreement: option.map(|(i, _)| i),
             }
-        }
-        let allowed = !permits.is_empty() && forbids.is_empty();
-        // What Cedar reports as the decision's reasons: the permits on an allow, the
-        // forbids on a deny.
-        let weight = if allowed {
-            permits.len()
-        } else {
-            forbids.len()
-        };
-        let better = match &best {
-            None => true,
-            Some((b_allowed, b_weight, ..)) => !b_allowed && (allowed || weight < *b_weight),
-        };
-        if better {
-            best = Some((allowed, weight, permits, forbids, option.map(|(i, _)| i)));
-            if allowed {
-                break;
-            }
-        }
-    }
-    let Some((allowed, _, permits, forbids, agreement)) = best else {
-        return deny("evaluation_error");
-    };
-    let mut reasons = if allowed { permits } else { forbids };
-    if !allowed && reasons.is_empty() {
-        reasons.push("no_right_established");
-    }
-    Hand {
-        allowed,
-        reasons,
-        agreement,
-    }
+        }),
+        ranking,
+    )
 }
 
 fn method(action: Action) -> lgsp_policy::records::SharingMethod {
@@ -902,11 +948,12 @@ fn method(action: Action) -> lgsp_policy::records::SharingMethod {
 
 /// How many requests the hand check and the engine disagree on (outcome or reason set).
 pub fn disagreements(engine: &Engine, world: &World, requests: &[AccessRequest]) -> usize {
+    let ranking = ranking();
     requests
         .iter()
         .filter(|r| {
             let d = engine.decide(world, r);
-            let h = hand_decide(world, engine.calendar(), r);
+            let h = hand_decide(world, engine.calendar(), &ranking, r);
             let mut a: Vec<&str> = d.reason_codes().collect();
             let mut b = h.reasons.clone();
             a.sort_unstable();

@@ -36,12 +36,15 @@ mod properties_edges;
 mod properties_lifecycle;
 #[cfg(all(feature = "prove", feature = "proptest"))]
 mod prove;
+// The Rego peer of the benchmarks (issue 15).
 #[cfg(feature = "proptest")]
 mod reference;
 #[cfg(feature = "proptest")]
 mod reference_catalog;
 #[cfg(feature = "proptest")]
 mod reference_lifecycle;
+#[cfg(feature = "proptest")]
+mod rego_peer;
 mod schema_strictness;
 mod schemas;
 mod support;
