@@ -853,7 +853,7 @@ pub fn hand_decide(
     );
     forbid(r.channel == Channel::Direct, "not_through_lgsp");
     forbid(
-        !holder.kind.is_in_province() && r.channel != Channel::NgspLgsp,
+        !holder.kind.is_in_province() && matches!(r.channel, Channel::Lgsp | Channel::Direct),
         "external_not_through_ngsp",
     );
     forbid(

@@ -32,6 +32,21 @@ fn the_rego_peer_agrees_with_the_engine_on_the_benchmark_requests() {
     }
 }
 
+/// The hand floor, the bench's other equal, too.
+#[test]
+fn the_hand_floor_agrees_with_the_engine_on_the_benchmark_requests() {
+    let engine = Engine::builtin().unwrap();
+    for size in [100, 10_000] {
+        let province = common::province(size, 0x5EED_0557_2024);
+        let world = lgsp_policy::World::new(province.data.clone()).unwrap();
+        assert_eq!(
+            common::baselines::disagreements(&engine, &world, &province.requests),
+            0,
+            "size {size} (LGSP_BENCH_DEBUG=1 lists the requests)"
+        );
+    }
+}
+
 /// A mutant of the Rego policy (the direct-connection forbid removed) is caught: the
 /// check can fail.
 #[test]
