@@ -141,3 +141,24 @@ fn qd05_14_5_an_agreement_that_fails_to_evaluate_does_not_hide_a_valid_one() {
     assert!(d.has_reason("evaluation_error"), "{:?}", d.reasons);
     let _ = (Action::Query, Channel::Lgsp);
 }
+
+/// A time written in the year 9999 that is in the year 10000 in UTC, the form Cedar is
+/// given it in, cannot be compared: the decision fails closed with `evaluation_error`
+/// (found by the reference-model property, whose model now says so too).
+#[test]
+fn qd05_17_1_a_time_past_the_year_9999_in_utc_is_an_evaluation_error() {
+    let world = crate::support::world();
+    let mut request = allowed_request();
+    request.at = "9999-12-31T12:00:00-12:00".parse().unwrap();
+    let decision = crate::support::engine().decide(&world, &request);
+    assert_eq!(decision.outcome, Outcome::Deny);
+    assert_eq!(
+        decision.reason_codes().collect::<Vec<_>>(),
+        ["evaluation_error"]
+    );
+    // One hour earlier it is still 9999 in UTC, and the rules decide (here: the
+    // agreement's term and the evaluation year, long past).
+    request.at = "9999-12-31T11:00:00-12:00".parse().unwrap();
+    let decision = crate::support::engine().decide(&world, &request);
+    assert!(!decision.has_reason("evaluation_error"), "{decision:?}");
+}

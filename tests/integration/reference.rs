@@ -22,7 +22,7 @@
 //!   fewest reasons (ties: the first by id). Reading `reading_candidate_agreement`. Without candidates, it is judged without an agreement.
 //! - Engine reasons: `no_pack_in_force`, `unknown_account`, `unknown_dataset`,
 //!   `evaluation_error` (a time the engine cannot evaluate: a year outside 1900–9999 as
-//!   written), `no_right_established`.
+//!   written or in UTC), `no_right_established`.
 //!
 //! The lifecycle acts and catalog eligibility have their own models
 //! (`reference_lifecycle.rs`, `reference_catalog.rs`); the checks of refusals and
@@ -260,9 +260,11 @@ impl<'w> Reference<'w> {
             }
             return Verdict::deny(unknown);
         };
-        // Cedar's datetimes cover the years 0000–9999; the engine accepts 1900–9999, as
-        // the request writes its time.
-        if !(1900..=9999).contains(&request.at.year()) {
+        // Cedar's datetimes cover the years 0000–9999; the engine accepts 1900–9999, both
+        // as the request writes its time and in UTC, which is how Cedar is given it (a
+        // time of 9999-12-31 at -12:00 is in the year 10000 in UTC).
+        let utc_year = request.at.naive_utc().year();
+        if !(1900..=9999).contains(&request.at.year()) || !(1900..=9999).contains(&utc_year) {
             return Verdict::deny(["evaluation_error"]);
         }
 
