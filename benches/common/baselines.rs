@@ -949,18 +949,32 @@ fn method(action: Action) -> lgsp_policy::records::SharingMethod {
 /// How many requests the hand check and the engine disagree on (outcome or reason set).
 pub fn disagreements(engine: &Engine, world: &World, requests: &[AccessRequest]) -> usize {
     let ranking = ranking();
+    disagreements_of("hand", engine, world, requests, |r| {
+        hand_decide(world, engine.calendar(), &ranking, r)
+    })
+}
+
+/// How many requests `contender` and the engine decide differently (outcome, or the set
+/// of reason codes); with `LGSP_BENCH_DEBUG` set, each is printed.
+pub fn disagreements_of(
+    name: &str,
+    engine: &Engine,
+    world: &World,
+    requests: &[AccessRequest],
+    mut contender: impl FnMut(&AccessRequest) -> Hand,
+) -> usize {
     requests
         .iter()
         .filter(|r| {
             let d = engine.decide(world, r);
-            let h = hand_decide(world, engine.calendar(), &ranking, r);
+            let h = contender(r);
             let mut a: Vec<&str> = d.reason_codes().collect();
             let mut b = h.reasons.clone();
             a.sort_unstable();
             b.sort_unstable();
             let differ = d.is_allowed() != h.allowed || a != b;
             if differ && std::env::var_os("LGSP_BENCH_DEBUG").is_some() {
-                eprintln!("disagree on {r:?}: engine {a:?}, hand {b:?}");
+                eprintln!("{name} disagrees on {r:?}: engine {a:?}, {name} {b:?}");
             }
             differ
         })

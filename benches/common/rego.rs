@@ -11,7 +11,7 @@
 
 use chrono::{DateTime, FixedOffset};
 use lgsp_policy::time::Calendar;
-use lgsp_policy::{AccessRequest, Engine, World};
+use lgsp_policy::{AccessRequest, Engine, RulePack, World};
 use regorus::Value;
 
 use super::baselines::{self, Candidate, Hand};
@@ -19,37 +19,11 @@ use super::baselines::{self, Candidate, Hand};
 /// The Rego translation of the built-in pack's access policies.
 pub const ACCESS_REGO: &str = include_str!("../rego/access.rego");
 
-/// Every reason code the Rego policy can give, to hand them back as `&'static str`.
-const CODES: [&str; 24] = [
-    "agency_shared_data",
-    "agency_open_data",
-    "public_open_data",
-    "out_of_scope",
-    "not_through_lgsp",
-    "external_not_through_ngsp",
-    "public_only_through_portal",
-    "shared_data_for_state_agencies",
-    "not_authenticated",
-    "account_not_issued_for_provider",
-    "no_agreement",
-    "outside_agreement_term",
-    "agreement_suspended",
-    "agreement_terminated",
-    "dataset_not_in_agreement",
-    "purpose_not_in_agreement",
-    "method_not_in_agreement",
-    "not_published",
-    "not_evaluated",
-    "evaluation_expired",
-    "personal_data_without_subject_request",
-    "personal_data_not_public",
-    "unknown_account",
-    "unknown_dataset",
-];
-
 /// A regorus engine with the access policy loaded, ready for one input after another.
 pub struct Rego {
     engine: regorus::Engine,
+    /// The reason codes of the built-in pack's rules, to hand them back as `&'static str`.
+    codes: Vec<&'static str>,
     rule: String,
     /// The pack's `candidate_ranking` codes ([`baselines::ranking`]).
     ranking: Vec<String>,
@@ -66,8 +40,15 @@ impl Rego {
         engine
             .add_policy("access.rego".to_owned(), rego.to_owned())
             .unwrap();
+        // The bench's one engine lives as long as the run: its codes may too.
+        let codes = RulePack::builtin()
+            .unwrap()
+            .rules()
+            .map(|r| &*Box::leak(r.code.clone().into_boxed_str()))
+            .collect();
         Rego {
             engine,
+            codes,
             rule: "data.lgsp.access.results".to_owned(),
             ranking: baselines::ranking(),
         }
@@ -90,14 +71,27 @@ impl Rego {
         let results = self.engine.eval_rule(self.rule.clone()).unwrap();
         let results = results.as_array().unwrap();
         let candidates = results.iter().map(|c| Candidate {
-            permits: codes(&c["permits"]),
-            forbids: codes(&c["forbids"]),
+            permits: self.codes_of(&c["permits"]),
+            forbids: self.codes_of(&c["forbids"]),
             // Without agreements the policy evaluates one candidate without one.
             agreement: (candidates > 0)
                 .then(|| c["agreement"].as_u64().ok().map(|i| i as usize))
                 .flatten(),
         });
         baselines::pick(candidates, &self.ranking)
+    }
+
+    /// The reason codes of a Rego set of strings.
+    fn codes_of(&self, set: &Value) -> Vec<&'static str> {
+        let Ok(set) = set.as_set() else {
+            return Vec::new();
+        };
+        set.iter()
+            .filter_map(|v| {
+                let text = v.as_string().ok()?;
+                self.codes.iter().find(|c| **c == text.as_ref()).copied()
+            })
+            .collect()
     }
 
     /// How many of `requests` the Rego peer and the engine decide differently (outcome, or
@@ -108,36 +102,10 @@ impl Rego {
         world: &World,
         requests: &[AccessRequest],
     ) -> usize {
-        requests
-            .iter()
-            .filter(|r| {
-                let d = engine.decide(world, r);
-                let h = self.decide(world, engine.calendar(), r);
-                let mut a: Vec<&str> = d.reason_codes().collect();
-                let mut b = h.reasons.clone();
-                a.sort_unstable();
-                b.sort_unstable();
-                let differ = d.is_allowed() != h.allowed || a != b;
-                if differ && std::env::var_os("LGSP_BENCH_DEBUG").is_some() {
-                    eprintln!("rego disagrees on {r:?}: engine {a:?}, rego {b:?}");
-                }
-                differ
-            })
-            .count()
-    }
-}
-
-/// The reason codes of a Rego set of strings.
-fn codes(set: &Value) -> Vec<&'static str> {
-    let Ok(set) = set.as_set() else {
-        return Vec::new();
-    };
-    set.iter()
-        .filter_map(|v| {
-            let text = v.as_string().ok()?;
-            CODES.iter().find(|c| **c == text.as_ref()).copied()
+        baselines::disagreements_of("rego", engine, world, requests, |r| {
+            self.decide(world, engine.calendar(), r)
         })
-        .collect()
+    }
 }
 
 fn obj(fields: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
