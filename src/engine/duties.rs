@@ -445,7 +445,6 @@ pub(crate) fn duties_report(
         .and_then(model::start_of_local_day)
         .ok_or(DutiesError::HorizonOutOfRange { now })?;
     let mut duties = Vec::new();
-    let index_of = |t: &crate::ids::TerritoryId| world.territories.iter().position(|k| k == t);
     // Each territory's records, judged by the pack in force there.
     for &(territory, pack) in packs {
         let mut report = Collector {
@@ -478,12 +477,12 @@ pub(crate) fn duties_report(
         // not reported (Đ16.1.đ).
         for suspension in world.suspensions() {
             let place = Place::Agreement(&suspension.agreement);
-            if index_of(world.territory_for(place)) == Some(territory) {
+            if world.territory_index(place) == territory {
                 report.suspension_notice(suspension);
             }
         }
         for refusal in world.refusals() {
-            if index_of(world.territory_for(refusal.place())) == Some(territory) {
+            if world.territory_index(refusal.place()) == territory {
                 report.refusal(refusal);
             }
         }

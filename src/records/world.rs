@@ -384,6 +384,8 @@ pub struct World {
     pub(crate) database_territory: Vec<usize>,
     /// Per dataset index: its database's territory index, for the access path.
     pub(crate) dataset_territory: Vec<usize>,
+    /// Per agreement index: the territory index of its data ([`Place::Agreement`]).
+    pub(crate) agreement_territory: Vec<usize>,
     /// The provincial focal point, if recorded.
     pub(crate) focal_point: Option<AgencyId>,
     pub(crate) cedar: CedarWorld,
@@ -845,13 +847,33 @@ impl World {
 
         let (territories, agency_territory, database_territory) =
             record_territories(&territory, &agencies, &databases)?;
-        let dataset_territory = datasets
+        let dataset_territory: Vec<usize> = datasets
             .values()
             .map(|s| {
                 databases
                     .get_index_of(&s.database)
                     .and_then(|i| database_territory.get(i).copied())
                     .unwrap_or(0)
+            })
+            .collect();
+        // An agreement's: the territory of its data; its provider's if the data lie in
+        // several.
+        let agreement_territory = agreements
+            .values()
+            .map(|g| {
+                let mut data = g.datasets.iter().map(|s| {
+                    datasets
+                        .get_index_of(s)
+                        .and_then(|i| dataset_territory.get(i).copied())
+                });
+                let first = data.next().flatten();
+                match first {
+                    Some(t) if data.all(|other| other == Some(t)) => t,
+                    _ => agencies
+                        .get_index_of(&g.provider)
+                        .and_then(|i| agency_territory.get(i).copied())
+                        .unwrap_or(0),
+                }
             })
             .collect();
 
@@ -874,6 +896,7 @@ impl World {
             agency_territory,
             database_territory,
             dataset_territory,
+            agreement_territory,
             focal_point,
             cedar: CedarWorld::placeholder()?,
         };
@@ -998,27 +1021,20 @@ impl World {
     /// place's, or the world's when the place is unknown. The one source the engine
     /// chooses a pack by.
     pub(crate) fn territory_for(&self, place: Place<'_>) -> &TerritoryId {
-        let found = match place {
-            Place::Dataset(id) => {
-                return self.territory_of_dataset_index(self.datasets.get_index_of(id));
-            }
-            Place::Database(id) => self.territory_of_database(id),
-            Place::Agency(id) => self.territory_of_agency(id),
-            Place::Agreement(id) => self.agreements.get(id).and_then(|g| {
-                // The territory of the agreement's data; its provider's if the data lie in
-                // several.
-                let mut data = g.datasets.iter().filter_map(|s| {
-                    let database = &self.datasets.get(s)?.database;
-                    self.territory_of_database(database)
-                });
-                let first = data.next();
-                match first {
-                    Some(t) if data.all(|other| other == t) => Some(t),
-                    _ => self.territory_of_agency(&g.provider),
-                }
-            }),
+        self.territory_at(Some(self.territory_index(place)))
+            .unwrap_or(&self.territory)
+    }
+
+    /// [`World::territory_for`] as an index into `territories` (0, the world's, for an
+    /// unknown place), from the indexes built with the world.
+    pub(crate) fn territory_index(&self, place: Place<'_>) -> usize {
+        let (index, of) = match place {
+            Place::Dataset(id) => (self.datasets.get_index_of(id), &self.dataset_territory),
+            Place::Database(id) => (self.databases.get_index_of(id), &self.database_territory),
+            Place::Agency(id) => (self.agencies.get_index_of(id), &self.agency_territory),
+            Place::Agreement(id) => (self.agreements.get_index_of(id), &self.agreement_territory),
         };
-        found.unwrap_or(&self.territory)
+        index.and_then(|i| of.get(i).copied()).unwrap_or(0)
     }
     /// An agency by id.
     pub fn agency(&self, id: &AgencyId) -> Option<&Agency> {
