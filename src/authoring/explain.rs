@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize};
 use chrono::{DateTime, FixedOffset};
 
 use crate::catalog::CatalogProposal;
-use crate::decision::{Decision, ReasonKind};
-use crate::engine::Engine;
+use crate::decision::Decision;
+use crate::engine::{Ask, Engine, Mode};
 use crate::ids::{AgreementId, PolicyId};
 use crate::lifecycle::{
-    LifecycleDecision, RestorationRequest, SuspendAllRequest, SuspensionRequest,
-    TerminationRequest, Transition, UsageReportRequest,
+    RestorationRequest, SuspendAllRequest, SuspensionRequest, TerminationRequest, Transition,
+    UsageReportRequest,
 };
 use crate::request::AccessRequest;
 use crate::world::World;
@@ -148,48 +148,19 @@ impl Question {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn at(&self) -> DateTime<FixedOffset> {
-        match self {
-            Question::Access(r) => r.at,
-            Question::Suspension(r) => r.at,
-            Question::Restoration(r) => r.at,
-            Question::Termination(r) => r.at,
-            Question::UsageReport(r) => r.at,
-            Question::SuspendAll(r) => r.at,
-            Question::Catalog { at, .. } => *at,
-        }
+        self.ask().at()
     }
 
-    /// What the question is about, for the pack that decides it: the data's territory
-    /// (`docs/TERRITORIES.md`), as each `Engine::decide_*` chooses it.
-    pub(crate) fn place(&self) -> crate::world::Place<'_> {
-        use crate::world::Place;
+    /// The question, borrowed, as the engine's pipeline runs it.
+    pub(crate) fn ask(&self) -> Ask<'_> {
         match self {
-            Question::Access(r) => Place::Dataset(&r.dataset),
-            Question::Suspension(r) => Place::Agreement(&r.agreement),
-            Question::Restoration(r) => Place::Agreement(&r.agreement),
-            Question::Termination(r) => Place::Agreement(&r.agreement),
-            Question::UsageReport(r) => Place::Agreement(&r.agreement),
-            Question::SuspendAll(r) => Place::Database(&r.database),
-            Question::Catalog { proposal, .. } => Place::Database(&proposal.database),
-        }
-    }
-
-    /// Answers the question: the decision and, for a lifecycle act, its transitions.
-    fn answer(&self, engine: &Engine, world: &World) -> LifecycleDecision {
-        let plain = |decision| LifecycleDecision {
-            decision,
-            transitions: Vec::new(),
-        };
-        match self {
-            Question::Access(r) => plain(engine.decide(world, r)),
-            Question::Suspension(r) => engine.decide_suspension(world, r),
-            Question::Restoration(r) => engine.decide_restoration(world, r),
-            Question::Termination(r) => engine.decide_termination(world, r),
-            Question::UsageReport(r) => engine.decide_usage_report(world, r),
-            Question::SuspendAll(r) => engine.decide_suspend_all(world, r),
-            Question::Catalog { proposal, at } => {
-                plain(engine.decide_catalog(world, proposal, *at))
-            }
+            Question::Access(r) => Ask::Access(r),
+            Question::Suspension(r) => Ask::Suspension(r),
+            Question::Restoration(r) => Ask::Restoration(r),
+            Question::Termination(r) => Ask::Termination(r),
+            Question::UsageReport(r) => Ask::UsageReport(r),
+            Question::SuspendAll(r) => Ask::SuspendAll(r),
+            Question::Catalog { proposal, at } => Ask::Catalog(proposal, *at),
         }
     }
 }
@@ -215,18 +186,16 @@ question_from!(
 
 /// An engine that answers every kind of [`Question`] exactly as it does and says which
 /// policies each answer reached: for test runners and coverage. Build one with
-/// [`Engine::tracer`] and reuse it; deciding is [`Engine`]'s fast path.
+/// [`Engine::tracer`]; deciding is [`Engine`]'s fast path.
 ///
-/// The policies reached are those whose scope and conditions held: the permits and
-/// forbids the decision rests on, and the permits that held when a prohibition won. For
-/// access the trace is [`Engine::explain`]'s. For the other questions the permits that
-/// held on a deny are found by asking the same question with the forbids set aside; a
-/// permit is then missed only when another permit failed to evaluate in the same
-/// question (the trace never names a policy that did not hold).
-#[derive(Debug, Clone)]
+/// A trace is a mode of the engine's one run of the question, not a second run: the
+/// policies reached are those whose scope and conditions held in it — the permits and
+/// forbids the decision rests on, and the permits that held when a prohibition won
+/// (asked the same Cedar request, the permits of the same slice alone). A policy that
+/// failed to evaluate is not reached.
+#[derive(Debug, Clone, Copy)]
 pub struct Tracer<'e> {
     engine: &'e Engine,
-    permits_only: Engine,
 }
 
 /// A traced answer. [`Tracer::trace`] and [`Engine::tracer`] show one read.
@@ -242,8 +211,7 @@ pub struct Trace {
 }
 
 impl Engine {
-    /// A tracer over this engine (it copies the engine's packs once, without their
-    /// forbids).
+    /// A tracer over this engine.
     ///
     /// # Example
     ///
@@ -266,10 +234,7 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn tracer(&self) -> Tracer<'_> {
-        Tracer {
-            engine: self,
-            permits_only: self.permits_only(),
-        }
+        Tracer { engine: self }
     }
 }
 
@@ -301,42 +266,11 @@ impl Tracer<'_> {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn trace(&self, world: &World, question: &Question) -> Trace {
-        if let Question::Access(request) = question {
-            let explanation = self.engine.explain(world, request);
-            return Trace {
-                decision: explanation.decision,
-                transitions: Vec::new(),
-                satisfied: explanation.satisfied,
-            };
-        }
-        let answer = question.answer(self.engine, world);
-        let permits = question.answer(&self.permits_only, world);
-        let cited = |d: &Decision, kinds: &[ReasonKind]| -> Vec<PolicyId> {
-            d.reasons
-                .iter()
-                .filter(|r| kinds.contains(&r.kind))
-                .filter_map(|r| r.policy.clone())
-                .collect()
-        };
-        let mut held = cited(&answer.decision, &[ReasonKind::Permit, ReasonKind::Forbid]);
-        held.extend(cited(&permits.decision, &[ReasonKind::Permit]));
-        let pack = answer
-            .decision
-            .pack
-            .as_ref()
-            .and_then(|r| self.engine.packs().iter().find(|p| p.manifest().id == r.id));
-        let satisfied = match pack {
-            Some(pack) => pack
-                .rules()
-                .filter(|r| held.contains(&r.id))
-                .map(|r| r.id.clone())
-                .collect(),
-            None => Vec::new(),
-        };
+        let run = self.engine.run(world, question.ask(), Mode::Trace);
         Trace {
-            decision: answer.decision,
-            transitions: answer.transitions,
-            satisfied,
+            decision: run.decision,
+            transitions: run.transitions,
+            satisfied: run.reached.satisfied,
         }
     }
 }

@@ -10,17 +10,15 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use cedar_policy::{Entities, Entity, EntityUid, EvalResult, PolicySet, Request};
-use chrono::{DateTime, FixedOffset};
+use cedar_policy::{Entities, Entity, EntityUid, EvalResult, PolicySet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::Calendar;
-use crate::catalog::CatalogProposal;
 use crate::decision::Outcome;
-use crate::engine::{Engine, Query, access_request};
+use crate::engine::pipeline::Asked;
+use crate::engine::{Ask, Engine, Mode};
 use crate::explain::Question;
-use crate::lifecycle::lifecycle_query;
 use crate::model;
 use crate::pack::RulePack;
 use crate::request::AccessRequest;
@@ -259,37 +257,13 @@ pub fn cedar_request(
     world: &World,
     request: &AccessRequest,
 ) -> Result<CedarRequest, InteropError> {
-    let not_evaluated = |reasons: Vec<String>| InteropError::NotEvaluated { reasons };
-    let decision = engine.decide(world, request);
-    let codes = || decision.reason_codes().map(str::to_owned).collect();
-    let pack = engine
-        .pack_for(
-            world.territory_for(crate::world::Place::Dataset(&request.dataset)),
-            model::local_date(request.at),
-        )
-        .ok_or_else(|| not_evaluated(codes()))?;
-    let account = world.accounts.get_index_of(&request.account);
-    let dataset = world.datasets.get_index_of(&request.dataset);
-    let slice = pack.slices.get(request.action.as_str());
-    let (Some(account), Some(dataset), Some(slice)) = (account, dataset, slice) else {
-        return Err(not_evaluated(codes()));
-    };
-    // The candidate agreement the decision rests on, as the engine put it in the context.
-    let agreement = decision
-        .agreement
-        .as_ref()
-        .and_then(|id| world.agreements.get_index_of(id));
-    let cedar_request = engine
-        .access_facts(pack, world, request, account, dataset)
-        .and_then(|facts| access_request(world, &facts, agreement))
-        .map_err(|_| not_evaluated(vec!["evaluation_error".into()]))?;
-    export(engine, pack, slice, world, &cedar_request)
+    exported(engine, world, Ask::Access(request))
 }
 
 /// Exports any question as Cedar sees it — an access request, a lifecycle act (with the
-/// instants its context computes with `calendar`), a catalog proposal: the request the
-/// engine builds for its decision, the world slice it needs, and the decision and
-/// determining policies Cedar must give.
+/// instants its context computes with the engine's calendar), a catalog proposal: the
+/// request the engine built for its decision, the world slice it needs, and the decision
+/// and determining policies Cedar gave.
 ///
 /// # Errors
 ///
@@ -324,39 +298,19 @@ pub fn cedar_question(
     world: &World,
     question: &Question,
 ) -> Result<CedarRequest, InteropError> {
-    let (proposal, at): (Option<&CatalogProposal>, DateTime<FixedOffset>) = match question {
-        Question::Access(request) => return cedar_request(engine, world, request),
-        Question::Catalog { proposal, at } => (Some(proposal), *at),
-        other => (None, other.at()),
-    };
-    let Some(pack) = engine.pack_for(world.territory_for(question.place()), model::local_date(at))
-    else {
-        return Err(InteropError::NotEvaluated {
-            reasons: vec!["no_pack_in_force".into()],
-        });
-    };
-    let query = match proposal {
-        Some(proposal) => Some(Engine::catalog_query(world, pack, proposal, at)),
-        None => lifecycle_query(world, pack, question, engine.calendar()),
-    };
-    let Some(Query {
-        reasons,
-        asked: Some(asked),
-    }) = query
-    else {
-        let reasons = query.map(|q| q.reasons).unwrap_or_default();
-        return Err(InteropError::NotEvaluated {
-            reasons: reasons.into_iter().map(|r| r.code).collect(),
-        });
-    };
-    let (slice, request) = asked.map_err(|_| InteropError::NotEvaluated {
-        reasons: reasons
-            .iter()
-            .map(|r| r.code.clone())
-            .chain(["evaluation_error".to_owned()])
-            .collect(),
-    })?;
-    export(engine, pack, slice, world, &request)
+    exported(engine, world, question.ask())
+}
+
+/// The Cedar request of a question's traced run, exported; the decision's reasons when
+/// the run asked Cedar nothing.
+fn exported(engine: &Engine, world: &World, ask: Ask<'_>) -> Result<CedarRequest, InteropError> {
+    let run = engine.run(world, ask, Mode::Trace);
+    match &run.reached.asked {
+        Some(asked) => export(world, asked),
+        None => Err(InteropError::NotEvaluated {
+            reasons: run.decision.reason_codes().map(str::to_owned).collect(),
+        }),
+    }
 }
 
 /// A pack test suite's cases in Cedar's formats: the run-tests file and the cases left
@@ -431,13 +385,8 @@ pub fn cedar_run_tests(
 
 /// The request the engine built, serialised with its world slice, and the answer Cedar
 /// gives the engine for it (asked the same way as the decision asks it).
-fn export(
-    engine: &Engine,
-    pack: &RulePack,
-    slice: &PolicySet,
-    world: &World,
-    request: &Request,
-) -> Result<CedarRequest, InteropError> {
+fn export(world: &World, asked: &Asked) -> Result<CedarRequest, InteropError> {
+    let request = &asked.request;
     let serialise =
         |what: &'static str| move |message: String| InteropError::Serialise { what, message };
     let (Some(principal), Some(action), Some(resource), Some(context)) = (
@@ -470,22 +419,16 @@ fn export(
         "context": context_json,
     });
 
-    let eval = engine.ask(pack, slice, world, request);
     Ok(CedarRequest {
         request: request_json,
         entities,
-        decision: if eval.allowed {
+        decision: if asked.allowed {
             Outcome::Allow
         } else {
             Outcome::Deny
         },
-        reason: eval
-            .matched
-            .iter()
-            .filter_map(|&i| pack.rules.get_index(i))
-            .map(|(id, _)| id.to_string())
-            .collect(),
-        num_errors: eval.errors.len(),
+        reason: asked.reason.iter().map(ToString::to_string).collect(),
+        num_errors: asked.errors,
     })
 }
 

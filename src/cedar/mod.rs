@@ -1,5 +1,6 @@
 //! Everything Cedar-specific: the entity model (the schema), the projection of a world
-//! into Cedar entities and the conversions of values. The requests' contexts are built by
-//! the engine's questions (`engine`), the one place each is built.
+//! into Cedar entities, the conversions of values, and the requests' contexts
+//! (`context`), the one place each kind of question's request is built.
 
+pub(crate) mod context;
 pub(crate) mod model;

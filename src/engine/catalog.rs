@@ -11,19 +11,29 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::agreement::SharingMethod;
+use crate::cedar::context;
 use crate::decision::{Decision, Outcome, Reason, ReasonKind};
-use crate::engine::{
-    Engine, Evaluation, Query, finish, party_advisories, push_reasons, valid_until,
+use crate::engine::Engine;
+use crate::engine::pipeline::{
+    Ask, Evaluation, Mode, Query, Reached, Run, finish, party_advisories, reasons_of, valid_until,
 };
 use crate::ids::{AgencyId, DatabaseId, MasterDataId};
 use crate::model;
 use crate::pack::RulePack;
-use crate::world::{Place, World};
+use crate::world::World;
 
 /// The Cedar action of a proposal to add a database to the shared catalog.
 const ADD_ACTION: &str = "proposeAddition";
 /// The Cedar action of a proposal to withdraw a database from the shared catalog.
 const WITHDRAW_ACTION: &str = "proposeWithdrawal";
+
+/// The action a catalog change asks.
+fn catalog_action(change: &CatalogChange) -> &'static str {
+    match change {
+        CatalogChange::Add(_) => ADD_ACTION,
+        CatalogChange::Withdraw(_) => WITHDRAW_ACTION,
+    }
+}
 
 /// A proposal by a data-managing agency to change the provincial shared catalog
 /// (QD05/2024 Đ7.2): to add one of its databases (with the dossier of Đ7.2 a–g and the
@@ -270,46 +280,40 @@ impl Engine {
         proposal: &CatalogProposal,
         now: DateTime<FixedOffset>,
     ) -> Decision {
+        self.run(world, Ask::Catalog(proposal, now), Mode::Decide)
+            .decision
+    }
+
+    /// Steps 2–8 of the pipeline for a catalog proposal under the pack in force.
+    pub(crate) fn run_catalog(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        proposal: &CatalogProposal,
+        now: DateTime<FixedOffset>,
+        mode: Mode,
+    ) -> Run {
         let date = model::local_date(now);
-        let pack = match self.pack_for_place(world, Place::Database(&proposal.database), now) {
-            Ok(pack) => pack,
-            Err(no_pack) => return *no_pack,
-        };
-        let deny = |reasons| {
-            finish(
-                pack,
-                Outcome::Deny,
-                reasons,
-                Vec::new(),
-                date,
-                None,
-                None,
-                None,
-            )
-        };
         let query = Engine::catalog_query(world, pack, proposal, now);
-        let mut reasons = query.reasons;
         let eval = match query.asked {
-            Some(Ok((slice, request))) => self.ask(pack, slice, world, &request),
+            Some(Ok((slice, request))) => self.ask(pack, slice, query.action, world, request, mode),
             Some(Err(e)) => Evaluation::failed(e, None),
-            None => return deny(reasons),
+            None => {
+                return Run::refused(finish(
+                    pack,
+                    Outcome::Deny,
+                    query.reasons,
+                    Vec::new(),
+                    date,
+                    None,
+                    None,
+                    None,
+                ));
+            }
         };
         // Allow only when the rules allow cleanly and nothing was unknown (an unknown
         // master-data id is a deny even if every item is present).
-        let outcome = if eval.outcome() == Outcome::Allow && reasons.is_empty() {
-            Outcome::Allow
-        } else {
-            Outcome::Deny
-        };
-        push_reasons(pack, &eval, outcome, &mut reasons);
-        if outcome == Outcome::Deny && reasons.is_empty() {
-            reasons.push(catalog_reason(
-                pack,
-                "no_right_established",
-                ReasonKind::NothingPermitted,
-                None,
-            ));
-        }
+        let (outcome, reasons) = reasons_of(pack, &eval, query.reasons, "no_right_established");
         let valid_until = valid_until(pack, now, Vec::new());
         let mut decision = finish(
             pack,
@@ -322,7 +326,14 @@ impl Engine {
             valid_until,
         );
         party_advisories(pack, world, now, [&proposal.proposer], &mut decision);
-        decision
+        Run {
+            decision,
+            transitions: Vec::new(),
+            reached: match mode {
+                Mode::Decide => Reached::default(),
+                Mode::Trace => Reached::of(pack, query.action, eval),
+            },
+        }
     }
 
     /// The Cedar request of a catalog proposal under `pack`: principal, action, resource and
@@ -360,6 +371,7 @@ impl Engine {
             database.and_then(|i| cedar.database_uids.get(i)),
         ) else {
             return Query {
+                action: catalog_action(&proposal.change),
                 reasons,
                 asked: None,
             };
@@ -372,13 +384,14 @@ impl Engine {
                 Some(detail),
             ));
             return Query {
+                action: catalog_action(&proposal.change),
                 reasons,
                 asked: None,
             };
         }
 
         // Every attribute but `now` is a boolean.
-        let (action, flags): (&str, Vec<(&'static str, bool)>) = match &proposal.change {
+        let (action, flags): (&'static str, Vec<(&'static str, bool)>) = match &proposal.change {
             CatalogChange::Add(d) => {
                 let mut holds_reference = false;
                 for id in &d.master_data {
@@ -392,66 +405,46 @@ impl Engine {
                         )),
                     }
                 }
-                let flags = vec![
-                    ("hasName", given(d.name.as_deref())),
-                    ("hasManagingUnit", given(d.managing_unit.as_deref())),
-                    ("hasObjective", given(d.objective.as_deref())),
-                    ("hasDataScope", given(d.data_scope.as_deref())),
-                    ("hasMasterDataInfo", !d.master_data.is_empty()),
-                    (
-                        "hasUsersAndPurposes",
-                        given(d.users_and_purposes.as_deref()),
-                    ),
-                    ("hasSources", given(d.sources.as_deref())),
-                    ("hasSharingMethods", !d.sharing_methods.is_empty()),
-                    ("showsLegalValue", given(d.legal_value_basis.as_deref())),
-                    ("holdsReferenceMasterData", holds_reference),
-                    (
-                        "servesAdministrativeProcedures",
-                        any_given(&d.administrative_procedures),
-                    ),
+                // In the order of `context::ADDITION_FACTS`.
+                let facts = [
+                    given(d.name.as_deref()),
+                    given(d.managing_unit.as_deref()),
+                    given(d.objective.as_deref()),
+                    given(d.data_scope.as_deref()),
+                    !d.master_data.is_empty(),
+                    given(d.users_and_purposes.as_deref()),
+                    given(d.sources.as_deref()),
+                    !d.sharing_methods.is_empty(),
+                    given(d.legal_value_basis.as_deref()),
+                    holds_reference,
+                    any_given(&d.administrative_procedures),
                 ];
-                (ADD_ACTION, flags)
+                (
+                    ADD_ACTION,
+                    context::ADDITION_FACTS.into_iter().zip(facts).collect(),
+                )
             }
             CatalogChange::Withdraw(w) => {
                 let replacement = w
                     .replacement
                     .as_ref()
                     .is_some_and(|r| given(Some(&r.data)) && given(Some(&r.provider)));
-                let flags = vec![
-                    ("hasReplacement", replacement),
-                    (
-                        "masterDataKeepsReference",
-                        given(w.master_data_reference.as_deref()),
-                    ),
-                    (
-                        "replacementServesProcedures",
-                        any_given(&w.replacement_procedures),
-                    ),
+                // In the order of `context::WITHDRAWAL_FACTS`.
+                let facts = [
+                    replacement,
+                    given(w.master_data_reference.as_deref()),
+                    any_given(&w.replacement_procedures),
                 ];
-                (WITHDRAW_ACTION, flags)
+                (
+                    WITHDRAW_ACTION,
+                    context::WITHDRAWAL_FACTS.into_iter().zip(facts).collect(),
+                )
             }
         };
 
-        // The context's values built directly (model::context_of), and the request built
-        // without checking it against the schema on every proposal: the attributes are
-        // those the schema declares, by construction (a unit test validates both actions'
-        // contexts against the schema).
-        let context = model::datetime_value(now).and_then(|now| {
-            model::context_of(
-                std::iter::once(("now", now))
-                    .chain(flags.iter().map(|&(k, v)| (k, model::bool_value(v)))),
-            )
-        });
-        let request = context
-            .map(|context| {
-                model::request_of(
-                    principal,
-                    &cedar.model.action_uid(action),
-                    resource,
-                    context,
-                )
-            })
+        // 3. The context (`crate::cedar::context`).
+        let request = model::datetime_value(now)
+            .and_then(|now| context::catalog(world, principal, action, resource, now, flags))
             .ok_or_else(|| format!("the time {} cannot be given to Cedar", now.to_rfc3339()));
         let asked = match (request, pack.slices.get(action)) {
             (Err(e), _) => Err(e),
@@ -459,6 +452,7 @@ impl Engine {
             (Ok(request), Some(slice)) => Ok((slice, request)),
         };
         Query {
+            action,
             reasons,
             asked: Some(asked),
         }
@@ -483,24 +477,8 @@ mod request_schema_tests {
         assert!(model.is_ok());
         let Ok(model) = model else { return };
         let now = DateTime::parse_from_rfc3339("2024-06-03T09:00:00+07:00").unwrap_or_default();
-        let add = [
-            "hasName",
-            "hasManagingUnit",
-            "hasObjective",
-            "hasDataScope",
-            "hasMasterDataInfo",
-            "hasUsersAndPurposes",
-            "hasSources",
-            "hasSharingMethods",
-            "showsLegalValue",
-            "holdsReferenceMasterData",
-            "servesAdministrativeProcedures",
-        ];
-        let withdraw = [
-            "hasReplacement",
-            "masterDataKeepsReference",
-            "replacementServesProcedures",
-        ];
+        let add = context::ADDITION_FACTS;
+        let withdraw = context::WITHDRAWAL_FACTS;
         for (action, keys) in [(ADD_ACTION, &add[..]), (WITHDRAW_ACTION, &withdraw[..])] {
             for value in [true, false] {
                 let context = crate::model::datetime_value(now).and_then(|now| {

@@ -19,15 +19,16 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::AgreementStatus;
 use crate::calendar::Calendar;
+use crate::cedar::context::{self, ActFacts};
 use crate::deadline::{
     DayReading, Deadline, Period, deadline, latest_notice_before, notice_provisional_years,
     provisional_calendar_advisory,
 };
 use crate::decision::{Advisory, Decision, Duty, NoticePart, Outcome, Reason, ReasonKind};
-use crate::engine::{
-    Engine, Evaluation, Query, engine_reason, finish, party_advisories, push_reasons,
+use crate::engine::Engine;
+use crate::engine::pipeline::{
+    Ask, Evaluation, Mode, Query, Reached, Run, engine_reason, finish, party_advisories, reasons_of,
 };
-use crate::explain::Question;
 use crate::ids::{AgencyId, AgreementId, DatabaseId, RefusalId, ViolationId};
 use crate::model;
 use crate::pack::RulePack;
@@ -314,6 +315,15 @@ pub struct LifecycleDecision {
     pub transitions: Vec<Transition>,
 }
 
+impl From<Run> for LifecycleDecision {
+    fn from(run: Run) -> LifecycleDecision {
+        LifecycleDecision {
+            decision: run.decision,
+            transitions: run.transitions,
+        }
+    }
+}
+
 impl LifecycleDecision {
     /// Whether the act is allowed.
     ///
@@ -517,17 +527,6 @@ enum Target<'a> {
     Database(&'a DatabaseId),
 }
 
-impl<'a> Target<'a> {
-    /// What an act on the target is about, for its pack: an agreement (the territory of
-    /// its data), or the database.
-    fn place(&self) -> Place<'a> {
-        match *self {
-            Target::Agreement(id) => Place::Agreement(id),
-            Target::Database(id) => Place::Database(id),
-        }
-    }
-}
-
 /// One lifecycle act, as the shared evaluation needs it.
 struct Act<'a> {
     action: &'static str,
@@ -711,25 +710,6 @@ fn maintenance_notice_days(pack: &RulePack, starts_at: DateTime<FixedOffset>) ->
     }
 }
 
-/// The Cedar request a lifecycle question puts to `pack`, exactly as the engine's
-/// `decide_*` build it; `None` for an access or catalog question.
-pub(crate) fn lifecycle_query<'p>(
-    world: &World,
-    pack: &'p RulePack,
-    question: &Question,
-    calendar: &Calendar,
-) -> Option<Query<'p>> {
-    let act = match question {
-        Question::Suspension(r) => r.act(),
-        Question::Restoration(r) => r.act(),
-        Question::Termination(r) => r.act(),
-        Question::UsageReport(r) => r.act(),
-        Question::SuspendAll(r) => r.act(pack, calendar).0,
-        Question::Access(_) | Question::Catalog { .. } => return None,
-    };
-    Some(Engine::act_query(world, pack, act))
-}
-
 impl Engine {
     /// The Cedar request of a lifecycle act under `pack`: principal, action, resource and the
     /// context (`LifecycleContext` in `policies/model.cedarschema`), with the reasons that
@@ -812,6 +792,7 @@ impl Engine {
         }
         let now = act.now.unwrap_or(act.at);
         let deny = |reasons| Query {
+            action: act.action,
             reasons,
             asked: None,
         };
@@ -831,56 +812,47 @@ impl Engine {
             ));
             return deny(reasons);
         };
-        // The context's values built directly (model::context_of), not as expressions
-        // Cedar would evaluate. An instant Cedar cannot take fails the act (fail closed).
+        // 3. The context (`crate::cedar::context`). An instant Cedar cannot take fails the
+        // act (fail closed).
         let instants: Option<Vec<(&'static str, cedar_policy_core::ast::Value)>> =
             std::iter::once(("now", now))
                 .chain(act.extra.iter().copied())
                 .map(|(key, at)| model::datetime_value(at).map(|v| (key, v)))
                 .collect();
-        let context = instants.and_then(|instants| {
-            let violation = violation_uid.map(|uid| ("violation", model::entity_value(uid)));
-            model::context_of(
-                [
-                    ("grounds", model::string_value(act.grounds)),
-                    ("requirementsMet", model::bool_value(act.requirements_met)),
-                    (
-                        "restorationAnnounced",
-                        model::bool_value(act.restoration_announced),
-                    ),
-                ]
-                .into_iter()
-                .chain(instants)
-                .chain(violation),
+        let request = instants.and_then(|instants| {
+            context::lifecycle(
+                world,
+                ActFacts {
+                    action: act.action,
+                    principal,
+                    resource,
+                    grounds: act.grounds,
+                    requirements_met: act.requirements_met,
+                    restoration_announced: act.restoration_announced,
+                    violation: violation_uid,
+                    instants,
+                },
             )
         });
-        let asked = match context {
-            Some(context) => {
-                let action = cedar.model.action_uid(act.action);
-                Ok((
-                    slice,
-                    model::request_of(principal, &action, resource, context),
-                ))
-            }
-            None => Err(format!(
+        let asked = request.map(|request| (slice, request)).ok_or_else(|| {
+            format!(
                 "an instant of the request cannot be given to Cedar (at {})",
                 act.at.to_rfc3339()
-            )),
-        };
+            )
+        });
         Query {
+            action: act.action,
             reasons,
             asked: Some(asked),
         }
     }
 
-    /// Asks the pack in force whether a lifecycle act is allowed. Never fails: unknown
-    /// references, a missing pack and evaluation errors are denies that say so.
-    fn decide_act(&self, world: &World, act: Act<'_>) -> Decision {
+    /// Steps 2–5 and 7 of the pipeline for a lifecycle act under the pack in force: the
+    /// ids, the context, Cedar's answer, its reasons, the advisories. Each kind of act then
+    /// adds its consequences (step 6). Never fails: unknown references and evaluation
+    /// errors are denies that say so.
+    fn run_act(&self, pack: &RulePack, world: &World, act: Act<'_>, mode: Mode) -> Run {
         let date = model::local_date(act.at);
-        let pack = match self.pack_for_place(world, act.target.place(), act.at) {
-            Ok(pack) => pack,
-            Err(no_pack) => return *no_pack,
-        };
         let agreement = match &act.target {
             Target::Agreement(id) => Some((*id).clone()),
             Target::Database(_) => None,
@@ -896,28 +868,23 @@ impl Engine {
             )
             .collect();
         let query = Engine::act_query(world, pack, act);
-        let mut reasons = query.reasons;
         let eval = match query.asked {
-            Some(Ok((slice, request))) => self.ask(pack, slice, world, &request),
+            Some(Ok((slice, request))) => self.ask(pack, slice, query.action, world, request, mode),
             Some(Err(message)) => Evaluation::failed(message, None),
             None => {
-                return finish(
+                return Run::refused(finish(
                     pack,
                     Outcome::Deny,
-                    reasons,
+                    query.reasons,
                     Vec::new(),
                     date,
                     None,
                     agreement,
                     None,
-                );
+                ));
             }
         };
-        let outcome = eval.outcome();
-        push_reasons(pack, &eval, outcome, &mut reasons);
-        if outcome == Outcome::Deny && reasons.is_empty() {
-            reasons.push(pack.reason("no_rule_permits_act", ReasonKind::NothingPermitted, None));
-        }
+        let (outcome, reasons) = reasons_of(pack, &eval, query.reasons, "no_rule_permits_act");
         let mut decision = finish(
             pack,
             outcome,
@@ -929,7 +896,14 @@ impl Engine {
             None,
         );
         party_advisories(pack, world, at, &parties, &mut decision);
-        decision
+        Run {
+            decision,
+            transitions: Vec::new(),
+            reached: match mode {
+                Mode::Decide => Reached::default(),
+                Mode::Trace => Reached::of(pack, query.action, eval),
+            },
+        }
     }
 
     /// Decides whether a provider may suspend provision to one consumer (QD05/2024
@@ -976,17 +950,28 @@ impl Engine {
         world: &World,
         request: &SuspensionRequest,
     ) -> LifecycleDecision {
+        self.run(world, Ask::Suspension(request), Mode::Decide)
+            .into()
+    }
+
+    /// Steps 2–8 of the pipeline for this act under the pack in force.
+    pub(crate) fn run_suspension(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        request: &SuspensionRequest,
+        mode: Mode,
+    ) -> Run {
         let calendar = self.calendar();
-        let mut decision = self.decide_act(world, request.act());
+        let mut run = self.run_act(pack, world, request.act(), mode);
+        let decision = &mut run.decision;
         let mut transitions = Vec::new();
         let agreement = world.agreement(&request.agreement);
         let violation = request.violation.as_ref().and_then(|v| world.violation(v));
-        let pack = self
-            .pack_for_place(world, Place::Agreement(&request.agreement), request.at)
-            .ok();
-        if let (true, Some(g), Some(v), Some(pack)) =
-            (decision.is_allowed(), agreement, violation, pack)
-        {
+        // 6. An allowed suspension: the notice owed to the consumer, by the pack's
+        // period counted with the engine's calendar, and the transition. A deadline that
+        // cannot be counted fails closed (an evaluation error, after Cedar allowed).
+        if let (true, Some(g), Some(v)) = (decision.is_allowed(), agreement, violation) {
             let determined = v.determined_at.unwrap_or(request.at);
             let (due, advisories) = one_day_notice(pack, determined, calendar, request.reading);
             decision.advisories.extend(advisories);
@@ -1030,10 +1015,8 @@ impl Engine {
                 }
             }
         }
-        LifecycleDecision {
-            decision,
-            transitions,
-        }
+        run.transitions = transitions;
+        run
     }
 
     /// Decides whether a provider may restore a suspended agreement: only its provider,
@@ -1065,8 +1048,24 @@ impl Engine {
         world: &World,
         request: &RestorationRequest,
     ) -> LifecycleDecision {
-        let decision = self.decide_act(world, request.act());
-        let transitions = match (decision.is_allowed(), world.agreement(&request.agreement)) {
+        self.run(world, Ask::Restoration(request), Mode::Decide)
+            .into()
+    }
+
+    /// Steps 2–8 of the pipeline for this act under the pack in force.
+    pub(crate) fn run_restoration(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        request: &RestorationRequest,
+        mode: Mode,
+    ) -> Run {
+        let mut run = self.run_act(pack, world, request.act(), mode);
+        // 6. An allowed restoration: the transition.
+        run.transitions = match (
+            run.decision.is_allowed(),
+            world.agreement(&request.agreement),
+        ) {
             (true, Some(g)) => vec![Transition {
                 agreement: g.id.clone(),
                 from: g.status,
@@ -1075,10 +1074,7 @@ impl Engine {
             }],
             _ => Vec::new(),
         };
-        LifecycleDecision {
-            decision,
-            transitions,
-        }
+        run
     }
 
     /// Decides whether a provider may terminate an agreement (QD05/2024 Đ16.1.g): its
@@ -1110,16 +1106,27 @@ impl Engine {
         world: &World,
         request: &TerminationRequest,
     ) -> LifecycleDecision {
-        let mut decision = self.decide_act(world, request.act());
-        let pack = self.wording_pack(
-            world,
-            Place::Agreement(&request.agreement),
-            model::local_date(request.at),
-        );
-        decision
+        self.run(world, Ask::Termination(request), Mode::Decide)
+            .into()
+    }
+
+    /// Steps 2–8 of the pipeline for this act under the pack in force.
+    pub(crate) fn run_termination(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        request: &TerminationRequest,
+        mode: Mode,
+    ) -> Run {
+        let mut run = self.run_act(pack, world, request.act(), mode);
+        // 6–7. The reading of the grounds not encoded; an allowed termination's transition.
+        run.decision
             .advisories
             .push(pack.advisory("reading_termination_grounds"));
-        let transitions = match (decision.is_allowed(), world.agreement(&request.agreement)) {
+        run.transitions = match (
+            run.decision.is_allowed(),
+            world.agreement(&request.agreement),
+        ) {
             (true, Some(g)) => vec![Transition {
                 agreement: g.id.clone(),
                 from: g.status,
@@ -1128,10 +1135,7 @@ impl Engine {
             }],
             _ => Vec::new(),
         };
-        LifecycleDecision {
-            decision,
-            transitions,
-        }
+        run
     }
 
     /// Decides whether a provider may require a consumer to report how it uses the shared
@@ -1163,12 +1167,21 @@ impl Engine {
         world: &World,
         request: &UsageReportRequest,
     ) -> LifecycleDecision {
-        let mut decision = self.decide_act(world, request.act());
-        let pack = self.wording_pack(
-            world,
-            Place::Agreement(&request.agreement),
-            model::local_date(request.at),
-        );
+        self.run(world, Ask::UsageReport(request), Mode::Decide)
+            .into()
+    }
+
+    /// Steps 2–8 of the pipeline for this act under the pack in force.
+    pub(crate) fn run_usage_report(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        request: &UsageReportRequest,
+        mode: Mode,
+    ) -> Run {
+        let mut run = self.run_act(pack, world, request.act(), mode);
+        let decision = &mut run.decision;
+        // 6–7. The reading on unsafe connections; an allowed demand's duty to report.
         if request
             .violation
             .as_ref()
@@ -1189,10 +1202,7 @@ impl Engine {
                 clause: pack.text_clause("usage_report_duty"),
             });
         }
-        LifecycleDecision {
-            decision,
-            transitions: Vec::new(),
-        }
+        run
     }
 
     /// Decides whether a provider may suspend every consumer of a database (ND47/2020
@@ -1235,20 +1245,23 @@ impl Engine {
         world: &World,
         request: &SuspendAllRequest,
     ) -> LifecycleDecision {
+        self.run(world, Ask::SuspendAll(request), Mode::Decide)
+            .into()
+    }
+
+    /// Steps 2–8 of the pipeline for this act under the pack in force.
+    pub(crate) fn run_suspend_all(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        request: &SuspendAllRequest,
+        mode: Mode,
+    ) -> Run {
         let calendar = self.calendar();
-        let pack = match self.pack_for_place(world, Place::Database(&request.database), request.at)
-        {
-            Ok(pack) => pack,
-            Err(decision) => {
-                return LifecycleDecision {
-                    decision: *decision,
-                    transitions: Vec::new(),
-                };
-            }
-        };
         let (act, latest) = request.act(pack, calendar);
         let notice = request.published_notice();
-        let mut decision = self.decide_act(world, act);
+        let mut run = self.run_act(pack, world, act, mode);
+        let decision = &mut run.decision;
         if let (Some(_), Some(days)) = (latest, maintenance_notice_days(pack, request.starts_at)) {
             let years = notice_provisional_years(request.starts_at, days, calendar);
             decision
@@ -1311,10 +1324,8 @@ impl Engine {
                 });
             }
         }
-        LifecycleDecision {
-            decision,
-            transitions,
-        }
+        run.transitions = transitions;
+        run
     }
 
     /// Checks the notice owed for a suspension of one consumer (QD05/2024 Đ16.2.h) as of

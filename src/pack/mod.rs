@@ -544,6 +544,9 @@ pub struct RulePack {
     pub(crate) rules: IndexMap<PolicyId, Rule>,
     /// Per concrete action id: the policies whose scope can match it.
     pub(crate) slices: HashMap<String, PolicySet>,
+    /// Per concrete action id: the permits of its slice, which a traced run asks to know
+    /// the permits that held on a deny (`crate::engine::pipeline::Mode::Trace`).
+    pub(crate) permits: HashMap<String, PolicySet>,
     pub(crate) cedar_ids: HashMap<cedar_policy::PolicyId, PolicyId>,
     pub(crate) warnings: Vec<PackDiagnostic>,
     pub(crate) sources: Vec<(String, String)>,
@@ -1414,11 +1417,26 @@ impl<'a> Loader<'a> {
         let warnings = std::mem::take(&mut self.diags);
         let sources = std::mem::take(&mut self.sources);
         let slices = self.slice(&all, &mut rules);
+        let permits = slices
+            .iter()
+            .map(|(action, slice)| {
+                let mut permits = PolicySet::new();
+                for p in slice
+                    .policies()
+                    .filter(|p| p.effect() == cedar_policy::Effect::Permit)
+                {
+                    // Ids are unique in a slice, so adding to a fresh set cannot fail.
+                    let _ = permits.add(p.clone());
+                }
+                (action.clone(), permits)
+            })
+            .collect();
         let evaluation_classes = classes_reading(&all, "evaluatedUntil");
         Ok(RulePack {
             manifest: self.manifest.clone(),
             rules,
             slices,
+            permits,
             cedar_ids,
             warnings,
             sources,

@@ -1011,12 +1011,6 @@ impl World {
         self.territories.get(i?)
     }
 
-    /// The territory of the dataset at `index` (its database's), or the world's for none.
-    pub(crate) fn territory_of_dataset_index(&self, index: Option<usize>) -> &TerritoryId {
-        let found = index.and_then(|i| self.territory_at(self.dataset_territory.get(i).copied()));
-        found.unwrap_or(&self.territory)
-    }
-
     /// The territory of the data a question is about (see `docs/TERRITORIES.md`): the
     /// place's, or the world's when the place is unknown. The one source the engine
     /// chooses a pack by.

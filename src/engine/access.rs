@@ -1,0 +1,425 @@
+//! Access requests (QD05/2024 Đ17, in the built-in pack): the facts a request gives the
+//! rules, the candidate agreements it is asked under, and the log and refusal duties an
+//! answer creates. Steps 2–8 of the pipeline ([`super::pipeline`]) for this question.
+
+use cedar_policy::PolicySet;
+
+use crate::agency::AgencyKind;
+use crate::deadline::{
+    PeriodEnd, calendar_gap_advisory, minimum_period_end, period_end, provisional_calendar_advisory,
+};
+use crate::decision::{Advisory, Decision, Duty, Outcome, ReasonKind};
+use crate::engine::Engine;
+use crate::engine::pipeline::{
+    Ask, Evaluation, Mode, Reached, Run, duty_parties, earliest_after, engine_reason, finish,
+    party_advisories, reasons_of, valid_until,
+};
+use crate::model;
+use crate::pack::RulePack;
+use crate::request::AccessRequest;
+use crate::world::World;
+
+impl Engine {
+    /// Decides an access request against a world. Never fails and never panics: an unknown
+    /// account or dataset, a time outside every pack, or a policy that fails to evaluate is
+    /// a deny whose reasons say so.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World, WorldData};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::new(WorldData::new("VN-32".parse()?))?;
+    /// let request = AccessRequest::new(
+    ///     "ghost".parse()?, Action::Query, "nothing".parse()?, Channel::Lgsp,
+    ///     "administrative-procedures".parse()?, "2024-06-03T09:00:00+07:00".parse()?,
+    /// );
+    /// let decision = engine.decide(&world, &request);
+    /// assert!(!decision.is_allowed());
+    /// assert!(decision.has_reason("unknown_account"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decide(&self, world: &World, request: &AccessRequest) -> Decision {
+        self.run(world, Ask::Access(request), Mode::Decide).decision
+    }
+
+    /// Steps 2–8 of the pipeline for an access request, under the pack in force
+    /// (`pack_idx` in the engine, for the calling thread's copy of its slices).
+    pub(crate) fn run_access(
+        &self,
+        pack_idx: usize,
+        pack: &RulePack,
+        world: &World,
+        request: &AccessRequest,
+        mode: Mode,
+    ) -> Run {
+        let date = model::local_date(request.at);
+        let action = request.action.as_str();
+        // 2. The ids: the account and the dataset, by the indexes the world keeps, so no
+        // id but the request's two is hashed.
+        let dataset_idx = world.datasets.get_index_of(&request.dataset);
+        // A deny before any policy ran: its reasons are the engine's own.
+        let early = |reasons, holder_kind| {
+            Run::refused(finish(
+                pack,
+                Outcome::Deny,
+                reasons,
+                Vec::new(),
+                date,
+                holder_kind,
+                None,
+                valid_until(pack, request.at, Vec::new()),
+            ))
+        };
+        let mut reasons = Vec::new();
+        let account_idx = world.accounts.get_index_of(&request.account);
+        if account_idx.is_none() {
+            reasons.push(engine_reason(
+                pack,
+                "unknown_account",
+                ReasonKind::UnknownReference,
+                Some(format!("account `{}`", request.account)),
+            ));
+        }
+        if dataset_idx.is_none() {
+            reasons.push(engine_reason(
+                pack,
+                "unknown_dataset",
+                ReasonKind::UnknownReference,
+                Some(format!("dataset `{}`", request.dataset)),
+            ));
+        }
+        let (Some(account_idx), Some(dataset_idx)) = (account_idx, dataset_idx) else {
+            return early(reasons, None);
+        };
+        let (Some((_, account)), Some((_, dataset))) = (
+            world.accounts.get_index(account_idx),
+            world.datasets.get_index(dataset_idx),
+        ) else {
+            return early(reasons, None);
+        };
+        let holder = &account.holder;
+        // By the indexes the world keeps, so no id but the request's two is hashed.
+        let holder_idx = world.account_holder.get(account_idx).copied().flatten();
+        let provider_idx = world.dataset_provider.get(dataset_idx).copied().flatten();
+        let provider = provider_idx
+            .and_then(|i| world.agencies.get_index(i))
+            .map(|(id, _)| id);
+        let holder_kind = holder_idx
+            .and_then(|i| world.agencies.get_index(i))
+            .map(|(_, a)| a.kind);
+        // A time Cedar cannot be given fails closed; so does the year the dataset's last
+        // evaluation covers, counted with the engine's calendar (the duties report's count)
+        // and given to the rules as `context.evaluatedUntil`, when it cannot be counted.
+        let facts = match self.access_facts(pack, world, request, account_idx, dataset_idx) {
+            Ok(facts) => facts,
+            Err(detail) => {
+                reasons.push(engine_reason(
+                    pack,
+                    "evaluation_error",
+                    ReasonKind::EvaluationError,
+                    Some(detail),
+                ));
+                return early(reasons, holder_kind);
+            }
+        };
+        let candidates: &[usize] = match (holder_idx, provider_idx) {
+            (Some(h), Some(p)) => world.agreement_indexes_between_indexes(h, p),
+            _ => &[],
+        };
+        // 3–4. The context under each candidate agreement, asked until one allows.
+        let slice = self.access_slice(pack_idx, pack, action);
+        let mut best: Option<Evaluation> = None;
+        // Without any agreement, one evaluation without one; no allocation per decision.
+        let none: &[Option<usize>] = &[None];
+        let options = candidates
+            .iter()
+            .copied()
+            .map(Some)
+            .chain(none.iter().copied().filter(|_| candidates.is_empty()));
+        for candidate in options {
+            let eval = self.evaluate(pack, slice, world, &facts, candidate, mode);
+            let better = match &best {
+                None => true,
+                Some(b) => !b.allows() && (eval.allows() || eval.rank(pack) < b.rank(pack)),
+            };
+            if better {
+                let done = eval.allows();
+                best = Some(eval);
+                if done {
+                    break;
+                }
+            }
+        }
+        let Some(eval) = best else {
+            reasons.push(engine_reason(
+                pack,
+                "evaluation_error",
+                ReasonKind::EvaluationError,
+                Some("no evaluation ran".into()),
+            ));
+            return early(reasons, holder_kind);
+        };
+
+        // 5. The reasons.
+        let (outcome, reasons) = reasons_of(pack, &eval, reasons, "no_right_established");
+
+        let agreement_id = eval
+            .agreement
+            .and_then(|i| world.agreements.get_index(i))
+            .map(|(id, _)| id.clone());
+        // 6. The duties: the provider logs an allowed request and reports a refusal.
+        let mut duties = Vec::new();
+        match (outcome, provider) {
+            (Outcome::Allow, Some(provider)) => {
+                // The log is kept at least the pack's `log_retention` from the request's
+                // day: a least time, not moved off days off.
+                let retention = pack.period("log_retention", date);
+                let keep_until = retention.and_then(|r| minimum_period_end(date, r.period));
+                if let (Some(retention), Some(keep_until)) = (retention, keep_until) {
+                    duties.push(Duty::LogRequest {
+                        provider: provider.clone(),
+                        consumer: holder.clone(),
+                        account: account.id.clone(),
+                        dataset: dataset.id.clone(),
+                        action: request.action,
+                        at: request.at,
+                        keep_until,
+                        clause: retention.clause.clone(),
+                    });
+                }
+            }
+            (Outcome::Deny, Some(provider))
+                if holder_kind != Some(AgencyKind::Citizen) && holder != provider =>
+            {
+                duties.push(Duty::ReportRefusal {
+                    provider: provider.clone(),
+                    requester: holder.clone(),
+                    authority: world.focal_point.clone(),
+                    reasons: reasons.iter().map(|r| r.code.clone()).collect(),
+                    clause: pack.duty_clause(crate::duties::DutyKind::RefusalReport),
+                });
+            }
+            _ => {}
+        }
+
+        // Validity: the earliest instant after `at` where a time the decision depends on is
+        // crossed.
+        let dataset_times = world
+            .cedar
+            .dataset_times
+            .get(dataset_idx)
+            .map_or(&[][..], Vec::as_slice);
+        // The evaluation's expiry only where a rule reading it can apply to this class
+        // of data (open and public data in the built-in pack): shared data's decisions do
+        // not turn on it.
+        let evaluation_matters = pack.evaluation_matters(dataset.class.as_str());
+        let evaluation = facts.evaluation.map(|e| e.0).filter(|_| evaluation_matters);
+        let evaluation_due = evaluation.as_ref().map(|e| e.due);
+        let agreement_times = candidates
+            .iter()
+            .filter_map(|&c| world.agreements.get_index(c))
+            .flat_map(|(_, g)| std::iter::once(g.term.start).chain(g.term.end));
+        let valid_until = earliest_after(
+            pack,
+            request.at,
+            dataset_times
+                .iter()
+                .copied()
+                .chain(evaluation_due)
+                .chain(agreement_times),
+        );
+        let mut decision = finish(
+            pack,
+            outcome,
+            reasons,
+            duties,
+            date,
+            holder_kind,
+            agreement_id,
+            valid_until,
+        );
+        // Reforms that concern a party the decision names (the requester, the provider, the
+        // authority a refusal is reported to).
+        let parties = duty_parties(&decision);
+        party_advisories(
+            pack,
+            world,
+            request.at,
+            std::iter::once(holder).chain(provider).chain(&parties),
+            &mut decision,
+        );
+        // A count of the evaluation's year that a rule may read and the calendar could not
+        // fully answer, or answered provisionally: said.
+        if let Some(e) = &evaluation {
+            decision
+                .advisories
+                .extend(e.gap.as_ref().map(|g| calendar_gap_advisory(pack, g)));
+            decision
+                .advisories
+                .extend(provisional_calendar_advisory(pack, &e.provisional_years));
+        }
+        // Several agreements, none allowing: the grounds stated are those of the one the
+        // pack's ranking says the request is about, and the decision says so.
+        if let (Outcome::Deny, [_, _, ..], Some(ranking)) = (
+            decision.outcome,
+            candidates,
+            pack.manifest.candidate_ranking.as_ref(),
+        ) {
+            decision.advisories.push(Advisory::from(&ranking.reading));
+        }
+        Run {
+            decision,
+            transitions: Vec::new(),
+            reached: match mode {
+                Mode::Decide => Reached::default(),
+                Mode::Trace => Reached::of(pack, action, eval),
+            },
+        }
+    }
+
+    /// The end of the year the last evaluation of a dataset's database covers, counted
+    /// with the engine's calendar, and its Cedar value; `None` if never evaluated. An end
+    /// that cannot be counted or given to Cedar is an error (the decision fails closed).
+    pub(crate) fn evaluation_end(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        dataset_idx: usize,
+    ) -> Result<Option<(PeriodEnd, cedar_policy_core::ast::Value)>, String> {
+        let Some(last) = world
+            .cedar
+            .dataset_last_evaluated
+            .get(dataset_idx)
+            .copied()
+            .flatten()
+        else {
+            return Ok(None);
+        };
+        let period = pack
+            .period_value("annual_evaluation", last)
+            .ok_or_else(|| "the pack sets no `annual_evaluation` period".to_owned())?;
+        let end = period_end(last, period, &self.calendar)
+            .map_err(|e| format!("the {period} since the evaluation of {last}: {e}"))?;
+        let value = model::datetime_value(end.due).ok_or_else(|| {
+            format!(
+                "the end of the {period} since the evaluation of {last}, {}, cannot be given to Cedar",
+                end.due.to_rfc3339()
+            )
+        })?;
+        Ok(Some((end, value)))
+    }
+
+    /// What an access request gives Cedar under every candidate agreement, found and
+    /// made once per decision: the one source of the request's facts for deciding,
+    /// explaining and exporting. A time Cedar cannot be given, or an evaluation year that
+    /// cannot be counted, is an error (the decision fails closed).
+    pub(crate) fn access_facts<'r>(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        request: &'r AccessRequest,
+        account: usize,
+        dataset: usize,
+    ) -> Result<AccessFacts<'r>, String> {
+        if let Some(detail) = model::out_of_range_detail("the request's time", request.at) {
+            return Err(detail);
+        }
+        let now = model::datetime_value(request.at).ok_or_else(|| {
+            format!(
+                "the request's time {} cannot be given to Cedar",
+                request.at.to_rfc3339()
+            )
+        })?;
+        let evaluation = self.evaluation_end(pack, world, dataset)?;
+        Ok(AccessFacts {
+            request,
+            account,
+            dataset,
+            now,
+            evaluation,
+        })
+    }
+
+    /// One evaluation for one candidate agreement.
+    fn evaluate(
+        &self,
+        pack: &RulePack,
+        slice: Option<&PolicySet>,
+        world: &World,
+        facts: &AccessFacts<'_>,
+        agreement: Option<usize>,
+        mode: Mode,
+    ) -> Evaluation {
+        let fail = |message: String| Evaluation::failed(message, agreement);
+        let Some(slice) = slice else {
+            return fail(format!(
+                "the pack has no policies for action `{}`",
+                facts.request.action.as_str()
+            ));
+        };
+        let cedar_request = match crate::cedar::context::access(world, facts, agreement) {
+            Ok(r) => r,
+            Err(message) => return fail(message),
+        };
+        let action = facts.request.action.as_str();
+        let mut eval = self.ask(pack, slice, action, world, cedar_request, mode);
+        eval.agreement = agreement;
+        eval
+    }
+}
+
+/// The facts of one access request that every candidate agreement shares
+/// ([`Engine::access_facts`]).
+pub(crate) struct AccessFacts<'r> {
+    pub(crate) request: &'r AccessRequest,
+    /// The index of the request's account in the world.
+    pub(crate) account: usize,
+    /// The index of the request's dataset in the world.
+    pub(crate) dataset: usize,
+    /// Cedar's value of the request's instant.
+    pub(crate) now: cedar_policy_core::ast::Value,
+    /// The end of the year the dataset's database's last evaluation covers, counted with
+    /// the engine's calendar ([`Engine::evaluation_end`]), and its Cedar value
+    /// (`context.evaluatedUntil`); `None` if never evaluated.
+    pub(crate) evaluation: Option<(PeriodEnd, cedar_policy_core::ast::Value)>,
+}
+
+// ---------------------------------------------------------------- explanations (issue 7)
+
+impl Engine {
+    /// Decides like [`Engine::decide`] and says which policies were satisfied on the way:
+    /// the permits and forbids whose conditions held for the candidate agreement the
+    /// decision rests on (a permit that held on a deny included), and which failed to
+    /// evaluate. For authors, test runners and coverage; [`Engine::decide`] is the fast
+    /// path.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{AccessRequest, Action, Channel, Engine, World, WorldData};
+    ///
+    /// let engine = Engine::builtin()?;
+    /// let world = World::new(WorldData::new("VN-32".parse()?))?;
+    /// let request = AccessRequest::new(
+    ///     "ghost".parse()?, Action::Query, "nothing".parse()?, Channel::Lgsp,
+    ///     "administrative-procedures".parse()?, "2024-06-03T09:00:00+07:00".parse()?,
+    /// );
+    /// let explanation = engine.explain(&world, &request);
+    /// assert!(!explanation.evaluated); // refused before any policy ran
+    /// assert!(explanation.satisfied.is_empty());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn explain(&self, world: &World, request: &AccessRequest) -> crate::authoring::Explanation {
+        let run = self.run(world, Ask::Access(request), Mode::Trace);
+        crate::authoring::Explanation {
+            agreement: run.decision.agreement.clone(),
+            decision: run.decision,
+            evaluated: run.reached.evaluated,
+            applicable: run.reached.applicable,
+            satisfied: run.reached.satisfied,
+            errored: run.reached.errored,
+        }
+    }
+}
