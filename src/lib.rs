@@ -42,8 +42,8 @@ pub use duties::{DutiesError, DutiesReport};
 pub use engine::{Engine, EngineError};
 pub use explain::Question;
 pub use lifecycle::{
-    LifecycleDecision, NoticeCheck, RefusalCheck, RestorationRequest, SuspendAllRequest,
-    SuspensionRequest, TerminationRequest, Transition, UsageReportRequest,
+    LifecycleDecision, NoticeCheck, NoticeCheckRequest, RefusalCheck, RestorationRequest,
+    SuspendAllRequest, SuspensionRequest, TerminationRequest, Transition, UsageReportRequest,
 };
 pub use pack::{PackError, RulePack};
 pub use request::{AccessRequest, Action, Channel, RequestError};

@@ -14,9 +14,10 @@ use crate::decision::Decision;
 use crate::engine::{Ask, Engine, Mode};
 use crate::ids::{AgreementId, PolicyId};
 use crate::lifecycle::{
-    RestorationRequest, SuspendAllRequest, SuspensionRequest, TerminationRequest, Transition,
-    UsageReportRequest,
+    NoticeCheckRequest, RestorationRequest, SuspendAllRequest, SuspensionRequest,
+    TerminationRequest, Transition, UsageReportRequest,
 };
+use crate::refusal::Refusal;
 use crate::request::AccessRequest;
 use crate::world::World;
 
@@ -101,6 +102,12 @@ pub enum Question {
         /// When it is decided.
         at: DateTime<FixedOffset>,
     },
+    /// Was the notice of this suspension given as the law requires?
+    /// ([`Engine::check_notice`]; compliant when allowed, each forbid a finding)
+    CheckNotice(NoticeCheckRequest),
+    /// Does this refusal state grounded reasons and was the competent authority
+    /// notified? ([`Engine::check_refusal`]; valid when allowed, each forbid a finding)
+    CheckRefusal(Refusal),
 }
 
 impl Question {
@@ -128,6 +135,8 @@ impl Question {
             Question::UsageReport(_) => "usage_report",
             Question::SuspendAll(_) => "suspend_all",
             Question::Catalog { .. } => "catalog",
+            Question::CheckNotice(_) => "check_notice",
+            Question::CheckRefusal(_) => "check_refusal",
         }
     }
 
@@ -161,6 +170,8 @@ impl Question {
             Question::UsageReport(r) => Ask::UsageReport(r),
             Question::SuspendAll(r) => Ask::SuspendAll(r),
             Question::Catalog { proposal, at } => Ask::Catalog(proposal, *at),
+            Question::CheckNotice(r) => Ask::CheckNotice(r),
+            Question::CheckRefusal(r) => Ask::CheckRefusal(r),
         }
     }
 }
@@ -181,7 +192,9 @@ question_from!(
     Restoration(RestorationRequest),
     Termination(TerminationRequest),
     UsageReport(UsageReportRequest),
-    SuspendAll(SuspendAllRequest)
+    SuspendAll(SuspendAllRequest),
+    CheckNotice(NoticeCheckRequest),
+    CheckRefusal(Refusal)
 );
 
 /// An engine that answers every kind of [`Question`] exactly as it does and says which

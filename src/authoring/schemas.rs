@@ -49,6 +49,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
         one::<crate::RestorationRequest>("restoration-request.schema.json"),
         one::<crate::TerminationRequest>("termination-request.schema.json"),
         one::<crate::UsageReportRequest>("usage-report-request.schema.json"),
+        one::<crate::NoticeCheckRequest>("notice-check-request.schema.json"),
         one::<crate::LifecycleDecision>("lifecycle-decision.schema.json"),
         one::<crate::records::Refusal>("refusal.schema.json"),
         one::<crate::CatalogProposal>("catalog-proposal.schema.json"),
@@ -103,7 +104,8 @@ fn not_in_schema(name: &str) -> Option<&'static str> {
         | "suspend-all-request.schema.json"
         | "restoration-request.schema.json"
         | "termination-request.schema.json"
-        | "usage-report-request.schema.json" => Some(concat!(
+        | "usage-report-request.schema.json"
+        | "notice-check-request.schema.json" => Some(concat!(
             "Checked against a world, not by this schema: the agency, agreement, database and ",
             "violation it names exist in it (an unknown one is a deny that says which). An ",
             "instant's pattern checks its local year; one on 1900-01-01 or 9999-12-31 must ",

@@ -263,6 +263,8 @@ enum ActName {
     UsageReport,
     SuspendAll,
     Catalog,
+    CheckNotice,
+    CheckRefusal,
 }
 
 /// The written form of a case.
@@ -276,7 +278,7 @@ struct RawCase {
     clause: Clause,
     /// What is asked: `access` (the default without `proposal`), `suspend`, `restore`,
     /// `terminate`, `usage_report`, `suspend_all`, `catalog` (the default with
-    /// `proposal`).
+    /// `proposal`), `check_notice`, `check_refusal`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     act: Option<ActName>,
     /// The request, of the kind `act` names (every kind but `catalog`).
@@ -307,6 +309,8 @@ enum AnyRequest {
     Terminate(crate::lifecycle::TerminationRequest),
     UsageReport(crate::lifecycle::UsageReportRequest),
     SuspendAll(crate::lifecycle::SuspendAllRequest),
+    CheckNotice(crate::lifecycle::NoticeCheckRequest),
+    CheckRefusal(crate::refusal::Refusal),
 }
 
 impl TryFrom<RawCase> for PackTestCase {
@@ -365,6 +369,10 @@ impl TryFrom<RawCase> for PackTestCase {
                     ActName::SuspendAll => {
                         Question::SuspendAll(parse(name, "a suspend-all request", r)?)
                     }
+                    ActName::CheckNotice => {
+                        Question::CheckNotice(parse(name, "a notice check", r)?)
+                    }
+                    ActName::CheckRefusal => Question::CheckRefusal(parse(name, "a refusal", r)?),
                     ActName::Access | ActName::Catalog => {
                         Question::Access(parse(name, "an access request", r)?)
                     }
@@ -394,6 +402,8 @@ impl From<PackTestCase> for RawCase {
             Question::UsageReport(r) => (Some(ActName::UsageReport), value(r), None, None),
             Question::SuspendAll(r) => (Some(ActName::SuspendAll), value(r), None, None),
             Question::Catalog { proposal, at } => (None, None, Some(proposal.clone()), Some(*at)),
+            Question::CheckNotice(r) => (Some(ActName::CheckNotice), value(r), None, None),
+            Question::CheckRefusal(r) => (Some(ActName::CheckRefusal), value(r), None, None),
         };
         RawCase {
             name: case.name,

@@ -149,3 +149,102 @@ pub(crate) fn catalog(
         context,
     ))
 }
+
+/// What a notice check gives its rules (`NoticeCheckContext`): the instants as Cedar
+/// values, and the facts of the record.
+pub(crate) struct NoticeFacts {
+    pub(crate) now: Value,
+    pub(crate) due: Option<Value>,
+    pub(crate) violation_determined: bool,
+    pub(crate) sent_at: Option<Value>,
+    pub(crate) sent_to_consumer: bool,
+    pub(crate) states_violation: bool,
+    pub(crate) states_handling_plan: bool,
+    pub(crate) states_restoration_requirements: bool,
+}
+
+/// The Cedar request of a notice check: the provider checked, about the agreement.
+pub(crate) fn notice_check(
+    world: &World,
+    provider: &EntityUid,
+    agreement: &EntityUid,
+    facts: NoticeFacts,
+) -> Option<Request> {
+    let instants = [("due", facts.due), ("sentAt", facts.sent_at)]
+        .into_iter()
+        .filter_map(|(k, v)| Some((k, v?)));
+    let context = model::context_of(
+        [
+            ("now", facts.now),
+            (
+                "violationDetermined",
+                model::bool_value(facts.violation_determined),
+            ),
+            ("sentToConsumer", model::bool_value(facts.sent_to_consumer)),
+            ("statesViolation", model::bool_value(facts.states_violation)),
+            (
+                "statesHandlingPlan",
+                model::bool_value(facts.states_handling_plan),
+            ),
+            (
+                "statesRestorationRequirements",
+                model::bool_value(facts.states_restoration_requirements),
+            ),
+        ]
+        .into_iter()
+        .chain(instants),
+    )?;
+    let action = world.cedar.model.action_uid(NOTICE_CHECK_ACTION);
+    Some(model::request_of(provider, &action, agreement, context))
+}
+
+/// The action of a notice check.
+pub(crate) const NOTICE_CHECK_ACTION: &str = "checkNotice";
+
+/// The action of a refusal check.
+pub(crate) const REFUSAL_CHECK_ACTION: &str = "checkRefusal";
+
+/// What a refusal check gives its rules (`RefusalCheckContext`).
+pub(crate) struct RefusalFacts {
+    pub(crate) now: Value,
+    pub(crate) reasons: usize,
+    pub(crate) ungrounded: Vec<usize>,
+    pub(crate) unstated: Vec<usize>,
+    pub(crate) authority_notified: bool,
+    pub(crate) competent_authority_known: bool,
+    pub(crate) notified_competent_authority: bool,
+}
+
+/// The Cedar request of a refusal check: the provider checked, about the requester.
+pub(crate) fn refusal_check(
+    world: &World,
+    provider: &EntityUid,
+    requester: &EntityUid,
+    facts: RefusalFacts,
+) -> Option<Request> {
+    let long = |n: usize| i64::try_from(n).ok();
+    let numbers = |ns: Vec<usize>| -> Option<Value> {
+        let ns: Option<Vec<i64>> = ns.into_iter().map(long).collect();
+        Some(model::long_set_value(ns?))
+    };
+    let context = model::context_of([
+        ("now", facts.now),
+        ("reasons", model::long_value(long(facts.reasons)?)),
+        ("ungrounded", numbers(facts.ungrounded)?),
+        ("unstated", numbers(facts.unstated)?),
+        (
+            "authorityNotified",
+            model::bool_value(facts.authority_notified),
+        ),
+        (
+            "competentAuthorityKnown",
+            model::bool_value(facts.competent_authority_known),
+        ),
+        (
+            "notifiedCompetentAuthority",
+            model::bool_value(facts.notified_competent_authority),
+        ),
+    ])?;
+    let action = world.cedar.model.action_uid(REFUSAL_CHECK_ACTION);
+    Some(model::request_of(provider, &action, requester, context))
+}

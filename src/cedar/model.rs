@@ -17,7 +17,7 @@ pub const MODEL_SCHEMA: &str = include_str!("../../policies/model.cedarschema");
 /// below 1.0), adding an optional attribute or a new action is a minor one (a patch below
 /// 1.0). The full table, read from a pack author's side, is in docs/POLICY_AUTHORING.md
 /// (section "Versions").
-pub const MODEL_VERSION: &str = "0.2.0";
+pub const MODEL_VERSION: &str = "0.2.1";
 
 /// How many attribute hops from the principal, resource or context a policy may follow:
 /// `resource.database.manager` is two. Packs are validated at this level.
@@ -239,6 +239,16 @@ pub(crate) fn string_value(s: &str) -> cedar_ast::Value {
 /// A boolean value.
 pub(crate) fn bool_value(b: bool) -> cedar_ast::Value {
     cedar_ast::Value::from(b)
+}
+
+/// A long value.
+pub(crate) fn long_value(n: i64) -> cedar_ast::Value {
+    cedar_ast::Value::from(n)
+}
+
+/// A set of long values.
+pub(crate) fn long_set_value(ns: impl IntoIterator<Item = i64>) -> cedar_ast::Value {
+    cedar_ast::Value::set(ns.into_iter().map(cedar_ast::Value::from), None)
 }
 
 /// A reference to an entity.

@@ -163,7 +163,7 @@ impl Engine {
         };
 
         // 5. The reasons.
-        let (outcome, reasons) = reasons_of(pack, &eval, reasons, "no_right_established");
+        let (outcome, reasons) = reasons_of(pack, &eval, reasons, "no_right_established", &[]);
 
         let agreement_id = eval
             .agreement
@@ -272,6 +272,7 @@ impl Engine {
         Run {
             decision,
             transitions: Vec::new(),
+            deadline: None,
             reached: match mode {
                 Mode::Decide => Reached::default(),
                 Mode::Trace => Reached::of(pack, action, eval),

@@ -313,7 +313,8 @@ impl Engine {
         };
         // Allow only when the rules allow cleanly and nothing was unknown (an unknown
         // master-data id is a deny even if every item is present).
-        let (outcome, reasons) = reasons_of(pack, &eval, query.reasons, "no_right_established");
+        let (outcome, reasons) =
+            reasons_of(pack, &eval, query.reasons, "no_right_established", &[]);
         let valid_until = valid_until(pack, now, Vec::new());
         let mut decision = finish(
             pack,
@@ -329,6 +330,7 @@ impl Engine {
         Run {
             decision,
             transitions: Vec::new(),
+            deadline: None,
             reached: match mode {
                 Mode::Decide => Reached::default(),
                 Mode::Trace => Reached::of(pack, query.action, eval),

@@ -16,8 +16,9 @@ use crate::clause::Clause;
 use crate::data::{CatalogMembership, Database, Hosting};
 use crate::deadline::{CalendarGap, DayReading, DeadlineError, Period, PeriodEnd, period_end};
 use crate::decision::{PackRef, Reason};
+use crate::engine::Mode;
 use crate::ids::{AgencyId, DatabaseId, RefusalId, SuspensionId};
-use crate::lifecycle::{CALENDAR_NOT_COVERED_24H, notice_check, refusal_check};
+use crate::lifecycle::{CALENDAR_NOT_COVERED_24H, NoticeCheck, NoticeCheckRequest, RefusalCheck};
 use crate::model;
 use crate::pack::{EngineReason, RulePack};
 use crate::refusal::Refusal;
@@ -433,6 +434,7 @@ pub enum DutiesError {
 /// world's dates). A calendar that does not cover a date is not an error (see above).
 /// [`Engine::duties_report`](crate::Engine::duties_report) is its public door.
 pub(crate) fn duties_report(
+    engine: &crate::Engine,
     packs: &[(usize, &RulePack)],
     world: &World,
     now: DateTime<FixedOffset>,
@@ -448,6 +450,7 @@ pub(crate) fn duties_report(
     // Each territory's records, judged by the pack in force there.
     for &(territory, pack) in packs {
         let mut report = Collector {
+            engine,
             pack,
             pack_ref: PackRef::of(pack),
             world,
@@ -513,6 +516,7 @@ pub(crate) fn duties_report(
 }
 
 struct Collector<'a> {
+    engine: &'a crate::Engine,
     pack: &'a RulePack,
     pack_ref: PackRef,
     world: &'a World,
@@ -826,14 +830,16 @@ impl Collector<'_> {
             // Not reachable: `World::new` rejects a suspension of an unknown agreement.
             return;
         };
-        let check = notice_check(
-            self.pack,
-            self.world,
-            suspension,
-            self.now,
-            self.calendar,
-            DayReading::CivilCode,
-        );
+        // The check's own run, under the pack this report judges the territory by.
+        let request = NoticeCheckRequest {
+            suspension: suspension.clone(),
+            now: self.now,
+            reading: DayReading::CivilCode,
+        };
+        let check: NoticeCheck = self
+            .engine
+            .run_notice_check(self.pack, self.world, &request, Mode::Decide)
+            .into();
         let about_the_notice = |f: &&Reason| f.code != VIOLATION_NOT_DETERMINED;
         let mut notice_findings = check.findings.iter().filter(about_the_notice).peekable();
         let sent = suspension.notice.as_ref();
@@ -905,7 +911,10 @@ impl Collector<'_> {
     /// authority, judged by the check behind `Engine::check_refusal`. The law sets no
     /// period, so a shortfall is an unmet standing requirement.
     fn refusal(&mut self, refusal: &Refusal) {
-        let check = refusal_check(self.pack, self.world, refusal);
+        let check: RefusalCheck = self
+            .engine
+            .run_refusal_check(self.pack, self.world, refusal, Mode::Decide)
+            .into();
         if check.is_valid() {
             return;
         }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::AgreementStatus;
 use crate::calendar::Calendar;
-use crate::cedar::context::{self, ActFacts};
+use crate::cedar::context::{self, ActFacts, NoticeFacts, RefusalFacts};
 use crate::deadline::{
     DayReading, Deadline, Period, deadline, latest_notice_before, notice_provisional_years,
     provisional_calendar_advisory,
@@ -30,7 +30,7 @@ use crate::engine::pipeline::{
     Ask, Evaluation, Mode, Query, Reached, Run, engine_reason, finish, party_advisories, reasons_of,
 };
 use crate::ids::{AgencyId, AgreementId, DatabaseId, RefusalId, ViolationId};
-use crate::model;
+use crate::model::{self, Model};
 use crate::pack::RulePack;
 use crate::refusal::{Refusal, RefusalGround};
 use crate::request::AccessRequest;
@@ -402,6 +402,37 @@ impl NoticeCheck {
     pub fn has_finding(&self, code: &str) -> bool {
         self.findings.iter().any(|r| r.code == code)
     }
+}
+
+/// A check of the notice owed for a suspension of one consumer, as a question: the
+/// suspension record, the instant of the check, and how a day is read in counting the
+/// deadline. [`Engine::check_notice`] asks it; in a pack's test file it is the act
+/// `check_notice`.
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::NoticeCheckRequest;
+/// use lgsp_policy::time::DayReading;
+/// let request: NoticeCheckRequest = serde_json::from_str(r#"{
+///   "suspension": {"id": "ts-1", "agreement": "agr.tp.so-tnmt", "violation": "vp.2024.001",
+///                  "suspended_at": "2024-05-17T17:00:00+07:00"},
+///   "now": "2024-05-22T09:00:00+07:00"
+/// }"#)?;
+/// assert_eq!(request.reading, DayReading::CivilCode);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeCheckRequest {
+    /// The suspension, with its notice if one was sent.
+    pub suspension: Suspension,
+    /// When the check is made.
+    #[schemars(with = "crate::schemas::RequestInstant")]
+    pub now: DateTime<FixedOffset>,
+    /// How a day is read in counting the deadline (the Civil Code's by default).
+    #[serde(default)]
+    pub reading: DayReading,
 }
 
 /// The result of checking a refusal (QD05/2024 Đ16.1.đ). See [`RefusalCheck::is_valid`]
@@ -884,7 +915,7 @@ impl Engine {
                 ));
             }
         };
-        let (outcome, reasons) = reasons_of(pack, &eval, query.reasons, "no_rule_permits_act");
+        let (outcome, reasons) = reasons_of(pack, &eval, query.reasons, "no_rule_permits_act", &[]);
         let mut decision = finish(
             pack,
             outcome,
@@ -899,6 +930,7 @@ impl Engine {
         Run {
             decision,
             transitions: Vec::new(),
+            deadline: None,
             reached: match mode {
                 Mode::Decide => Reached::default(),
                 Mode::Trace => Reached::of(pack, query.action, eval),
@@ -1371,22 +1403,13 @@ impl Engine {
         now: DateTime<FixedOffset>,
         reading: DayReading,
     ) -> NoticeCheck {
-        let calendar = self.calendar();
-        let pack = self.wording_pack(
-            world,
-            Place::Agreement(&suspension.agreement),
-            model::local_date(now),
-        );
-        let mut check = notice_check(pack, world, suspension, now, calendar, reading);
-        let years = check
-            .deadline
-            .as_ref()
-            .map(Deadline::provisional_years)
-            .unwrap_or_default();
-        check
-            .advisories
-            .extend(provisional_calendar_advisory(pack, years));
-        check
+        let request = NoticeCheckRequest {
+            suspension: suspension.clone(),
+            now,
+            reading,
+        };
+        self.run(world, Ask::CheckNotice(&request), Mode::Decide)
+            .into()
     }
 
     /// Checks the public notice of a suspension of every consumer of a database as of
@@ -1589,162 +1612,316 @@ impl Engine {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn check_refusal(&self, world: &World, refusal: &Refusal) -> RefusalCheck {
-        refusal_check(
-            self.wording_pack(world, refusal.place(), model::local_date(refusal.at)),
-            world,
-            refusal,
-        )
+        self.run(world, Ask::CheckRefusal(refusal), Mode::Decide)
+            .into()
     }
 }
 
 // ------------------------------------------------------------------------------ checks
 
-/// The check behind [`Engine::check_notice`], which needs no engine: the duties report
-/// (`crate::duties`) uses it too, so the report and the check never disagree.
-pub(crate) fn notice_check(
-    pack: &RulePack,
-    world: &World,
-    suspension: &Suspension,
-    now: DateTime<FixedOffset>,
-    calendar: &Calendar,
-    reading: DayReading,
-) -> NoticeCheck {
-    let mut check = NoticeCheck {
-        due: None,
-        deadline: None,
-        findings: Vec::new(),
-        pending: Vec::new(),
-        advisories: Vec::new(),
-    };
-    let agreement = world.agreement(&suspension.agreement);
-    let violation = world.violation(&suspension.violation);
-    if agreement.is_none() {
-        check.findings.push(pack.reason(
-            "unknown_agreement",
-            ReasonKind::UnknownReference,
-            Some(format!("agreement `{}`", suspension.agreement)),
-        ));
-    }
-    if violation.is_none() {
-        check.findings.push(pack.reason(
-            "unknown_violation",
-            ReasonKind::UnknownReference,
-            Some(format!("violation `{}`", suspension.violation)),
-        ));
-    }
-    let (Some(g), Some(v)) = (agreement, violation) else {
-        return check;
-    };
-    let determined = match v.determined_at {
-        Some(at) if at <= suspension.suspended_at => at,
-        _ => {
-            check.findings.push(pack.finding(
-                "violation_not_determined",
-                Some(format!(
-                    "violation `{}` was not determined when provision was suspended; the notice is counted from the suspension",
-                    v.id
-                )),
+impl Engine {
+    /// Steps 2–8 of the pipeline for a notice check: the facts of the suspension's
+    /// notice — its deadline counted with the engine's calendar and the pack's
+    /// `suspension_notice` period — given to the pack's `checkNotice` policies, whose
+    /// forbids are the findings; a notice not yet sent and not yet late is owed (a duty).
+    pub(crate) fn run_notice_check(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        request: &NoticeCheckRequest,
+        mode: Mode,
+    ) -> Run {
+        let suspension = &request.suspension;
+        let now = request.now;
+        let date = model::local_date(now);
+        let refused = |reasons| {
+            Run::refused(finish(
+                pack,
+                Outcome::Deny,
+                reasons,
+                Vec::new(),
+                date,
+                None,
+                None,
+                None,
+            ))
+        };
+        // 2. The ids.
+        let agreement = world.agreements.get_index_of(&suspension.agreement);
+        let violation = world.violation(&suspension.violation);
+        let mut reasons = Vec::new();
+        if agreement.is_none() {
+            reasons.push(pack.reason(
+                "unknown_agreement",
+                ReasonKind::UnknownReference,
+                Some(format!("agreement `{}`", suspension.agreement)),
             ));
-            suspension.suspended_at
         }
-    };
-    let (deadline, advisories) = one_day_notice(pack, determined, calendar, reading);
-    check.advisories = advisories;
-    let due = deadline.as_ref().map(Deadline::due);
-    check.due = due;
-    check.deadline = deadline.clone();
-    match (&suspension.notice, due) {
-        (None, Some(due)) if now > due => check.findings.push(pack.finding(
-            "notice_not_sent",
-            Some(format!(
-                "due {}, {} overdue",
-                due.to_rfc3339(),
-                describe_delay(now.signed_duration_since(due))
-            )),
-        )),
-        (None, _) => {
-            if let Some(deadline) = deadline {
-                check.pending.push(Duty::NotifyConsumer {
-                    provider: g.provider.clone(),
-                    consumer: g.consumer.clone(),
-                    agreement: g.id.clone(),
-                    violation: v.id.clone(),
-                    due: deadline,
-                    must_include: CONSUMER_NOTICE_PARTS.to_vec(),
-                    clause: pack.duty_clause(crate::duties::DutyKind::SuspensionNotice),
-                });
-            }
+        if violation.is_none() {
+            reasons.push(pack.reason(
+                "unknown_violation",
+                ReasonKind::UnknownReference,
+                Some(format!("violation `{}`", suspension.violation)),
+            ));
         }
-        (Some(n), due) => {
-            if let Some(due) = due
-                && n.sent_at > due
-            {
-                check.findings.push(pack.finding(
-                    "notice_late",
-                    Some(format!(
-                        "sent {}, due {}, {} late",
-                        n.sent_at.to_rfc3339(),
-                        due.to_rfc3339(),
-                        describe_delay(n.sent_at.signed_duration_since(due))
-                    )),
-                ));
+        let (Some(g_idx), Some(v)) = (agreement, violation) else {
+            return refused(reasons);
+        };
+        let (Some((_, g)), Some(resource)) = (
+            world.agreements.get_index(g_idx),
+            world.cedar.agreement_uids.get(g_idx),
+        ) else {
+            return refused(reasons);
+        };
+        // 3. The facts: the deadline, counted from the determination (from the
+        // suspension when the violation was not determined by then).
+        let (determined, violation_determined) = match v.determined_at {
+            Some(at) if at <= suspension.suspended_at => (at, true),
+            _ => (suspension.suspended_at, false),
+        };
+        let (deadline, mut advisories) =
+            one_day_notice(pack, determined, self.calendar(), request.reading);
+        let due = deadline.as_ref().map(Deadline::due);
+        let sent = suspension.notice.as_ref();
+        // Rounded up to the millisecond Cedar sees: an instant a fraction of a millisecond
+        // late stays late.
+        let instant = |field: &str, at: DateTime<FixedOffset>| {
+            let at = model::ceil_millisecond(at);
+            model::datetime_value(at)
+                .filter(|_| model::in_cedar_range(at))
+                .ok_or_else(|| {
+                    model::out_of_range_detail(&format!("the check's `{field}`"), at)
+                        .unwrap_or_else(|| {
+                            format!("the check's `{field}` cannot be given to Cedar")
+                        })
+                })
+        };
+        let values = (|| {
+            Ok::<_, String>((
+                instant("now", now)?,
+                due.map(|d| instant("due", d)).transpose()?,
+                sent.map(|n| instant("notice.sent_at", n.sent_at))
+                    .transpose()?,
+            ))
+        })();
+        let principal = Model::uid(&world.cedar.model.agency, g.provider.as_str());
+        let asked = values.and_then(|(now_value, due_value, sent_value)| {
+            let states = |text: Option<&String>| text.is_some_and(|t| !crate::text::is_blank(t));
+            context::notice_check(
+                world,
+                &principal,
+                resource,
+                NoticeFacts {
+                    now: now_value,
+                    due: due_value,
+                    violation_determined,
+                    sent_at: sent_value,
+                    sent_to_consumer: sent.is_some_and(|n| n.to == g.consumer),
+                    states_violation: states(sent.map(|n| &n.violation)),
+                    states_handling_plan: states(sent.map(|n| &n.handling_plan)),
+                    states_restoration_requirements: states(
+                        sent.map(|n| &n.restoration_requirements),
+                    ),
+                },
+            )
+            .ok_or_else(|| "the check cannot be given to Cedar".to_owned())
+        });
+        // 4. Cedar.
+        let action = context::NOTICE_CHECK_ACTION;
+        let eval = match (asked, pack.slices.get(action)) {
+            (Ok(cedar_request), Some(slice)) => {
+                self.ask(pack, slice, action, world, cedar_request, mode)
             }
-            if n.to != g.consumer {
-                check.findings.push(pack.finding(
-                    "notice_wrong_addressee",
-                    Some(format!(
-                        "sent to `{}`, the consumer is `{}`",
-                        n.to, g.consumer
-                    )),
-                ));
-            }
-            for (text, code) in [
-                (&n.violation, "notice_missing_violation"),
-                (&n.handling_plan, "notice_missing_handling_plan"),
-                (
-                    &n.restoration_requirements,
-                    "notice_missing_restoration_requirements",
-                ),
-            ] {
-                if crate::text::is_blank(text) {
-                    check.findings.push(pack.finding(code, None));
-                }
-            }
+            (Ok(_), None) => Evaluation::failed(
+                format!("the pack has no policies for action `{action}`"),
+                None,
+            ),
+            (Err(message), _) => Evaluation::failed(message, None),
+        };
+        // 5. The findings, with the facts their details name.
+        let rfc = |t: DateTime<FixedOffset>| t.to_rfc3339();
+        let mut facts = vec![
+            ("consumer", g.consumer.to_string()),
+            ("violation", v.id.to_string()),
+        ];
+        facts.extend(due.map(|d| ("due", rfc(d))));
+        facts.extend(due.map(|d| ("overdue", describe_delay(now.signed_duration_since(d)))));
+        if let Some(n) = sent {
+            facts.push(("sentAt", rfc(n.sent_at)));
+            facts.push(("sentTo", n.to.to_string()));
+            facts.extend(due.map(|d| ("late", describe_delay(n.sent_at.signed_duration_since(d)))));
+        }
+        let (outcome, reasons) = reasons_of(pack, &eval, reasons, "no_rule_permits_act", &facts);
+        // 6. A notice not sent and not yet late is still owed.
+        let mut duties = Vec::new();
+        if let (None, Some(deadline)) = (sent, &deadline)
+            && due.is_none_or(|due| now <= due)
+        {
+            duties.push(Duty::NotifyConsumer {
+                provider: g.provider.clone(),
+                consumer: g.consumer.clone(),
+                agreement: g.id.clone(),
+                violation: v.id.clone(),
+                due: deadline.clone(),
+                must_include: CONSUMER_NOTICE_PARTS.to_vec(),
+                clause: pack.duty_clause(crate::duties::DutyKind::SuspensionNotice),
+            });
+        }
+        // 7. The readings applied in counting, and the pack's.
+        let years = deadline
+            .as_ref()
+            .map(Deadline::provisional_years)
+            .unwrap_or_default();
+        advisories.extend(provisional_calendar_advisory(pack, years));
+        let mut decision = finish(
+            pack,
+            outcome,
+            reasons,
+            duties,
+            date,
+            None,
+            Some(g.id.clone()),
+            None,
+        );
+        decision.advisories.splice(0..0, advisories);
+        Run {
+            decision,
+            transitions: Vec::new(),
+            deadline,
+            reached: match mode {
+                Mode::Decide => Reached::default(),
+                Mode::Trace => Reached::of(pack, action, eval),
+            },
         }
     }
-    check
+
+    /// Steps 2–8 of the pipeline for a refusal check: the facts of the refusal given to the
+    /// pack's `checkRefusal` policies, whose forbids are the findings.
+    pub(crate) fn run_refusal_check(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        refusal: &Refusal,
+        mode: Mode,
+    ) -> Run {
+        let date = model::local_date(refusal.at);
+        // 2–3. The parties (the check reads no attribute of theirs, so neither need be in
+        // the world) and the facts.
+        let agency = |id: &AgencyId| Model::uid(&world.cedar.model.agency, id.as_str());
+        let (principal, resource) = (agency(&refusal.provider), agency(&refusal.requester));
+        let numbered = |keep: &dyn Fn(&RefusalGround) -> bool| -> Vec<usize> {
+            (1..)
+                .zip(&refusal.grounds)
+                .filter(|(_, g)| keep(g))
+                .map(|(n, _)| n)
+                .collect()
+        };
+        let ungrounded = numbered(&|g| g.clause.is_none());
+        let unstated = numbered(&|g| crate::text::is_blank(&g.vi) && crate::text::is_blank(&g.en));
+        let notified = refusal
+            .authority
+            .as_ref()
+            .filter(|_| refusal.notified_at.is_some());
+        let competent = world.provincial_focal_point();
+        let list = |ns: &[usize]| {
+            ns.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut facts = vec![
+            ("ungrounded", list(&ungrounded)),
+            ("unstated", list(&unstated)),
+        ];
+        facts.extend(notified.map(|a| ("notified", a.to_string())));
+        facts.extend(competent.map(|a| ("competent", a.to_string())));
+        let now = model::ceil_millisecond(refusal.at);
+        let asked = model::datetime_value(now)
+            .filter(|_| model::in_cedar_range(now))
+            .and_then(|now| {
+                context::refusal_check(
+                    world,
+                    &principal,
+                    &resource,
+                    RefusalFacts {
+                        now,
+                        reasons: refusal.grounds.len(),
+                        ungrounded,
+                        unstated,
+                        authority_notified: notified.is_some(),
+                        competent_authority_known: competent.is_some(),
+                        notified_competent_authority: notified.is_some() && notified == competent,
+                    },
+                )
+            })
+            .ok_or_else(|| {
+                model::out_of_range_detail("the refusal's time", refusal.at)
+                    .unwrap_or_else(|| "the refusal cannot be given to Cedar".to_owned())
+            });
+        // 4–5. Cedar, and the findings.
+        let action = context::REFUSAL_CHECK_ACTION;
+        let eval = match (asked, pack.slices.get(action)) {
+            (Ok(cedar_request), Some(slice)) => {
+                self.ask(pack, slice, action, world, cedar_request, mode)
+            }
+            (Ok(_), None) => Evaluation::failed(
+                format!("the pack has no policies for action `{action}`"),
+                None,
+            ),
+            (Err(message), _) => Evaluation::failed(message, None),
+        };
+        let (outcome, reasons) = reasons_of(pack, &eval, Vec::new(), "no_rule_permits_act", &facts);
+        // 7. Whether the authority notified is competent cannot be told without one.
+        let mut decision = finish(pack, outcome, reasons, Vec::new(), date, None, None, None);
+        if notified.is_some() && competent.is_none() {
+            decision
+                .advisories
+                .insert(0, pack.advisory("competent_authority_unknown"));
+        }
+        Run {
+            decision,
+            transitions: Vec::new(),
+            deadline: None,
+            reached: match mode {
+                Mode::Decide => Reached::default(),
+                Mode::Trace => Reached::of(pack, action, eval),
+            },
+        }
+    }
 }
 
-/// The check behind [`Engine::check_refusal`], which needs no engine: the duties report
-/// (`crate::duties`) uses it too.
-pub(crate) fn refusal_check(pack: &RulePack, world: &World, refusal: &Refusal) -> RefusalCheck {
-    let mut findings = Vec::new();
-    let mut advisories = Vec::new();
-    if refusal.grounds.is_empty() {
-        findings.push(pack.finding("refusal_without_reasons", None));
-    }
-    for (n, g) in refusal.grounds.iter().enumerate() {
-        let which = Some(format!("reason {}", n + 1));
-        if g.clause.is_none() {
-            findings.push(pack.finding("refusal_reason_not_grounded", which.clone()));
+/// The findings of a check's decision: every reason but the permit that says the record
+/// was checked, a forbid read as a finding against the provider.
+fn findings_of(reasons: Vec<Reason>) -> Vec<Reason> {
+    reasons
+        .into_iter()
+        .filter(|r| r.kind != ReasonKind::Permit)
+        .map(|mut r| {
+            if r.kind == ReasonKind::Forbid {
+                r.kind = ReasonKind::Finding;
+            }
+            r
+        })
+        .collect()
+}
+
+impl From<Run> for NoticeCheck {
+    fn from(run: Run) -> NoticeCheck {
+        NoticeCheck {
+            due: run.deadline.as_ref().map(Deadline::due),
+            deadline: run.deadline,
+            findings: findings_of(run.decision.reasons),
+            pending: run.decision.duties,
+            advisories: run.decision.advisories,
         }
-        if crate::text::is_blank(&g.vi) && crate::text::is_blank(&g.en) {
-            findings.push(pack.finding("refusal_reason_not_stated", which));
+    }
+}
+
+impl From<Run> for RefusalCheck {
+    fn from(run: Run) -> RefusalCheck {
+        RefusalCheck {
+            findings: findings_of(run.decision.reasons),
+            advisories: run.decision.advisories,
         }
-    }
-    match (&refusal.authority, refusal.notified_at) {
-        (Some(authority), Some(_)) => match world.provincial_focal_point() {
-            Some(competent) if competent != authority => findings.push(pack.finding(
-                "refusal_wrong_authority",
-                Some(format!("notified `{authority}`, competent `{competent}`")),
-            )),
-            Some(_) => {}
-            None => advisories.push(pack.advisory("competent_authority_unknown")),
-        },
-        _ => findings.push(pack.finding("refusal_authority_not_notified", None)),
-    }
-    RefusalCheck {
-        findings,
-        advisories,
     }
 }

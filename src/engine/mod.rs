@@ -350,7 +350,7 @@ impl Engine {
                 crate::DutiesError::HorizonOutOfRange { now }
             });
         }
-        crate::duties::duties_report(&packs, world, now, &self.calendar, horizon)
+        crate::duties::duties_report(self, &packs, world, now, &self.calendar, horizon)
     }
 
     /// The packs, by territory and start date.

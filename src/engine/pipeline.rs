@@ -28,15 +28,17 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::agency::AgencyKind;
 use crate::catalog::CatalogProposal;
+use crate::deadline::Deadline;
 use crate::decision::{Advisory, Decision, Duty, Outcome, PackRef, Reason, ReasonKind};
 use crate::engine::Engine;
 use crate::ids::{AgencyId, PolicyId};
 use crate::lifecycle::{
-    RestorationRequest, SuspendAllRequest, SuspensionRequest, TerminationRequest, Transition,
-    UsageReportRequest,
+    NoticeCheckRequest, RestorationRequest, SuspendAllRequest, SuspensionRequest,
+    TerminationRequest, Transition, UsageReportRequest,
 };
 use crate::model;
 use crate::pack::RulePack;
+use crate::refusal::Refusal;
 use crate::request::AccessRequest;
 use crate::world::{Place, World};
 
@@ -61,6 +63,8 @@ pub(crate) enum Ask<'q> {
     UsageReport(&'q UsageReportRequest),
     SuspendAll(&'q SuspendAllRequest),
     Catalog(&'q CatalogProposal, DateTime<FixedOffset>),
+    CheckNotice(&'q NoticeCheckRequest),
+    CheckRefusal(&'q Refusal),
 }
 
 impl<'q> Ask<'q> {
@@ -74,6 +78,8 @@ impl<'q> Ask<'q> {
             Ask::UsageReport(r) => Place::Agreement(&r.agreement),
             Ask::SuspendAll(r) => Place::Database(&r.database),
             Ask::Catalog(p, _) => Place::Database(&p.database),
+            Ask::CheckNotice(r) => Place::Agreement(&r.suspension.agreement),
+            Ask::CheckRefusal(r) => r.place(),
         }
     }
 
@@ -87,6 +93,8 @@ impl<'q> Ask<'q> {
             Ask::UsageReport(r) => r.at,
             Ask::SuspendAll(r) => r.at,
             Ask::Catalog(_, at) => at,
+            Ask::CheckNotice(r) => r.now,
+            Ask::CheckRefusal(r) => r.at,
         }
     }
 }
@@ -98,6 +106,8 @@ pub(crate) struct Run {
     pub(crate) decision: Decision,
     /// The status changes of an allowed lifecycle act.
     pub(crate) transitions: Vec<Transition>,
+    /// The deadline a notice check counted.
+    pub(crate) deadline: Option<Deadline>,
     /// What the run reached; filled in [`Mode::Trace`] only.
     pub(crate) reached: Reached,
 }
@@ -137,6 +147,7 @@ impl Run {
         Run {
             decision,
             transitions: Vec::new(),
+            deadline: None,
             reached: Reached::default(),
         }
     }
@@ -194,6 +205,8 @@ impl Engine {
             Ask::Termination(r) => self.run_termination(pack, world, r, mode),
             Ask::UsageReport(r) => self.run_usage_report(pack, world, r, mode),
             Ask::SuspendAll(r) => self.run_suspend_all(pack, world, r, mode),
+            Ask::CheckNotice(r) => self.run_notice_check(pack, world, r, mode),
+            Ask::CheckRefusal(r) => self.run_refusal_check(pack, world, r, mode),
         }
     }
 }
@@ -207,13 +220,14 @@ pub(crate) fn reasons_of(
     eval: &Evaluation,
     mut early: Vec<Reason>,
     nothing_permitted: &str,
+    facts: &[(&str, String)],
 ) -> (Outcome, Vec<Reason>) {
     let outcome = if early.is_empty() {
         eval.outcome()
     } else {
         Outcome::Deny
     };
-    push_reasons(pack, eval, outcome, &mut early);
+    push_reasons(pack, eval, outcome, facts, &mut early);
     if outcome == Outcome::Deny && early.is_empty() {
         early.push(pack.reason(nothing_permitted, ReasonKind::NothingPermitted, None));
     }
@@ -298,6 +312,7 @@ pub(crate) fn push_reasons(
     pack: &RulePack,
     eval: &Evaluation,
     outcome: Outcome,
+    facts: &[(&str, String)],
     reasons: &mut Vec<Reason>,
 ) {
     for &i in &eval.matched {
@@ -316,7 +331,7 @@ pub(crate) fn push_reasons(
                         ReasonKind::Forbid
                     },
                     policy: Some(rule.id.clone()),
-                    detail: None,
+                    detail: rule.detail.as_deref().map(|t| crate::pack::fill(t, facts)),
                 });
             }
         }

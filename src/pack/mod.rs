@@ -35,6 +35,10 @@ const BUILTIN_FILES: &[(&str, &str)] = &[
         "catalog.cedar",
         include_str!("../../policies/qd05-2024-phu-yen/catalog.cedar"),
     ),
+    (
+        "checks.cedar",
+        include_str!("../../policies/qd05-2024-phu-yen/checks.cedar"),
+    ),
 ];
 
 /// A text in Vietnamese and English.
@@ -195,20 +199,6 @@ pub const ENGINE_REASON_CODES: &[&str] = &[
     "no_rule_permits_act",
     "calendar_not_covered",
     "deadline_not_computable",
-    // Findings on notices of suspension and of suspending every consumer.
-    "notice_not_sent",
-    "notice_late",
-    "notice_wrong_addressee",
-    "notice_missing_violation",
-    "notice_missing_handling_plan",
-    "notice_missing_restoration_requirements",
-    "violation_not_determined",
-    // Findings on refusals.
-    "refusal_without_reasons",
-    "refusal_reason_not_grounded",
-    "refusal_reason_not_stated",
-    "refusal_authority_not_notified",
-    "refusal_wrong_authority",
     // Advisories: readings the engine applies, and how a period was counted.
     "reading_one_day_notice",
     "reading_one_day_notice_24h",
@@ -222,6 +212,42 @@ pub const ENGINE_REASON_CODES: &[&str] = &[
     // Duties of lifecycle decisions (their clause; the texts describe the duty).
     "usage_report_duty",
     "urgent_public_notice_duty",
+];
+
+/// The facts a policy's `@detail` template may name, by the action it applies to: the
+/// engine fills `{name}` with the fact of the record it checked. A template naming a fact
+/// that some action of its policy does not offer is a load error.
+///
+/// | action | facts |
+/// |---|---|
+/// | `checkNotice` | `due`, `overdue` (how long past `due` the check is), `sentAt`, `late` (how long after `due` it was sent), `sentTo`, `consumer`, `violation` |
+/// | `checkRefusal` | `ungrounded`, `unstated` (the numbers of those reasons, from 1), `notified`, `competent` |
+///
+/// # Example
+///
+/// ```
+/// use lgsp_policy::pack::DETAIL_FACTS;
+/// let notice = DETAIL_FACTS.iter().find(|(action, _)| *action == "checkNotice").ok_or("none")?;
+/// assert!(notice.1.contains(&"due"));
+/// # Ok::<(), &str>(())
+/// ```
+pub const DETAIL_FACTS: &[(&str, &[&str])] = &[
+    (
+        "checkNotice",
+        &[
+            "due",
+            "overdue",
+            "sentAt",
+            "late",
+            "sentTo",
+            "consumer",
+            "violation",
+        ],
+    ),
+    (
+        "checkRefusal",
+        &["ungrounded", "unstated", "notified", "competent"],
+    ),
 ];
 
 /// How many of [`ENGINE_REASON_CODES`], from the first, only the engine may give.
@@ -524,6 +550,9 @@ pub struct Rule {
     pub vi: String,
     /// Its `@en` message.
     pub en: String,
+    /// Its `@detail` template, if any: the detail of the reason it gives, each `{fact}`
+    /// filled by the engine (see [`DETAIL_FACTS`]).
+    pub detail: Option<String>,
     /// The file it is in.
     pub file: String,
     /// The line it starts on.
@@ -729,11 +758,6 @@ impl RulePack {
             policy: None,
             detail,
         }
-    }
-
-    /// A finding (a shortfall a check reports), worded by the pack.
-    pub(crate) fn finding(&self, code: &str, detail: Option<String>) -> crate::decision::Reason {
-        self.reason(code, crate::decision::ReasonKind::Finding, detail)
     }
 
     /// An advisory the engine gives itself, worded by the pack, each `{key}` in its texts
@@ -1732,7 +1756,7 @@ impl<'a> Loader<'a> {
             }
         }
         for (key, _) in policy.annotations() {
-            if !["id", "clause", "see", "reason", "vi", "en"].contains(&key) {
+            if !["id", "clause", "see", "reason", "vi", "en", "detail"].contains(&key) {
                 self.push(
                     Severity::Warning,
                     file,
@@ -1766,6 +1790,27 @@ impl<'a> Loader<'a> {
                 list.iter().map(|a| a.id().unescaped().to_owned()).collect()
             }
         };
+        // A `@detail` template names only facts that every action of the policy offers.
+        let detail = policy.annotation("detail").map(str::to_owned);
+        for fact in detail.iter().flat_map(|t| placeholders(t)) {
+            let offered = !actions.is_empty()
+                && actions.iter().all(|a| {
+                    DETAIL_FACTS
+                        .iter()
+                        .any(|(action, facts)| action == a && facts.contains(&fact))
+                });
+            if !offered {
+                self.error(
+                    file,
+                    offset,
+                    label.clone(),
+                    format!(
+                        "@detail names `{{{fact}}}`, which is not a fact of every action it applies to (see DETAIL_FACTS)"
+                    ),
+                );
+                ok = false;
+            }
+        }
         match (ok, id, clause, code, vi, en) {
             (true, Some(id), Some(clause), Some(code), Some(vi), Some(en)) => Some(Rule {
                 id,
@@ -1775,6 +1820,7 @@ impl<'a> Loader<'a> {
                 code,
                 vi,
                 en,
+                detail,
                 file: file.to_owned(),
                 line,
                 actions,
@@ -1820,6 +1866,24 @@ impl<'a> Loader<'a> {
         }
         slices
     }
+}
+
+/// The `{name}` placeholders of a template, in order.
+fn placeholders(template: &str) -> impl Iterator<Item = &str> {
+    template
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+}
+
+/// A template with each `{name}` replaced by its value in `facts` (a name without a value
+/// is left as it is).
+pub(crate) fn fill(template: &str, facts: &[(&str, String)]) -> String {
+    facts
+        .iter()
+        .fold(template.to_owned(), |text, (name, value)| {
+            text.replace(&format!("{{{name}}}"), value)
+        })
 }
 
 /// The data classes for which a policy of `all` reads an attribute named `attribute`

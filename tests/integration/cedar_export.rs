@@ -191,7 +191,7 @@ fn every_exported_file_holds_its_cases_and_cedar_decides_each_as_exported() {
     };
     assert_eq!(count("access"), (30, 3));
     assert_eq!(count("agreements"), (5, 0));
-    assert_eq!(count("lifecycle"), (33, 1));
+    assert_eq!(count("lifecycle"), (41, 1));
     assert_eq!(count("catalog"), (11, 2));
     assert_eq!(count("terms"), (7, 0));
 

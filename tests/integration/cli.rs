@@ -106,7 +106,9 @@ fn check_passes_the_builtin_pack_and_locates_a_broken_one() {
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stdout}\n{stderr}");
     assert!(
-        stdout.contains("coverage required for access.cedar, lifecycle.cedar, catalog.cedar: met"),
+        stdout.contains(
+            "coverage required for access.cedar, lifecycle.cedar, catalog.cedar, checks.cedar: met"
+        ),
         "{stdout}"
     );
 

@@ -103,7 +103,7 @@ fn the_lam_vien_pack_passes_its_own_cases() {
         })
         .collect();
     assert!(failed.is_empty(), "{failed:#?}");
-    assert_eq!(report.cases.len(), 17);
+    assert_eq!(report.cases.len(), 25);
 }
 
 #[test]
@@ -127,9 +127,11 @@ fn every_decision_of_every_kind_of_question_cites_only_the_packs_clauses() {
             Question::UsageReport(_) => "usage report",
             Question::SuspendAll(_) => "suspension of every consumer",
             Question::Catalog { .. } => "catalog proposal",
+            Question::CheckNotice(_) => "notice check",
+            Question::CheckRefusal(_) => "refusal check",
         });
     }
-    assert_eq!(kinds.len(), 7, "{kinds:?}");
+    assert_eq!(kinds.len(), 9, "{kinds:?}");
 
     // The checks and the drafted refusal, which do not go through the cases.
     let refused = AccessRequest::new(

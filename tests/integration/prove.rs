@@ -66,18 +66,23 @@ fn with_prover<T>(path: &Path, f: impl AsyncFnOnce(&mut Prover<LocalSolver>) -> 
 pub fn pack_sources(edit: impl Fn(&str) -> String) -> (String, Vec<(String, String)>) {
     let dir = Path::new(PACK);
     let manifest = std::fs::read_to_string(dir.join("pack.json")).unwrap();
-    let files = ["access.cedar", "lifecycle.cedar", "catalog.cedar"]
-        .into_iter()
-        .map(|name| {
-            let text = std::fs::read_to_string(dir.join(name)).unwrap();
-            let text = if name == "access.cedar" {
-                edit(&text)
-            } else {
-                text
-            };
-            (name.to_owned(), text)
-        })
-        .collect();
+    let files = [
+        "access.cedar",
+        "lifecycle.cedar",
+        "catalog.cedar",
+        "checks.cedar",
+    ]
+    .into_iter()
+    .map(|name| {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap();
+        let text = if name == "access.cedar" {
+            edit(&text)
+        } else {
+            text
+        };
+        (name.to_owned(), text)
+    })
+    .collect();
     (manifest, files)
 }
 

@@ -21,10 +21,12 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use lgsp_policy::pack::Clause;
+use lgsp_policy::records::Refusal;
 use lgsp_policy::time::Calendar;
 use lgsp_policy::{
-    AccessRequest, Engine, PackError, RestorationRequest, RulePack, SuspendAllRequest,
-    SuspensionRequest, TerminationRequest, UsageReportRequest, World, WorldError,
+    AccessRequest, Engine, NoticeCheckRequest, PackError, RestorationRequest, RulePack,
+    SuspendAllRequest, SuspensionRequest, TerminationRequest, UsageReportRequest, World,
+    WorldError,
 };
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -62,6 +64,8 @@ fn validator(name: &'static str) -> &'static jsonschema::Validator {
             "termination-request.schema.json",
             "usage-report-request.schema.json",
             "suspend-all-request.schema.json",
+            "notice-check-request.schema.json",
+            "refusal.schema.json",
             "pack-tests.schema.json",
         ]
         .into_iter()
@@ -249,6 +253,17 @@ fn judge_request(kind: &str, doc: &Value) -> Verdict {
             }
             Err(v) => return v,
         },
+        "check_notice" => match parsed::<NoticeCheckRequest>(doc) {
+            Ok(r) => {
+                let check = engine.check_notice(world, &r.suspension, r.now, r.reading);
+                return judge_reasons(&check.findings);
+            }
+            Err(v) => return v,
+        },
+        "check_refusal" => match parsed::<Refusal>(doc) {
+            Ok(r) => return judge_reasons(&engine.check_refusal(world, &r).findings),
+            Err(v) => return v,
+        },
         other => panic!("unknown request kind {other}"),
     };
     judge_reasons(&decision.reasons)
@@ -262,6 +277,8 @@ fn request_schema(kind: &str) -> &'static str {
         "terminate" => "termination-request.schema.json",
         "usage_report" => "usage-report-request.schema.json",
         "suspend_all" => "suspend-all-request.schema.json",
+        "check_notice" => "notice-check-request.schema.json",
+        "check_refusal" => "refusal.schema.json",
         other => panic!("unknown request kind {other}"),
     }
 }
