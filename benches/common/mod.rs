@@ -101,7 +101,7 @@ pub struct Province {
 pub const ACT_REQUESTS: usize = 256;
 
 pub fn vn() -> FixedOffset {
-    lgsp_policy::time::vietnam_offset()
+    lgsp_policy::time::VIETNAM_OFFSET
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

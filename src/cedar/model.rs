@@ -42,11 +42,6 @@ pub fn model_version() -> Version {
     Version::parse(MODEL_VERSION).unwrap_or_else(|_| Version::new(0, 0, 0))
 }
 
-/// Vietnam's offset, UTC+7, all year (no daylight saving).
-pub(crate) fn vn_offset() -> FixedOffset {
-    crate::deadline::VIETNAM_OFFSET
-}
-
 /// The parsed schema, the entity type names and the action uids, built once.
 #[derive(Debug, Clone)]
 pub(crate) struct Model {
@@ -287,7 +282,7 @@ pub(crate) fn request_of(
 /// 00:00 local (UTC+7) at the start of `date`.
 pub(crate) fn start_of_local_day(date: NaiveDate) -> Option<DateTime<FixedOffset>> {
     date.and_time(NaiveTime::MIN)
-        .and_local_timezone(vn_offset())
+        .and_local_timezone(crate::time::VIETNAM_OFFSET)
         .single()
 }
 
@@ -295,7 +290,7 @@ pub(crate) fn start_of_local_day(date: NaiveDate) -> Option<DateTime<FixedOffset
 /// local time is not representable, the UTC date (no panic; nothing is in force there).
 pub(crate) fn local_date(at: DateTime<FixedOffset>) -> NaiveDate {
     let utc = at.naive_utc();
-    utc.checked_add_offset(vn_offset())
+    utc.checked_add_offset(crate::time::VIETNAM_OFFSET)
         .map_or_else(|| utc.date(), |local| local.date())
 }
 
@@ -379,7 +374,9 @@ mod tests {
         // An offset with seconds keeps the instant.
         let odd = DateTime::parse_from_rfc3339("2024-06-03T10:00:30+07:00")
             .unwrap_or_default()
-            .with_timezone(&FixedOffset::east_opt(7 * 3600 + 30).unwrap_or(vn_offset()));
+            .with_timezone(
+                &FixedOffset::east_opt(7 * 3600 + 30).unwrap_or(crate::time::VIETNAM_OFFSET),
+            );
         assert_eq!(cedar_datetime_text(odd), "2024-06-03T03:00:30.000Z");
     }
 

@@ -453,7 +453,7 @@ impl Engine {
             .filter_map(|p| model::start_of_local_day(p.manifest.effective_from))
             .filter(|t| *t > at)
             .min()
-            .map(|t| t.with_timezone(&model::vn_offset()));
+            .map(|t| t.with_timezone(&crate::time::VIETNAM_OFFSET));
         Decision {
             outcome: Outcome::Deny,
             reasons,

@@ -384,7 +384,7 @@ pub(crate) fn party_advisories<'a>(
         if a.from <= date {
             decision.advisories.push(Advisory::from(a));
         } else if let Some(start) = model::start_of_local_day(a.from).filter(|s| *s > at) {
-            let start = start.with_timezone(&model::vn_offset());
+            let start = start.with_timezone(&crate::time::VIETNAM_OFFSET);
             decision.valid_until = Some(decision.valid_until.map_or(start, |v| v.min(start)));
         }
     }
@@ -462,7 +462,7 @@ pub(crate) fn earliest_after(
         .map(model::whole_millisecond)
         .filter(|t| *t > at)
         .min()
-        .map(|t| t.with_timezone(&model::vn_offset()))
+        .map(|t| t.with_timezone(&crate::time::VIETNAM_OFFSET))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -270,7 +270,7 @@ impl ProofPack {
     ///
     /// ```
     /// let pack = lgsp_policy::prove::ProofPack::new(&lgsp_policy::RulePack::builtin()?)?;
-    /// assert_eq!(pack.actions().len(), 10);
+    /// assert_eq!(pack.actions().len(), 12);
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn actions(&self) -> Vec<&str> {

@@ -33,21 +33,6 @@ pub const VIETNAM_OFFSET: FixedOffset = const {
     }
 };
 
-/// Vietnam's offset from UTC, [`VIETNAM_OFFSET`], as a function.
-///
-/// # Example
-///
-/// ```
-/// use chrono::{DateTime, FixedOffset};
-/// let instant: DateTime<FixedOffset> = "2024-03-05T07:00:00Z".parse()?;
-/// let local = instant.with_timezone(&lgsp_policy::time::vietnam_offset());
-/// assert_eq!(local.to_rfc3339(), "2024-03-05T14:00:00+07:00");
-/// # Ok::<(), chrono::ParseError>(())
-/// ```
-pub fn vietnam_offset() -> FixedOffset {
-    VIETNAM_OFFSET
-}
-
 /// The length of a period, in the unit the law states it in.
 ///
 /// Serialised as a one-key object: `{"days": 1}`, `{"working_days": 7}`,
@@ -840,7 +825,7 @@ mod tests {
 
     #[test]
     fn vietnam_offset_is_seven_hours() {
-        assert_eq!(vietnam_offset().local_minus_utc(), 25_200);
+        assert_eq!(VIETNAM_OFFSET.local_minus_utc(), 25_200);
     }
 
     #[test]

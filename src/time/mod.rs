@@ -10,5 +10,5 @@ pub use calendar::{
 };
 pub use deadline::{
     CalendarGap, DayReading, Deadline, DeadlineError, Period, VIETNAM_OFFSET, deadline,
-    latest_notice_before, vietnam_offset,
+    latest_notice_before,
 };

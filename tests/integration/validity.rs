@@ -74,7 +74,7 @@ fn essence(d: &Decision) -> Essence {
 }
 
 fn vn() -> FixedOffset {
-    lgsp_policy::time::vietnam_offset()
+    lgsp_policy::time::VIETNAM_OFFSET
 }
 
 /// Instants from 2023 (before the pack) to 2027 (after the merger and the decrees that
