@@ -11,7 +11,7 @@ use crate::deadline::{
 use crate::decision::{Advisory, Decision, Duty, Outcome, ReasonKind};
 use crate::engine::Engine;
 use crate::engine::pipeline::{
-    Ask, Evaluation, Mode, Reached, Run, duty_parties, earliest_after, engine_reason, finish,
+    Ask, Evaluation, Mode, Run, duty_parties, earliest_after, engine_reason, finish,
     party_advisories, reasons_of, valid_until,
 };
 use crate::model;
@@ -269,15 +269,7 @@ impl Engine {
         ) {
             decision.advisories.push(Advisory::from(&ranking.reading));
         }
-        Run {
-            decision,
-            transitions: Vec::new(),
-            deadline: None,
-            reached: match mode {
-                Mode::Decide => Reached::default(),
-                Mode::Trace => Reached::of(pack, action, eval),
-            },
-        }
+        Run::answered(decision, pack, action, eval, mode)
     }
 
     /// The end of the year the last evaluation of a dataset's database covers, counted

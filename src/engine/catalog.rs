@@ -12,11 +12,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::SharingMethod;
 use crate::cedar::context;
-use crate::decision::{Decision, Outcome, Reason, ReasonKind};
+use crate::decision::{Decision, Reason, ReasonKind};
 use crate::engine::Engine;
-use crate::engine::pipeline::{
-    Ask, Evaluation, Mode, Query, Reached, Run, finish, party_advisories, reasons_of, valid_until,
-};
+use crate::engine::pipeline::{Ask, Mode, Query, Run, finish, party_advisories, valid_until};
 use crate::ids::{AgencyId, DatabaseId, MasterDataId};
 use crate::model;
 use crate::pack::RulePack;
@@ -295,26 +293,14 @@ impl Engine {
     ) -> Run {
         let date = model::local_date(now);
         let query = Engine::catalog_query(world, pack, proposal, now);
-        let eval = match query.asked {
-            Some(Ok((slice, request))) => self.ask(pack, slice, query.action, world, request, mode),
-            Some(Err(e)) => Evaluation::failed(e, None),
-            None => {
-                return Run::refused(finish(
-                    pack,
-                    Outcome::Deny,
-                    query.reasons,
-                    Vec::new(),
-                    date,
-                    None,
-                    None,
-                    None,
-                ));
-            }
-        };
+        let action = query.action;
         // Allow only when the rules allow cleanly and nothing was unknown (an unknown
         // master-data id is a deny even if every item is present).
-        let (outcome, reasons) =
-            reasons_of(pack, &eval, query.reasons, "no_right_established", &[]);
+        let (outcome, reasons, eval) = match self.settle(world, query, "no_right_established", mode)
+        {
+            Ok(settled) => settled,
+            Err(reasons) => return Run::refused_with(pack, reasons, date, None),
+        };
         let valid_until = valid_until(pack, now, Vec::new());
         let mut decision = finish(
             pack,
@@ -327,15 +313,7 @@ impl Engine {
             valid_until,
         );
         party_advisories(pack, world, now, [&proposal.proposer], &mut decision);
-        Run {
-            decision,
-            transitions: Vec::new(),
-            deadline: None,
-            reached: match mode {
-                Mode::Decide => Reached::default(),
-                Mode::Trace => Reached::of(pack, query.action, eval),
-            },
-        }
+        Run::answered(decision, pack, action, eval, mode)
     }
 
     /// The Cedar request of a catalog proposal under `pack`: principal, action, resource and
@@ -376,6 +354,7 @@ impl Engine {
                 action: catalog_action(&proposal.change),
                 reasons,
                 asked: None,
+                pack,
             };
         };
         if let Some(detail) = model::out_of_range_detail("the proposal's time", now) {
@@ -389,6 +368,7 @@ impl Engine {
                 action: catalog_action(&proposal.change),
                 reasons,
                 asked: None,
+                pack,
             };
         }
 
@@ -448,15 +428,11 @@ impl Engine {
         let request = model::datetime_value(now)
             .and_then(|now| context::catalog(world, principal, action, resource, now, flags))
             .ok_or_else(|| format!("the time {} cannot be given to Cedar", now.to_rfc3339()));
-        let asked = match (request, pack.slices.get(action)) {
-            (Err(e), _) => Err(e),
-            (Ok(_), None) => Err(format!("the pack has no policies for action `{action}`")),
-            (Ok(request), Some(slice)) => Ok((slice, request)),
-        };
         Query {
             action,
             reasons,
-            asked: Some(asked),
+            asked: Some(request),
+            pack,
         }
     }
 }

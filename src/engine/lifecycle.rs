@@ -27,7 +27,7 @@ use crate::deadline::{
 use crate::decision::{Advisory, Decision, Duty, NoticePart, Outcome, Reason, ReasonKind};
 use crate::engine::Engine;
 use crate::engine::pipeline::{
-    Ask, Evaluation, Mode, Query, Reached, Run, engine_reason, finish, party_advisories, reasons_of,
+    Ask, Mode, Query, Run, engine_reason, finish, party_advisories, reasons_of,
 };
 use crate::ids::{AgencyId, AgreementId, DatabaseId, RefusalId, ViolationId};
 use crate::model::{self, Model};
@@ -826,21 +826,10 @@ impl Engine {
             action: act.action,
             reasons,
             asked: None,
+            pack,
         };
         let (Some(principal), Some(resource), true) = (principal, resource, reasons.is_empty())
         else {
-            return deny(reasons);
-        };
-        let Some(slice) = pack.slices.get(act.action) else {
-            reasons.push(engine_reason(
-                pack,
-                "evaluation_error",
-                ReasonKind::EvaluationError,
-                Some(format!(
-                    "the pack has no policies for action `{}`",
-                    act.action
-                )),
-            ));
             return deny(reasons);
         };
         // 3. The context (`crate::cedar::context`). An instant Cedar cannot take fails the
@@ -865,7 +854,7 @@ impl Engine {
                 },
             )
         });
-        let asked = request.map(|request| (slice, request)).ok_or_else(|| {
+        let asked = request.ok_or_else(|| {
             format!(
                 "an instant of the request cannot be given to Cedar (at {})",
                 act.at.to_rfc3339()
@@ -875,6 +864,7 @@ impl Engine {
             action: act.action,
             reasons,
             asked: Some(asked),
+            pack,
         }
     }
 
@@ -899,23 +889,12 @@ impl Engine {
             )
             .collect();
         let query = Engine::act_query(world, pack, act);
-        let eval = match query.asked {
-            Some(Ok((slice, request))) => self.ask(pack, slice, query.action, world, request, mode),
-            Some(Err(message)) => Evaluation::failed(message, None),
-            None => {
-                return Run::refused(finish(
-                    pack,
-                    Outcome::Deny,
-                    query.reasons,
-                    Vec::new(),
-                    date,
-                    None,
-                    agreement,
-                    None,
-                ));
-            }
+        let action = query.action;
+        let (outcome, reasons, eval) = match self.settle(world, query, "no_rule_permits_act", mode)
+        {
+            Ok(settled) => settled,
+            Err(reasons) => return Run::refused_with(pack, reasons, date, agreement),
         };
-        let (outcome, reasons) = reasons_of(pack, &eval, query.reasons, "no_rule_permits_act", &[]);
         let mut decision = finish(
             pack,
             outcome,
@@ -927,15 +906,7 @@ impl Engine {
             None,
         );
         party_advisories(pack, world, at, &parties, &mut decision);
-        Run {
-            decision,
-            transitions: Vec::new(),
-            deadline: None,
-            reached: match mode {
-                Mode::Decide => Reached::default(),
-                Mode::Trace => Reached::of(pack, query.action, eval),
-            },
-        }
+        Run::answered(decision, pack, action, eval, mode)
     }
 
     /// Decides whether a provider may suspend provision to one consumer (QD05/2024
@@ -1634,18 +1605,7 @@ impl Engine {
         let suspension = &request.suspension;
         let now = request.now;
         let date = model::local_date(now);
-        let refused = |reasons| {
-            Run::refused(finish(
-                pack,
-                Outcome::Deny,
-                reasons,
-                Vec::new(),
-                date,
-                None,
-                None,
-                None,
-            ))
-        };
+        let refused = |reasons| Run::refused_with(pack, reasons, date, None);
         // 2. The ids.
         let agreement = world.agreements.get_index_of(&suspension.agreement);
         let violation = world.violation(&suspension.violation);
@@ -1728,16 +1688,7 @@ impl Engine {
         });
         // 4. Cedar.
         let action = context::NOTICE_CHECK_ACTION;
-        let eval = match (asked, pack.slices.get(action)) {
-            (Ok(cedar_request), Some(slice)) => {
-                self.ask(pack, slice, action, world, cedar_request, mode)
-            }
-            (Ok(_), None) => Evaluation::failed(
-                format!("the pack has no policies for action `{action}`"),
-                None,
-            ),
-            (Err(message), _) => Evaluation::failed(message, None),
-        };
+        let eval = self.ask_pack(pack, action, world, asked, mode);
         // 5. The findings, with the facts their details name.
         let rfc = |t: DateTime<FixedOffset>| t.to_rfc3339();
         let mut facts = vec![
@@ -1785,13 +1736,8 @@ impl Engine {
         );
         decision.advisories.splice(0..0, advisories);
         Run {
-            decision,
-            transitions: Vec::new(),
             deadline,
-            reached: match mode {
-                Mode::Decide => Reached::default(),
-                Mode::Trace => Reached::of(pack, action, eval),
-            },
+            ..Run::answered(decision, pack, action, eval, mode)
         }
     }
 
@@ -1860,16 +1806,7 @@ impl Engine {
             });
         // 4–5. Cedar, and the findings.
         let action = context::REFUSAL_CHECK_ACTION;
-        let eval = match (asked, pack.slices.get(action)) {
-            (Ok(cedar_request), Some(slice)) => {
-                self.ask(pack, slice, action, world, cedar_request, mode)
-            }
-            (Ok(_), None) => Evaluation::failed(
-                format!("the pack has no policies for action `{action}`"),
-                None,
-            ),
-            (Err(message), _) => Evaluation::failed(message, None),
-        };
+        let eval = self.ask_pack(pack, action, world, asked, mode);
         let (outcome, reasons) = reasons_of(pack, &eval, Vec::new(), "no_rule_permits_act", &facts);
         // 7. Whether the authority notified is competent cannot be told without one.
         let mut decision = finish(pack, outcome, reasons, Vec::new(), date, None, None, None);
@@ -1878,15 +1815,7 @@ impl Engine {
                 .advisories
                 .insert(0, pack.advisory("competent_authority_unknown"));
         }
-        Run {
-            decision,
-            transitions: Vec::new(),
-            deadline: None,
-            reached: match mode {
-                Mode::Decide => Reached::default(),
-                Mode::Trace => Reached::of(pack, action, eval),
-            },
-        }
+        Run::answered(decision, pack, action, eval, mode)
     }
 }
 

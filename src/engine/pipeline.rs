@@ -142,6 +142,46 @@ pub(crate) struct Asked {
 }
 
 impl Run {
+    /// A run that asked Cedar: its decision and, in [`Mode::Trace`], what the evaluation
+    /// of `action` reached.
+    pub(crate) fn answered(
+        decision: Decision,
+        pack: &RulePack,
+        action: &str,
+        eval: Evaluation,
+        mode: Mode,
+    ) -> Run {
+        Run {
+            decision,
+            transitions: Vec::new(),
+            deadline: None,
+            reached: match mode {
+                Mode::Decide => Reached::default(),
+                Mode::Trace => Reached::of(pack, action, eval),
+            },
+        }
+    }
+
+    /// The deny of a question refused before asking Cedar, on `date`, its reasons the
+    /// engine's (an unknown reference, an instant Cedar cannot take).
+    pub(crate) fn refused_with(
+        pack: &RulePack,
+        reasons: Vec<Reason>,
+        date: NaiveDate,
+        agreement: Option<crate::ids::AgreementId>,
+    ) -> Run {
+        Run::refused(finish(
+            pack,
+            Outcome::Deny,
+            reasons,
+            Vec::new(),
+            date,
+            None,
+            agreement,
+            None,
+        ))
+    }
+
     /// A run that ended before asking Cedar.
     pub(crate) fn refused(decision: Decision) -> Run {
         Run {
@@ -300,9 +340,11 @@ pub(crate) struct Query<'p> {
     /// Reasons found before asking. With `asked` `None` they are the deny's reasons;
     /// otherwise they deny whatever Cedar answers (an unknown master-data id).
     pub(crate) reasons: Vec<Reason>,
-    /// The pack's policies for the action and the request, or why the request could not
-    /// be given to Cedar (an evaluation error); `None` when nothing is asked.
-    pub(crate) asked: Option<Result<(&'p PolicySet, Request), String>>,
+    /// The request, or why it could not be given to Cedar (an evaluation error); `None`
+    /// when nothing is asked.
+    pub(crate) asked: Option<Result<Request, String>>,
+    /// The pack the query is put to.
+    pub(crate) pack: &'p RulePack,
 }
 
 /// Appends the reasons of an evaluation: on a deny the matched forbids and every
@@ -504,6 +546,44 @@ pub(crate) fn finish(
 }
 
 impl Engine {
+    /// Step 4 for a built request of `action`: the pack's slice for it asked, or the
+    /// evaluation error that says why it could not be (fail closed).
+    pub(crate) fn ask_pack(
+        &self,
+        pack: &RulePack,
+        action: &str,
+        world: &World,
+        request: Result<Request, String>,
+        mode: Mode,
+    ) -> Evaluation {
+        match (request, pack.slices.get(action)) {
+            (Ok(request), Some(slice)) => self.ask(pack, slice, action, world, request, mode),
+            (Ok(_), None) => Evaluation::failed(
+                format!("the pack has no policies for action `{action}`"),
+                None,
+            ),
+            (Err(message), _) => Evaluation::failed(message, None),
+        }
+    }
+
+    /// Steps 4–5 of a lifecycle act or a catalog proposal: its query asked, and the
+    /// outcome and reasons of the answer; `Err` with the reasons when nothing was asked.
+    pub(crate) fn settle(
+        &self,
+        world: &World,
+        query: Query<'_>,
+        nothing_permitted: &str,
+        mode: Mode,
+    ) -> Result<(Outcome, Vec<Reason>, Evaluation), Vec<Reason>> {
+        let Some(request) = query.asked else {
+            return Err(query.reasons);
+        };
+        let eval = self.ask_pack(query.pack, query.action, world, request, mode);
+        let (outcome, reasons) =
+            reasons_of(query.pack, &eval, query.reasons, nothing_permitted, &[]);
+        Ok((outcome, reasons, eval))
+    }
+
     /// Step 4: asks Cedar a built request — `action`'s slice of the pack against the
     /// world's entities — and maps the answer to the pack's rules. In [`Mode::Trace`] the
     /// permits of the same slice are asked the same request too, so the evaluation knows
