@@ -3,4 +3,5 @@
 //! (`context`), the one place each kind of question's request is built.
 
 pub(crate) mod context;
+pub(crate) mod evaluate;
 pub(crate) mod model;

@@ -2,7 +2,7 @@
 //! rules, the candidate agreements it is asked under, and the log and refusal duties an
 //! answer creates. Steps 2–8 of the pipeline ([`super::pipeline`]) for this question.
 
-use cedar_policy::PolicySet;
+use crate::cedar::evaluate::Slice;
 
 use crate::agency::AgencyKind;
 use crate::deadline::{
@@ -339,7 +339,7 @@ impl Engine {
     fn evaluate(
         &self,
         pack: &RulePack,
-        slice: Option<&PolicySet>,
+        slice: Option<&Slice>,
         world: &World,
         facts: &AccessFacts<'_>,
         agreement: Option<usize>,
@@ -356,8 +356,7 @@ impl Engine {
             Ok(r) => r,
             Err(message) => return fail(message),
         };
-        let action = facts.request.action.as_str();
-        let mut eval = self.ask(pack, slice, action, world, cedar_request, mode);
+        let mut eval = self.ask(pack, slice, world, cedar_request, mode);
         eval.agreement = agreement;
         eval
     }

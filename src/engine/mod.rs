@@ -12,10 +12,11 @@ pub(crate) mod request;
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use cedar_policy::{Authorizer, PolicySet};
+use cedar_policy::PolicySet;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::calendar::Calendar;
+use crate::cedar::evaluate::Slice;
 use crate::decision::{Decision, Outcome, ReasonKind};
 use crate::ids::TerritoryId;
 use crate::model::{self, Model};
@@ -80,7 +81,6 @@ pub enum EngineError {
 #[derive(Debug, Clone)]
 pub struct Engine {
     packs: Arc<Vec<RulePack>>,
-    authorizer: Authorizer,
     /// The working-day calendar the engine counts legal time with.
     calendar: Calendar,
     /// The first of `packs`, held apart so that the words of a check made where no pack
@@ -88,7 +88,7 @@ pub struct Engine {
     first: Arc<RulePack>,
     /// Per pack, `STRIPES - 1` copies of its access slices, parsed anew so each has its own
     /// reference counts (see [`access_slice`](Engine::access_slice)).
-    copies: Arc<Vec<Vec<HashMap<String, PolicySet>>>>,
+    copies: Arc<Vec<Vec<HashMap<String, Slice>>>>,
 }
 
 /// How many copies of the access slices threads share out: a thread decides with copy
@@ -111,7 +111,7 @@ fn stripe() -> usize {
 /// id, its annotations, its expression): passing those cache lines between cores cost
 /// a fifth more CPU per decision on two threads (docs/PERFORMANCE.md). A policy that does
 /// not parse again (none does) is shared rather than copied.
-fn access_copies(pack: &RulePack) -> Vec<HashMap<String, PolicySet>> {
+fn access_copies(pack: &RulePack) -> Vec<HashMap<String, Slice>> {
     (1..STRIPES)
         .map(|_| {
             let mut fresh: HashMap<cedar_policy::PolicyId, cedar_policy::Policy> = HashMap::new();
@@ -132,7 +132,12 @@ fn access_copies(pack: &RulePack) -> Vec<HashMap<String, PolicySet>> {
                     // Ids are unique in a slice, so adding to a fresh set cannot fail.
                     let _ = copy.add(policy);
                 }
-                slices.insert(action.as_str().to_owned(), copy);
+                let rule_of = |id: &cedar_policy::PolicyId| {
+                    pack.cedar_ids
+                        .get(id)
+                        .and_then(|id| pack.rules.get_index_of(id))
+                };
+                slices.insert(action.as_str().to_owned(), Slice::of(&copy, rule_of));
             }
             slices
         })
@@ -176,7 +181,6 @@ impl Engine {
             copies: Arc::new(vec![access_copies(&pack)]),
             first: Arc::new(pack.clone()),
             packs: Arc::new(vec![pack]),
-            authorizer: Authorizer::new(),
             calendar: Calendar::vietnam_public_sector(),
         }
     }
@@ -235,7 +239,6 @@ impl Engine {
             copies: Arc::new(packs.iter().map(access_copies).collect()),
             first: Arc::new(first),
             packs: Arc::new(packs),
-            authorizer: Authorizer::new(),
             calendar: Calendar::vietnam_public_sector(),
         })
     }
@@ -472,7 +475,7 @@ impl Engine {
         pack_idx: usize,
         pack: &'a RulePack,
         action: &str,
-    ) -> Option<&'a PolicySet> {
+    ) -> Option<&'a Slice> {
         let copy = stripe() % STRIPES;
         if copy > 0
             && let Some(slice) = self
@@ -483,7 +486,7 @@ impl Engine {
         {
             return Some(slice);
         }
-        pack.slices.get(action)
+        pack.compiled.get(action)
     }
 }
 
@@ -511,23 +514,16 @@ mod stripe_tests {
             panic!("one pack, with its copies")
         };
         assert_eq!(copies.len(), STRIPES - 1);
-        let texts = |set: &PolicySet| {
-            let mut v: Vec<(String, String)> = set
-                .policies()
-                .map(|p| (p.id().to_string(), p.to_string()))
-                .collect();
-            v.sort();
-            v
-        };
+        let texts = |slice: &Slice| slice.describe();
         for slices in copies {
             for action in crate::request::Action::ALL {
                 let (Some(copy), Some(own)) = (
                     slices.get(action.as_str()),
-                    pack.slices.get(action.as_str()),
+                    pack.compiled.get(action.as_str()),
                 ) else {
                     panic!("a slice for `{}`", action.as_str())
                 };
-                assert!(own.policies().count() > 0);
+                assert!(own.len() > 0);
                 assert_eq!(texts(copy), texts(own));
             }
         }

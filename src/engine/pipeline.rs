@@ -24,6 +24,8 @@
 //! exports). Nothing is decided twice.
 
 use cedar_policy::{PolicySet, Request};
+
+use crate::cedar::evaluate::Slice;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::agency::AgencyKind;
@@ -556,8 +558,8 @@ impl Engine {
         request: Result<Request, String>,
         mode: Mode,
     ) -> Evaluation {
-        match (request, pack.slices.get(action)) {
-            (Ok(request), Some(slice)) => self.ask(pack, slice, action, world, request, mode),
+        match (request, pack.compiled.get(action)) {
+            (Ok(request), Some(slice)) => self.ask(pack, slice, world, request, mode),
             (Ok(_), None) => Evaluation::failed(
                 format!("the pack has no policies for action `{action}`"),
                 None,
@@ -584,66 +586,40 @@ impl Engine {
         Ok((outcome, reasons, eval))
     }
 
-    /// Step 4: asks Cedar a built request — `action`'s slice of the pack against the
-    /// world's entities — and maps the answer to the pack's rules. In [`Mode::Trace`] the
-    /// permits of the same slice are asked the same request too, so the evaluation knows
-    /// the permits that held on a deny. `slice` is the policies to ask (the pack's own,
-    /// or the calling thread's copy of them).
+    /// Step 4: asks Cedar a built request — a slice of the pack against the world's
+    /// entities (`crate::cedar::evaluate`) — and maps the answer to the pack's rules. In
+    /// [`Mode::Trace`] the evaluation keeps the permits that held, a permit that held on a
+    /// deny included. `slice` is the policies to ask (the pack's own, or the calling
+    /// thread's copy of them).
     pub(crate) fn ask(
         &self,
         pack: &RulePack,
-        slice: &PolicySet,
-        action: &str,
+        slice: &Slice,
         world: &World,
         request: Request,
         mode: Mode,
     ) -> Evaluation {
-        let response = self
-            .authorizer
-            .is_authorized(&request, slice, &world.cedar.entities);
-        let diagnostics = response.diagnostics();
-        let rule_index = |id: &cedar_policy::PolicyId| {
-            pack.cedar_ids
-                .get(id)
-                .and_then(|id| pack.rules.get_index_of(id))
-        };
-        let mut matched: Vec<usize> = diagnostics.reason().filter_map(rule_index).collect();
-        matched.sort_unstable();
-        let errors = diagnostics
-            .errors()
-            .map(|e| {
-                let cedar_policy::AuthorizationError::PolicyEvaluationError(pe) = e;
-                (pack.cedar_ids.get(pe.policy_id()).cloned(), e.to_string())
+        let answer = slice.authorize(&request, &world.cedar.entities);
+        let errors = answer
+            .errors
+            .into_iter()
+            .map(|(rule, message)| {
+                (
+                    pack.rules.get_index(rule).map(|(id, _)| id.clone()),
+                    message,
+                )
             })
             .collect();
-        let allowed = response.decision() == cedar_policy::Decision::Allow;
-        // The permits that held: on an allow Cedar names them; on a deny, the permits
-        // alone asked the same request do (their errors are the full evaluation's).
-        let held = match (mode, allowed) {
-            (Mode::Decide, _) => Vec::new(),
-            (Mode::Trace, true) => matched.clone(),
-            (Mode::Trace, false) => match pack.permits.get(action) {
-                Some(permits) => {
-                    let response =
-                        self.authorizer
-                            .is_authorized(&request, permits, &world.cedar.entities);
-                    let mut held: Vec<usize> = response
-                        .diagnostics()
-                        .reason()
-                        .filter_map(rule_index)
-                        .collect();
-                    held.sort_unstable();
-                    held
-                }
-                None => Vec::new(),
-            },
-        };
         Evaluation {
-            allowed,
-            matched,
+            allowed: answer.allowed,
+            matched: answer.reason,
             errors,
             agreement: None,
-            held,
+            // The permits that held, a permit that held on a deny included.
+            held: match mode {
+                Mode::Decide => Vec::new(),
+                Mode::Trace => answer.permits,
+            },
             request: Some(request),
         }
     }

@@ -573,9 +573,9 @@ pub struct RulePack {
     pub(crate) rules: IndexMap<PolicyId, Rule>,
     /// Per concrete action id: the policies whose scope can match it.
     pub(crate) slices: HashMap<String, PolicySet>,
-    /// Per concrete action id: the permits of its slice, which a traced run asks to know
-    /// the permits that held on a deny (`crate::engine::pipeline::Mode::Trace`).
-    pub(crate) permits: HashMap<String, PolicySet>,
+    /// Per concrete action id: its slice with each policy's condition built once, which
+    /// the engine asks (`crate::cedar::evaluate`).
+    pub(crate) compiled: HashMap<String, crate::cedar::evaluate::Slice>,
     pub(crate) cedar_ids: HashMap<cedar_policy::PolicyId, PolicyId>,
     pub(crate) warnings: Vec<PackDiagnostic>,
     pub(crate) sources: Vec<(String, String)>,
@@ -1441,18 +1441,16 @@ impl<'a> Loader<'a> {
         let warnings = std::mem::take(&mut self.diags);
         let sources = std::mem::take(&mut self.sources);
         let slices = self.slice(&all, &mut rules);
-        let permits = slices
+        let compiled = slices
             .iter()
             .map(|(action, slice)| {
-                let mut permits = PolicySet::new();
-                for p in slice
-                    .policies()
-                    .filter(|p| p.effect() == cedar_policy::Effect::Permit)
-                {
-                    // Ids are unique in a slice, so adding to a fresh set cannot fail.
-                    let _ = permits.add(p.clone());
-                }
-                (action.clone(), permits)
+                let rule_of = |id: &cedar_policy::PolicyId| {
+                    cedar_ids.get(id).and_then(|id| rules.get_index_of(id))
+                };
+                (
+                    action.clone(),
+                    crate::cedar::evaluate::Slice::of(slice, rule_of),
+                )
             })
             .collect();
         let evaluation_classes = classes_reading(&all, "evaluatedUntil");
@@ -1460,7 +1458,7 @@ impl<'a> Loader<'a> {
             manifest: self.manifest.clone(),
             rules,
             slices,
-            permits,
+            compiled,
             cedar_ids,
             warnings,
             sources,
