@@ -39,6 +39,7 @@ pub use engine::duties;
 pub use catalog::CatalogProposal;
 pub use decision::{Advisory, Decision, Duty, NoticePart, Outcome, PackRef, Reason, ReasonKind};
 pub use duties::{DutiesError, DutiesReport};
+pub use engine::cache::{CacheStats, DecisionCache};
 pub use engine::{Engine, EngineError};
 pub use explain::Question;
 pub use lifecycle::{

@@ -7,17 +7,21 @@
 //! suspended (and the refusal drafted), the notice sent late and flagged, a usage report
 //! required, and the restoration.
 //!
+//! Every act that changes the records is applied to the world as a batch of changes
+//! (`World::apply`): the suspension's transition, the suspension record, the restoration.
+//! Each batch gives a new snapshot; nothing is rebuilt.
+//!
 //! Run with `cargo run --example province -- suspension`. The example does the I/O the library does
 //! not: it reads the world from disk and prints.
 
 use std::error::Error;
 
 use chrono::{DateTime, FixedOffset};
-use lgsp_policy::records::{ConsumerNotice, Suspension};
+use lgsp_policy::records::{Change, ConsumerNotice, Record, Suspension};
 use lgsp_policy::time::{Calendar, DayReading, Period, deadline};
 use lgsp_policy::{
     AccessRequest, Action, Channel, Decision, Duty, Engine, RestorationRequest, SuspensionRequest,
-    Transition, UsageReportRequest, World, WorldData,
+    Transition, UsageReportRequest, World,
 };
 
 const WORLD: &str = concat!(
@@ -54,22 +58,19 @@ fn why(d: &Decision) -> String {
         .join("; ")
 }
 
-fn apply(data: &mut WorldData, transitions: &[Transition]) -> Result<(), Box<dyn Error>> {
-    for t in transitions {
-        let g = data
-            .agreements
-            .iter_mut()
-            .find(|g| g.id == t.agreement)
-            .ok_or("the transition names an agreement of the world")?;
-        g.status = t.to;
-    }
-    Ok(())
+/// The transitions of an allowed act, as changes.
+fn transitions(transitions: &[Transition]) -> Vec<Change> {
+    transitions
+        .iter()
+        .cloned()
+        .map(Change::Transition)
+        .collect()
 }
 
 /// Runs the suspension story.
 pub fn run() -> Result<(), Box<dyn Error>> {
     let text = std::fs::read_to_string(WORLD)?;
-    let mut data: WorldData = serde_json::from_str(&text)?;
+    let world = World::from_json(&text)?;
     let engine = Engine::builtin()?;
     let calendar = Calendar::vietnam_public_sector();
     let mut rows: Vec<Row> = Vec::new();
@@ -87,7 +88,6 @@ pub fn run() -> Result<(), Box<dyn Error>> {
     };
 
     // 1. Before the suspension, the consumer reads as agreed.
-    let world = World::new(data.clone())?;
     let request = read("2024-05-17T16:00:00+07:00")?;
     let d = engine.decide(&world, &request);
     rows.push(Row {
@@ -130,8 +130,7 @@ pub fn run() -> Result<(), Box<dyn Error>> {
         outcome: outcome(&suspended.decision),
         why: format!("{}; {due_text}", why(&suspended.decision)),
     });
-    apply(&mut data, &suspended.transitions)?;
-    let world = World::new(data.clone())?;
+    let world = world.apply(&transitions(&suspended.transitions))?.world;
 
     // 3. While suspended, the consumer's requests are denied, and each refusal is drafted.
     for t in ["2024-05-18T08:00:00+07:00", "2024-05-20T09:00:00+07:00"] {
@@ -197,7 +196,9 @@ pub fn run() -> Result<(), Box<dyn Error>> {
             .collect::<Vec<_>>()
             .join("; "),
     });
-    data.suspensions.push(record);
+    let mut world = world
+        .apply(&[Change::Add(Record::Suspension(record.clone()))])?
+        .world;
 
     // 5. The provider requires a usage report: the violation is a sign of unlawful use.
     let request = UsageReportRequest {
@@ -220,7 +221,6 @@ pub fn run() -> Result<(), Box<dyn Error>> {
         ("2024-05-22T09:00:00+07:00", false),
         ("2024-05-24T09:00:00+07:00", true),
     ] {
-        let world = World::new(data.clone())?;
         let request = RestorationRequest {
             provider: "so-tp".parse()?,
             agreement: "agr.tp.so-tnmt".parse()?,
@@ -239,14 +239,18 @@ pub fn run() -> Result<(), Box<dyn Error>> {
             outcome: outcome(&d.decision),
             why: why(&d.decision),
         });
-        apply(&mut data, &d.transitions)?;
-        if let (true, Some(s)) = (d.is_allowed(), data.suspensions.last_mut()) {
-            s.restored_at = Some(request.at);
+        // An allowed restoration: the agreement's transition, and the record closed.
+        if d.is_allowed() {
+            let mut batch = transitions(&d.transitions);
+            batch.push(Change::Replace(Record::Suspension(Suspension {
+                restored_at: Some(request.at),
+                ..record.clone()
+            })));
+            world = world.apply(&batch)?.world;
         }
     }
 
     // 7. After the restoration, the consumer reads again.
-    let world = World::new(data.clone())?;
     let request = read("2024-05-24T10:00:00+07:00")?;
     let d = engine.decide(&world, &request);
     rows.push(Row {
@@ -301,7 +305,6 @@ pub fn run() -> Result<(), Box<dyn Error>> {
             r.when, r.who, r.what, r.outcome, r.why
         );
     }
-    let world = World::new(data)?;
     println!();
     println!(
         "Final status of agr.tp.so-tnmt: {}; suspension records kept: {}",
@@ -309,6 +312,10 @@ pub fn run() -> Result<(), Box<dyn Error>> {
             .agreement(&"agr.tp.so-tnmt".parse()?)
             .map_or("unknown", |g| g.status.as_str()),
         world.suspensions().count()
+    );
+    println!(
+        "Snapshots: {} batches applied to the world read from disk, none rebuilt.",
+        world.generation()
     );
     Ok(())
 }

@@ -41,6 +41,7 @@ pub fn json_schemas() -> Vec<(&'static str, serde_json::Value)> {
     }
     vec![
         one::<crate::WorldData>("world.schema.json"),
+        one::<Vec<crate::records::Change>>("change-batch.schema.json"),
         one::<crate::AccessRequest>("access-request.schema.json"),
         one::<crate::Decision>("decision.schema.json"),
         one::<crate::pack::PackManifest>("pack-manifest.schema.json"),
@@ -83,6 +84,13 @@ fn not_in_schema(name: &str) -> Option<&'static str> {
             "a suspension's `restored_at` is not before `suspended_at` (`starts_at` for a ",
             "database suspension). An instant's pattern checks its local year; one on ",
             "1900-01-01 or 9999-12-31 must also fall within the years 1900–9999 in UTC."
+        )),
+        "change-batch.schema.json" => Some(concat!(
+            "Checked by `World::apply` but not by this schema: an added record's id is new ",
+            "for its kind; a replaced, removed, transitioned or determined record exists; a ",
+            "removed record is referred to by no other; a transition's `from` is the ",
+            "agreement's status; and the world the batch leaves passes every check of ",
+            "`World::new` (see `world.schema.json`). A batch applies whole or not at all."
         )),
         "pack-manifest.schema.json" => Some(concat!(
             "Checked when the pack loads but not by this schema: `model` matches the ",

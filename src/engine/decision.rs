@@ -317,6 +317,13 @@ pub struct Decision {
     /// advisory's start). `None`: no such time.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub valid_until: Option<DateTime<FixedOffset>>,
+    /// The facts of the world the decision rests on, sorted: the records it read (those
+    /// its pack was chosen by, those its rules were asked about and reached, every party
+    /// its duties name), the agreement sets it weighed, the focal point. While none of
+    /// them changes ([`crate::records::Applied::touched`]) and `valid_until` is not
+    /// reached, the same question gets the same decision.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<crate::records::Dependency>,
 }
 
 impl Decision {

@@ -2,8 +2,10 @@
 //! and turns Cedar's answer into a reasoned decision. Deciding never fails.
 
 mod access;
+pub(crate) mod cache;
 pub mod catalog;
 pub(crate) mod decision;
+pub(crate) mod depends;
 pub mod duties;
 pub(crate) mod lifecycle;
 pub(crate) mod pipeline;
@@ -465,6 +467,7 @@ impl Engine {
             pack: None,
             agreement: None,
             valid_until,
+            depends_on: Vec::new(),
         }
     }
 

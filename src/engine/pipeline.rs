@@ -235,11 +235,25 @@ impl Engine {
         let at = ask.at();
         let territory = world.territory_for(ask.place());
         let date = model::local_date(at);
-        let Some((pack_idx, pack)) = self.pack_in_force(territory, date) else {
-            return Run::refused(self.no_pack(territory, date, at));
+        let mut run = match self.pack_in_force(territory, date) {
+            None => Run::refused(self.no_pack(territory, date, at)),
+            Some((pack_idx, pack)) => self.run_in(pack_idx, pack, world, &ask, mode),
         };
-        // 2–8, by kind of question.
-        match ask {
+        // What the decision rests on, for caches (`depends`).
+        run.decision.depends_on = crate::engine::depends::dependencies(world, &ask, &run.decision);
+        run
+    }
+
+    /// Steps 2–8 under the pack in force, by kind of question.
+    fn run_in(
+        &self,
+        pack_idx: usize,
+        pack: &RulePack,
+        world: &World,
+        ask: &Ask<'_>,
+        mode: Mode,
+    ) -> Run {
+        match *ask {
             Ask::Access(request) => self.run_access(pack_idx, pack, world, request, mode),
             Ask::Catalog(proposal, at) => self.run_catalog(pack, world, proposal, at, mode),
             Ask::Suspension(r) => self.run_suspension(pack, world, r, mode),
@@ -544,6 +558,7 @@ pub(crate) fn finish(
         pack: Some(PackRef::of(pack)),
         agreement,
         valid_until,
+        depends_on: Vec::new(),
     }
 }
 

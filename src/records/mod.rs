@@ -5,6 +5,7 @@
 pub(crate) mod account;
 pub(crate) mod agency;
 pub(crate) mod agreement;
+pub(crate) mod change;
 pub(crate) mod data;
 pub(crate) mod ids;
 pub(crate) mod refusal;
@@ -15,6 +16,7 @@ pub(crate) mod world;
 pub use account::{Account, Authentication};
 pub use agency::{Agency, AgencyKind, FocalPoint, Level, OfficerRole};
 pub use agreement::{AgreementStatus, SharingAgreement, SharingMethod, Term};
+pub use change::{Applied, Change, ChangeError, Dependency, Record, RecordKey};
 pub use data::{
     CatalogMembership, DataClass, Database, Dataset, Hosting, MasterData, MasterDataReference,
 };

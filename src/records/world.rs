@@ -300,6 +300,34 @@ pub enum WorldError {
     Internal(String),
 }
 
+impl WorldError {
+    /// The kind and id of the record at fault, if the error names one (`None` for JSON and
+    /// internal errors). A focal point given twice names the second agency.
+    pub fn record(&self) -> Option<(&'static str, &str)> {
+        Some(match self {
+            WorldError::DuplicateId { kind, id }
+            | WorldError::DanglingReference { kind, id, .. }
+            | WorldError::Empty { kind, id, .. }
+            | WorldError::DateOutOfRange { kind, id, .. }
+            | WorldError::TerritoryOutsideWorld { kind, id, .. }
+            | WorldError::LeapSecond { kind, id, .. }
+            | WorldError::RestoredBeforeSuspended { kind, id }
+            | WorldError::SubMillisecond { kind, id, .. } => (*kind, id.as_str()),
+            WorldError::TermEndsBeforeStart { agreement, .. }
+            | WorldError::DatasetNotFromProvider { agreement, .. }
+            | WorldError::AgreementWithItself { agreement } => ("agreement", agreement.as_str()),
+            WorldError::IssuerNotProvider { account, .. } => ("account", account.as_str()),
+            WorldError::ViolatorNotParty { violation, .. }
+            | WorldError::DeterminedBeforeRecorded { violation } => {
+                ("violation", violation.as_str())
+            }
+            WorldError::SecondFocalPoint { second, .. } => ("agency", second.as_str()),
+            WorldError::NotifiedBeforeRefused { refusal } => ("refusal", refusal.as_str()),
+            WorldError::Json { .. } | WorldError::Internal(_) => return None,
+        })
+    }
+}
+
 /// A checked, indexed world. Build it with [`World::new`] or [`World::from_json`]; it is
 /// immutable, so decisions taken against it are deterministic, and it is `Send + Sync`.
 ///
@@ -389,6 +417,9 @@ pub struct World {
     /// The provincial focal point, if recorded.
     pub(crate) focal_point: Option<AgencyId>,
     pub(crate) cedar: CedarWorld,
+    /// Where this snapshot stands among those applied from the same world
+    /// ([`World::apply`]).
+    pub(crate) history: crate::records::change::History,
 }
 
 /// The world as Cedar sees it: one entity store, and the uids of requests' parts.
@@ -899,6 +930,7 @@ impl World {
             agreement_territory,
             focal_point,
             cedar: CedarWorld::placeholder()?,
+            history: crate::records::change::History::new(),
         };
         world.cedar = CedarWorld::build(&world)?;
         Ok(world)
@@ -962,6 +994,12 @@ impl World {
             database_suspensions: sorted(&self.database_suspensions),
             refusals: sorted(&self.refusals),
         }
+    }
+
+    /// How many batches were applied ([`World::apply`]) since [`World::new`] built the
+    /// world this snapshot descends from: 0 for a world just built.
+    pub fn generation(&self) -> u64 {
+        self.history.generation
     }
 
     /// The world's territory: the province, or the area, its records belong to unless

@@ -50,6 +50,7 @@
 mod access;
 mod calendars;
 mod catalog;
+mod changes;
 mod instants;
 mod lifecycle;
 mod worlds;
@@ -68,6 +69,7 @@ use self::instants::start_of_local_day;
 pub use self::access::{known_requests_for, requests_for};
 pub use self::calendars::calendar;
 pub use self::catalog::catalog_proposals_for;
+pub use self::changes::changes_for;
 pub use self::instants::{instant, offset};
 pub use self::lifecycle::{
     restoration_requests_for, suspend_all_requests_for, suspension_requests_for,

@@ -26,6 +26,9 @@ mod fictional_pack;
 mod hostile;
 mod law_in_packs;
 mod lifecycle;
+// The live world (issue 13).
+#[cfg(feature = "proptest")]
+mod live;
 mod packs;
 // Proofs with cedar-policy-symcc and cvc5 (issue 14).
 #[cfg(feature = "proptest")]
