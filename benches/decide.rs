@@ -308,6 +308,47 @@ fn bench_size(
     });
     g.finish();
 
+    // The live world (issue 13): a cache hit against a fresh decision, on the same
+    // requests; one change applied against building the world (`World::new` is timed
+    // once above, `world_once`, where it takes seconds).
+    let mut g = c.benchmark_group(format!("live_{size}"));
+    g.throughput(Throughput::Elements(requests.len() as u64));
+    g.bench_function("decide", |b| {
+        b.iter(|| decide_all(&engine, &world, requests))
+    });
+    let mut cache = lgsp_policy::DecisionCache::new(requests.len() * 2);
+    decide_all_cached(&mut cache, &engine, &world, requests);
+    g.bench_function("cache_hit", |b| {
+        b.iter(|| decide_all_cached(&mut cache, &engine, &world, requests))
+    });
+    // The same requests on the world after 10,000 changes (ten batches of 1,000).
+    let mut changed = world.clone();
+    for round in 0..10 {
+        changed = changed
+            .apply(&status_flips(&changed, round * 1_000, 1_000))
+            .unwrap()
+            .world;
+    }
+    g.bench_function("decide_after_10000_changes", |b| {
+        b.iter(|| decide_all(&engine, &changed, requests))
+    });
+    g.finish();
+    let mut g = c.benchmark_group(format!("change_{size}"));
+    g.sample_size(10);
+    let one = status_flips(&world, 0, 1);
+    g.bench_function("apply_one", |b| {
+        b.iter(|| black_box(world.apply(black_box(&one)).unwrap()))
+    });
+    let thousand = status_flips(&world, 0, 1_000);
+    g.bench_function("apply_1000", |b| {
+        b.iter(|| black_box(world.apply(black_box(&thousand)).unwrap()))
+    });
+    g.finish();
+    eprintln!(
+        "World::new once at {size}: {:.1} ms",
+        world_once.as_secs_f64() * 1e3
+    );
+
     // The suspension, restoration and catalog decisions on the same province, each
     // against its Cedar floor: `Authorizer::is_authorized` on a request and a store of the
     // entities it reaches, built beforehand, with the pack's slice for the action (the
@@ -1002,6 +1043,42 @@ fn summary(
     ));
     println!("{out}");
     let _ = std::fs::write(dir.join("lgsp-summary.md"), out);
+}
+
+/// `n` changes to a world as a back office makes them all day: agreements, from the
+/// `from`-th, suspended if active and reactivated otherwise (each a replacement of the
+/// whole record).
+fn status_flips(world: &World, from: usize, n: usize) -> Vec<lgsp_policy::records::Change> {
+    use lgsp_policy::records::{AgreementStatus, Change, Record};
+    let count = world.agreements().count().max(1);
+    let from = from % count;
+    world
+        .agreements()
+        .skip(from)
+        .chain(world.agreements().take(from))
+        .take(n.min(count))
+        .map(|g| {
+            let mut g = g.clone();
+            g.status = match g.status {
+                AgreementStatus::Active => AgreementStatus::Suspended,
+                _ => AgreementStatus::Active,
+            };
+            Change::Replace(Record::Agreement(g))
+        })
+        .collect()
+}
+
+/// Every request through a [`lgsp_policy::DecisionCache`].
+fn decide_all_cached(
+    cache: &mut lgsp_policy::DecisionCache,
+    engine: &Engine,
+    world: &World,
+    requests: &[AccessRequest],
+) -> usize {
+    requests
+        .iter()
+        .filter(|r| cache.decide(engine, world, r).is_allowed())
+        .count()
 }
 
 fn main() {

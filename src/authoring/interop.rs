@@ -8,9 +8,9 @@
 //! functions build both: there is one way to build a Cedar context), and the answer
 //! expected is the one Cedar gave the engine.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 
-use cedar_policy::{Entities, Entity, EntityUid, EvalResult, PolicySet};
+use cedar_policy::{Entities, PolicySet};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -402,16 +402,15 @@ fn export(world: &World, asked: &Asked) -> Result<CedarRequest, InteropError> {
     let context_json = context
         .to_json_value()
         .map_err(|e| serialise("context")(e.to_string()))?;
-    // The roots of the slice: the request's three entities and those the context names.
-    let mut roots = vec![principal.clone(), action.clone(), resource.clone()];
-    for key in context_json.as_object().into_iter().flat_map(|o| o.keys()) {
-        if let Some(value) = context.get(key) {
-            refs(&value, &mut roots);
-        }
-    }
-    let entities = slice_of(&world.cedar.entities, roots)
-        .to_json_value()
-        .map_err(|e| serialise("entities")(e.to_string()))?;
+    // The entities the request can read, as the decision gave them to Cedar.
+    let slice = crate::cedar::entities::entities_for(world, request.as_ref());
+    let entities = Entities::from_entities(
+        slice.iter().map(|e| cedar_policy::Entity::from(e.clone())),
+        None,
+    )
+    .map_err(|e| serialise("entities")(e.to_string()))?
+    .to_json_value()
+    .map_err(|e| serialise("entities")(e.to_string()))?;
     let request_json = serde_json::json!({
         "principal": principal.to_string(),
         "action": action.to_string(),
@@ -430,41 +429,4 @@ fn export(world: &World, asked: &Asked) -> Result<CedarRequest, InteropError> {
         reason: asked.reason.iter().map(ToString::to_string).collect(),
         num_errors: asked.errors,
     })
-}
-
-/// The entity references in a value.
-fn refs(value: &EvalResult, out: &mut Vec<EntityUid>) {
-    match value {
-        EvalResult::EntityUid(uid) => out.push(uid.clone()),
-        EvalResult::Set(set) => set.iter().for_each(|v| refs(v, out)),
-        EvalResult::Record(record) => record.iter().for_each(|(_, v)| refs(v, out)),
-        _ => {}
-    }
-}
-
-/// The entities reachable from `roots` through attributes and parents, in a stable order.
-fn slice_of(all: &Entities, roots: Vec<EntityUid>) -> Entities {
-    let mut found: BTreeMap<String, Entity> = BTreeMap::new();
-    let mut queue = roots;
-    while let Some(uid) = queue.pop() {
-        let key = uid.to_string();
-        if found.contains_key(&key) {
-            continue;
-        }
-        let Some(entity) = all.get(&uid) else {
-            continue;
-        };
-        for (_, value) in entity.attrs() {
-            if let Ok(value) = value {
-                refs(&value, &mut queue);
-            }
-        }
-        if let Some(parents) = all.ancestors(&uid) {
-            queue.extend(parents.cloned());
-        }
-        found.insert(key, entity.clone());
-    }
-    // The entities came from a valid store, so rebuilding cannot fail; an empty slice is
-    // the fallback that keeps the promise of no panic.
-    Entities::from_entities(found.into_values(), None).unwrap_or_else(|_| Entities::empty())
 }

@@ -7,7 +7,7 @@ use cedar_policy::{EntityUid, Request};
 use cedar_policy_core::ast::Value;
 
 use crate::engine::AccessFacts;
-use crate::model;
+use crate::model::{self, Model};
 use crate::world::World;
 
 /// The Cedar request of an access request under one candidate agreement: principal,
@@ -16,20 +16,18 @@ use crate::world::World;
 pub(crate) fn access(
     world: &World,
     facts: &AccessFacts<'_>,
-    agreement: Option<usize>,
+    agreement: Option<&crate::ids::AgreementId>,
 ) -> Result<Request, String> {
-    let cedar = &world.cedar;
+    let model = &world.cedar.model;
     let request = facts.request;
-    let (Some(principal), Some(resource)) = (
-        cedar.account_uids.get(facts.account),
-        cedar.dataset_uids.get(facts.dataset),
-    ) else {
-        return Err("internal: missing entity uid".into());
-    };
-    let agreement_uid = agreement.and_then(|i| cedar.agreement_uids.get(i));
+    let principal = Model::uid(&model.account, facts.account.id.as_str());
+    let resource = Model::uid(&model.dataset, facts.dataset.id.as_str());
+    let agreement_uid = agreement.map(|id| Model::uid(&model.agreement, id.as_str()));
     // The context's values built directly (model::context_of), not as expressions
     // Cedar would evaluate.
-    let agreement = agreement_uid.map(|uid| ("agreement", model::entity_value(uid)));
+    let agreement = agreement_uid
+        .as_ref()
+        .map(|uid| ("agreement", model::entity_value(uid)));
     let evaluated = facts
         .evaluation
         .as_ref()
@@ -55,8 +53,8 @@ pub(crate) fn access(
             request.at.to_rfc3339()
         ));
     };
-    let action = cedar.model.action_uid(request.action.as_str());
-    Ok(model::request_of(principal, &action, resource, context))
+    let action = model.action_uid(request.action.as_str());
+    Ok(model::request_of(&principal, &action, &resource, context))
 }
 
 /// What a lifecycle act gives its rules (`LifecycleContext`): the principal (the acting

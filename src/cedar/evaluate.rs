@@ -15,7 +15,9 @@
 //! same errors with the same messages; the reference models and the differential
 //! properties (`tests/integration/reference*.rs`) check the decisions end to end.
 
-use cedar_policy::{Entities, PolicySet, Request};
+use cedar_policy::{PolicySet, Request};
+
+use crate::world::World;
 use cedar_policy_core::ast::{Effect, Expr, Literal, SlotEnv, ValueKind};
 use cedar_policy_core::evaluator::Evaluator;
 use cedar_policy_core::extensions::Extensions;
@@ -91,14 +93,12 @@ impl Slice {
         self.policies.len()
     }
 
-    /// Cedar's answer to `request` against `entities`.
-    pub(crate) fn authorize(&self, request: &Request, entities: &Entities) -> Answer {
+    /// Cedar's answer to `request` against the entities of `world` it can read
+    /// ([`crate::cedar::entities::entities_for`]).
+    pub(crate) fn authorize(&self, world: &World, request: &Request) -> Answer {
         let request: &cedar_policy_core::ast::Request = request.as_ref();
-        let evaluator = Evaluator::new(
-            request.clone(),
-            entities.as_ref(),
-            Extensions::all_available(),
-        );
+        let entities = crate::cedar::entities::entities_for(world, request);
+        let evaluator = Evaluator::new(request.clone(), &entities, Extensions::all_available());
         let slots = SlotEnv::new();
         let mut answer = Answer::default();
         let mut forbids = Vec::new();
@@ -147,7 +147,7 @@ mod tests {
         pack: &crate::RulePack,
         set: &PolicySet,
         request: &Request,
-        entities: &Entities,
+        entities: &cedar_policy::Entities,
     ) -> Answer {
         let response = cedar_policy::Authorizer::new().is_authorized(request, set, entities);
         let rule = |id: &cedar_policy::PolicyId| {
@@ -181,8 +181,17 @@ mod tests {
         let (Some(set), Some(slice)) = (pack.slices.get(action), pack.compiled.get(action)) else {
             panic!("a slice for `{action}`");
         };
-        let theirs = cedar(pack, set, request, &world.cedar.entities);
-        let mut ours = slice.authorize(request, &world.cedar.entities);
+        // Cedar's authoriser over the whole world; ours over the entities the request can
+        // read (`crate::cedar::entities`).
+        let whole = cedar_policy::Entities::from_entities(
+            crate::cedar::entities::all_entities(world)
+                .into_iter()
+                .map(|e| cedar_policy::Entity::from(e.as_ref().clone())),
+            None,
+        )
+        .unwrap_or_else(|e| panic!("the whole store: {e}"));
+        let theirs = cedar(pack, set, request, &whole);
+        let mut ours = slice.authorize(world, request);
         ours.errors.sort();
         assert_eq!(ours.allowed, theirs.allowed, "{action}: {request}");
         assert_eq!(ours.reason, theirs.reason, "{action}: {request}");

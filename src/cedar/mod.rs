@@ -3,5 +3,6 @@
 //! (`context`), the one place each kind of question's request is built.
 
 pub(crate) mod context;
+pub(crate) mod entities;
 pub(crate) mod evaluate;
 pub(crate) mod model;

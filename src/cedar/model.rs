@@ -1,10 +1,9 @@
 //! The Cedar entity model: the shipped schema, its version, and the conversions from our
 //! types to Cedar values. Everything Cedar-specific about the domain lives here.
 
-use std::collections::{HashMap, HashSet};
 use std::str::FromStr;
 
-use cedar_policy::{EntityId, EntityTypeName, EntityUid, RestrictedExpression, Schema};
+use cedar_policy::{EntityId, EntityTypeName, EntityUid, Schema};
 use chrono::{DateTime, FixedOffset, Months, NaiveDate, NaiveTime};
 use semver::Version;
 
@@ -174,23 +173,6 @@ fn datetime_name() -> Option<&'static cedar_policy_core::ast::Name> {
         .as_ref()
 }
 
-/// `datetime("…")` for an instant. `RestrictedExpression::new_datetime` parses the name
-/// `datetime` with Cedar's full grammar on every call (≈ 5 µs, a fifth of a decision);
-/// this builds the same expression with the name parsed once, through cedar-policy's
-/// `From<RestrictedExpr>`. A unit test checks both give the same value.
-pub(crate) fn datetime_expr(at: DateTime<FixedOffset>) -> RestrictedExpression {
-    let text = cedar_datetime_text(at);
-    match datetime_name() {
-        Some(name) => {
-            RestrictedExpression::from(cedar_policy_core::ast::RestrictedExpr::call_extension_fn(
-                name.clone(),
-                [cedar_policy_core::ast::RestrictedExpr::val(text)],
-            ))
-        }
-        None => RestrictedExpression::new_datetime(text),
-    }
-}
-
 // ------------------------------------------------------- request parts built directly
 //
 // A decision asks Cedar one question per candidate agreement. Building its context
@@ -335,23 +317,10 @@ pub(crate) fn is_leap_second(at: DateTime<FixedOffset>) -> bool {
     at.timestamp_subsec_nanos() >= 1_000_000_000
 }
 
-pub(crate) type Attrs = HashMap<String, RestrictedExpression>;
-
-pub(crate) fn string(s: &str) -> RestrictedExpression {
-    RestrictedExpression::new_string(s.to_owned())
-}
-
-pub(crate) fn entity_ref(uid: &EntityUid) -> RestrictedExpression {
-    RestrictedExpression::new_entity_uid(uid.clone())
-}
-
-pub(crate) fn no_parents() -> HashSet<EntityUid> {
-    HashSet::new()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use cedar_policy::RestrictedExpression;
 
     #[test]
     fn model_loads_and_version_parses() {
@@ -432,14 +401,26 @@ mod tests {
         assert!(direct.is_some());
         let Some(direct) = direct else { return };
         let public = cedar_policy::Context::from_pairs([
-            ("now".to_owned(), datetime_expr(at)),
-            ("channel".to_owned(), string("lgsp")),
-            ("purpose".to_owned(), string("administrative-procedures")),
+            (
+                "now".to_owned(),
+                RestrictedExpression::new_datetime(cedar_datetime_text(at)),
+            ),
+            (
+                "channel".to_owned(),
+                RestrictedExpression::new_string("lgsp".into()),
+            ),
+            (
+                "purpose".to_owned(),
+                RestrictedExpression::new_string("administrative-procedures".into()),
+            ),
             (
                 "authenticated".to_owned(),
                 RestrictedExpression::new_bool(true),
             ),
-            ("agreement".to_owned(), entity_ref(&agreement)),
+            (
+                "agreement".to_owned(),
+                RestrictedExpression::new_entity_uid(agreement.clone()),
+            ),
         ]);
         let public = public.ok().and_then(|c| {
             cedar_policy::Request::new(account.clone(), action.clone(), dataset.clone(), c, None)
@@ -450,20 +431,6 @@ mod tests {
             Some(request_of(&account, &action, &dataset, direct)),
             public
         );
-    }
-
-    #[test]
-    fn datetime_expr_is_cedars_datetime() {
-        let at = DateTime::parse_from_rfc3339("2024-03-05T14:00:00+07:00").unwrap_or_default();
-        let ours = cedar_policy::Context::from_pairs([("t".to_owned(), datetime_expr(at))]);
-        let cedars = cedar_policy::Context::from_pairs([(
-            "t".to_owned(),
-            RestrictedExpression::new_datetime(cedar_datetime_text(at)),
-        )]);
-        assert!(datetime_name().is_some());
-        let ours = ours.map(|c| c.to_string()).ok();
-        assert!(ours.is_some());
-        assert_eq!(ours, cedars.map(|c| c.to_string()).ok());
     }
 
     #[test]

@@ -4,7 +4,9 @@
 
 use crate::cedar::evaluate::Slice;
 
+use crate::account::Account;
 use crate::agency::AgencyKind;
+use crate::data::Dataset;
 use crate::deadline::{
     PeriodEnd, calendar_gap_advisory, minimum_period_end, period_end, provisional_calendar_advisory,
 };
@@ -14,6 +16,7 @@ use crate::engine::pipeline::{
     Ask, Evaluation, Mode, Run, duty_parties, earliest_after, engine_reason, finish,
     party_advisories, reasons_of, valid_until,
 };
+use crate::ids::AgreementId;
 use crate::model;
 use crate::pack::RulePack;
 use crate::request::AccessRequest;
@@ -56,9 +59,8 @@ impl Engine {
     ) -> Run {
         let date = model::local_date(request.at);
         let action = request.action.as_str();
-        // 2. The ids: the account and the dataset, by the indexes the world keeps, so no
-        // id but the request's two is hashed.
-        let dataset_idx = world.datasets.get_index_of(&request.dataset);
+        // 2. The ids: the account and the dataset.
+        let dataset = world.dataset(&request.dataset);
         // A deny before any policy ran: its reasons are the engine's own.
         let early = |reasons, holder_kind| {
             Run::refused(finish(
@@ -73,8 +75,8 @@ impl Engine {
             ))
         };
         let mut reasons = Vec::new();
-        let account_idx = world.accounts.get_index_of(&request.account);
-        if account_idx.is_none() {
+        let account = world.account(&request.account);
+        if account.is_none() {
             reasons.push(engine_reason(
                 pack,
                 "unknown_account",
@@ -82,7 +84,7 @@ impl Engine {
                 Some(format!("account `{}`", request.account)),
             ));
         }
-        if dataset_idx.is_none() {
+        if dataset.is_none() {
             reasons.push(engine_reason(
                 pack,
                 "unknown_dataset",
@@ -90,29 +92,16 @@ impl Engine {
                 Some(format!("dataset `{}`", request.dataset)),
             ));
         }
-        let (Some(account_idx), Some(dataset_idx)) = (account_idx, dataset_idx) else {
-            return early(reasons, None);
-        };
-        let (Some((_, account)), Some((_, dataset))) = (
-            world.accounts.get_index(account_idx),
-            world.datasets.get_index(dataset_idx),
-        ) else {
+        let (Some(account), Some(dataset)) = (account, dataset) else {
             return early(reasons, None);
         };
         let holder = &account.holder;
-        // By the indexes the world keeps, so no id but the request's two is hashed.
-        let holder_idx = world.account_holder.get(account_idx).copied().flatten();
-        let provider_idx = world.dataset_provider.get(dataset_idx).copied().flatten();
-        let provider = provider_idx
-            .and_then(|i| world.agencies.get_index(i))
-            .map(|(id, _)| id);
-        let holder_kind = holder_idx
-            .and_then(|i| world.agencies.get_index(i))
-            .map(|(_, a)| a.kind);
+        let provider = world.provider_of(&dataset.id);
+        let holder_kind = world.agency(holder).map(|a| a.kind);
         // A time Cedar cannot be given fails closed; so does the year the dataset's last
         // evaluation covers, counted with the engine's calendar (the duties report's count)
         // and given to the rules as `context.evaluatedUntil`, when it cannot be counted.
-        let facts = match self.access_facts(pack, world, request, account_idx, dataset_idx) {
+        let facts = match self.access_facts(pack, world, request, account, dataset) {
             Ok(facts) => facts,
             Err(detail) => {
                 reasons.push(engine_reason(
@@ -124,20 +113,18 @@ impl Engine {
                 return early(reasons, holder_kind);
             }
         };
-        let candidates: &[usize] = match (holder_idx, provider_idx) {
-            (Some(h), Some(p)) => world.agreement_indexes_between_indexes(h, p),
-            _ => &[],
+        let candidates: &[AgreementId] = match provider {
+            Some(p) => world.agreement_ids_between(holder, p),
+            None => &[],
         };
         // 3–4. The context under each candidate agreement, asked until one allows.
         let slice = self.access_slice(pack_idx, pack, action);
         let mut best: Option<Evaluation> = None;
         // Without any agreement, one evaluation without one; no allocation per decision.
-        let none: &[Option<usize>] = &[None];
         let options = candidates
             .iter()
-            .copied()
             .map(Some)
-            .chain(none.iter().copied().filter(|_| candidates.is_empty()));
+            .chain(std::iter::once(None).filter(|_| candidates.is_empty()));
         for candidate in options {
             let eval = self.evaluate(pack, slice, world, &facts, candidate, mode);
             let better = match &best {
@@ -165,10 +152,7 @@ impl Engine {
         // 5. The reasons.
         let (outcome, reasons) = reasons_of(pack, &eval, reasons, "no_right_established", &[]);
 
-        let agreement_id = eval
-            .agreement
-            .and_then(|i| world.agreements.get_index(i))
-            .map(|(id, _)| id.clone());
+        let agreement_id = eval.agreement.clone();
         // 6. The duties: the provider logs an allowed request and reports a refusal.
         let mut duties = Vec::new();
         match (outcome, provider) {
@@ -206,11 +190,7 @@ impl Engine {
 
         // Validity: the earliest instant after `at` where a time the decision depends on is
         // crossed.
-        let dataset_times = world
-            .cedar
-            .dataset_times
-            .get(dataset_idx)
-            .map_or(&[][..], Vec::as_slice);
+        let published = dataset.published.and_then(model::start_of_local_day);
         // The evaluation's expiry only where a rule reading it can apply to this class
         // of data (open and public data in the built-in pack): shared data's decisions do
         // not turn on it.
@@ -219,14 +199,13 @@ impl Engine {
         let evaluation_due = evaluation.as_ref().map(|e| e.due);
         let agreement_times = candidates
             .iter()
-            .filter_map(|&c| world.agreements.get_index(c))
-            .flat_map(|(_, g)| std::iter::once(g.term.start).chain(g.term.end));
+            .filter_map(|c| world.agreement(c))
+            .flat_map(|g| std::iter::once(g.term.start).chain(g.term.end));
         let valid_until = earliest_after(
             pack,
             request.at,
-            dataset_times
-                .iter()
-                .copied()
+            published
+                .into_iter()
                 .chain(evaluation_due)
                 .chain(agreement_times),
         );
@@ -279,14 +258,11 @@ impl Engine {
         &self,
         pack: &RulePack,
         world: &World,
-        dataset_idx: usize,
+        dataset: &Dataset,
     ) -> Result<Option<(PeriodEnd, cedar_policy_core::ast::Value)>, String> {
         let Some(last) = world
-            .cedar
-            .dataset_last_evaluated
-            .get(dataset_idx)
-            .copied()
-            .flatten()
+            .database(&dataset.database)
+            .and_then(|db| db.last_evaluated)
         else {
             return Ok(None);
         };
@@ -313,8 +289,8 @@ impl Engine {
         pack: &RulePack,
         world: &World,
         request: &'r AccessRequest,
-        account: usize,
-        dataset: usize,
+        account: &'r Account,
+        dataset: &'r Dataset,
     ) -> Result<AccessFacts<'r>, String> {
         if let Some(detail) = model::out_of_range_detail("the request's time", request.at) {
             return Err(detail);
@@ -342,10 +318,10 @@ impl Engine {
         slice: Option<&Slice>,
         world: &World,
         facts: &AccessFacts<'_>,
-        agreement: Option<usize>,
+        agreement: Option<&AgreementId>,
         mode: Mode,
     ) -> Evaluation {
-        let fail = |message: String| Evaluation::failed(message, agreement);
+        let fail = |message: String| Evaluation::failed(message, agreement.cloned());
         let Some(slice) = slice else {
             return fail(format!(
                 "the pack has no policies for action `{}`",
@@ -357,7 +333,7 @@ impl Engine {
             Err(message) => return fail(message),
         };
         let mut eval = self.ask(pack, slice, world, cedar_request, mode);
-        eval.agreement = agreement;
+        eval.agreement = agreement.cloned();
         eval
     }
 }
@@ -366,10 +342,10 @@ impl Engine {
 /// ([`Engine::access_facts`]).
 pub(crate) struct AccessFacts<'r> {
     pub(crate) request: &'r AccessRequest,
-    /// The index of the request's account in the world.
-    pub(crate) account: usize,
-    /// The index of the request's dataset in the world.
-    pub(crate) dataset: usize,
+    /// The request's account.
+    pub(crate) account: &'r Account,
+    /// The request's dataset.
+    pub(crate) dataset: &'r Dataset,
     /// Cedar's value of the request's instant.
     pub(crate) now: cedar_policy_core::ast::Value,
     /// The end of the year the dataset's database's last evaluation covers, counted with

@@ -16,7 +16,7 @@ use crate::decision::{Decision, Reason, ReasonKind};
 use crate::engine::Engine;
 use crate::engine::pipeline::{Ask, Mode, Query, Run, finish, party_advisories, valid_until};
 use crate::ids::{AgencyId, DatabaseId, MasterDataId};
-use crate::model;
+use crate::model::{self, Model};
 use crate::pack::RulePack;
 use crate::world::World;
 
@@ -327,8 +327,15 @@ impl Engine {
         now: DateTime<FixedOffset>,
     ) -> Query<'p> {
         let mut reasons = Vec::new();
-        let proposer = world.agencies.get_index_of(&proposal.proposer);
-        let database = world.databases.get_index_of(&proposal.database);
+        let model = &world.cedar.model;
+        let proposer = world
+            .agencies
+            .contains_key(&proposal.proposer)
+            .then(|| Model::uid(&model.agency, proposal.proposer.as_str()));
+        let database = world
+            .databases
+            .contains_key(&proposal.database)
+            .then(|| Model::uid(&model.database, proposal.database.as_str()));
         if proposer.is_none() {
             reasons.push(catalog_reason(
                 pack,
@@ -345,11 +352,7 @@ impl Engine {
                 Some(format!("database `{}`", proposal.database)),
             ));
         }
-        let cedar = &world.cedar;
-        let (Some(principal), Some(resource)) = (
-            proposer.and_then(|i| cedar.agency_uids.get(i)),
-            database.and_then(|i| cedar.database_uids.get(i)),
-        ) else {
+        let (Some(principal), Some(resource)) = (&proposer, &database) else {
             return Query {
                 action: catalog_action(&proposal.change),
                 reasons,

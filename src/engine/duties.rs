@@ -17,7 +17,7 @@ use crate::data::{CatalogMembership, Database, Hosting};
 use crate::deadline::{CalendarGap, DayReading, DeadlineError, Period, PeriodEnd, period_end};
 use crate::decision::{PackRef, Reason};
 use crate::engine::Mode;
-use crate::ids::{AgencyId, DatabaseId, RefusalId, SuspensionId};
+use crate::ids::{AgencyId, DatabaseId, RefusalId, SuspensionId, TerritoryId};
 use crate::lifecycle::{CALENDAR_NOT_COVERED_24H, NoticeCheck, NoticeCheckRequest, RefusalCheck};
 use crate::model;
 use crate::pack::{EngineReason, RulePack};
@@ -435,7 +435,7 @@ pub enum DutiesError {
 /// [`Engine::duties_report`](crate::Engine::duties_report) is its public door.
 pub(crate) fn duties_report(
     engine: &crate::Engine,
-    packs: &[(usize, &RulePack)],
+    packs: &[(&TerritoryId, &RulePack)],
     world: &World,
     now: DateTime<FixedOffset>,
     calendar: &Calendar,
@@ -460,16 +460,16 @@ pub(crate) fn duties_report(
             duties: Vec::new(),
         };
         let providers = report.data_managers();
-        for (i, db) in world.databases.values().enumerate() {
-            if world.database_territory.get(i) == Some(&territory) {
+        for db in world.databases() {
+            if world.territory_for(Place::Database(&db.id)) == territory {
                 report.evaluation(db)?;
                 report.open_data(db)?;
                 report.log_retention(db)?;
                 report.hosting(db);
             }
         }
-        for (i, agency) in world.agencies.values().enumerate() {
-            if world.agency_territory.get(i) == Some(&territory)
+        for agency in world.agencies() {
+            if world.territory_for(Place::Agency(&agency.id)) == territory
                 && providers.contains(&agency.id)
                 && agency.kind.is_in_province()
             {
@@ -480,12 +480,12 @@ pub(crate) fn duties_report(
         // not reported (Đ16.1.đ).
         for suspension in world.suspensions() {
             let place = Place::Agreement(&suspension.agreement);
-            if world.territory_index(place) == territory {
+            if world.territory_for(place) == territory {
                 report.suspension_notice(suspension);
             }
         }
         for refusal in world.refusals() {
-            if world.territory_index(refusal.place()) == territory {
+            if world.territory_for(refusal.place()) == territory {
                 report.refusal(refusal);
             }
         }
@@ -494,9 +494,8 @@ pub(crate) fn duties_report(
     let not_covered = world
         .territories
         .iter()
-        .enumerate()
-        .filter(|(i, _)| !packs.iter().any(|(t, _)| t == i))
-        .map(|(_, t)| t.clone())
+        .filter(|t| !packs.iter().any(|(covered, _)| covered == t))
+        .cloned()
         .collect();
     duties.sort_by(|a, b| {
         (a.due.is_some(), a.due, a.kind, &a.agency, &a.subject).cmp(&(

@@ -747,12 +747,12 @@ impl Engine {
     /// refuse the act before asking. The one place it is built: `decide_act` asks
     /// it, the interop module exports it.
     fn act_query<'p>(world: &World, pack: &'p RulePack, act: Act<'_>) -> Query<'p> {
-        let cedar = &world.cedar;
+        let model = &world.cedar.model;
         let mut reasons = act.problems;
-        let principal: Option<&EntityUid> = world
+        let principal: Option<EntityUid> = world
             .agencies
-            .get_index_of(act.provider)
-            .and_then(|i| cedar.agency_uids.get(i));
+            .contains_key(act.provider)
+            .then(|| Model::uid(&model.agency, act.provider.as_str()));
         if principal.is_none() {
             reasons.push(pack.reason(
                 "unknown_agency",
@@ -764,8 +764,8 @@ impl Engine {
             Target::Agreement(id) => {
                 let uid = world
                     .agreements
-                    .get_index_of(id)
-                    .and_then(|i| cedar.agreement_uids.get(i));
+                    .contains_key(id)
+                    .then(|| Model::uid(&model.agreement, id.as_str()));
                 if uid.is_none() {
                     reasons.push(pack.reason(
                         "unknown_agreement",
@@ -778,8 +778,8 @@ impl Engine {
             Target::Database(id) => {
                 let uid = world
                     .databases
-                    .get_index_of(id)
-                    .and_then(|i| cedar.database_uids.get(i));
+                    .contains_key(id)
+                    .then(|| Model::uid(&model.database, id.as_str()));
                 if uid.is_none() {
                     reasons.push(pack.reason(
                         "unknown_database",
@@ -793,10 +793,10 @@ impl Engine {
         let violation_uid = act.violation.and_then(|v| {
             world
                 .violations
-                .get_index_of(v)
-                .and_then(|i| cedar.violation_uids.get(i))
+                .contains_key(v)
+                .then(|| Model::uid(&model.violation, v.as_str()))
         });
-        if let (Some(v), None) = (act.violation, violation_uid) {
+        if let (Some(v), None) = (act.violation, &violation_uid) {
             reasons.push(pack.reason(
                 "unknown_violation",
                 ReasonKind::UnknownReference,
@@ -828,7 +828,7 @@ impl Engine {
             asked: None,
             pack,
         };
-        let (Some(principal), Some(resource), true) = (principal, resource, reasons.is_empty())
+        let (Some(principal), Some(resource), true) = (&principal, &resource, reasons.is_empty())
         else {
             return deny(reasons);
         };
@@ -849,7 +849,7 @@ impl Engine {
                     grounds: act.grounds,
                     requirements_met: act.requirements_met,
                     restoration_announced: act.restoration_announced,
-                    violation: violation_uid,
+                    violation: violation_uid.as_ref(),
                     instants,
                 },
             )
@@ -1607,7 +1607,7 @@ impl Engine {
         let date = model::local_date(now);
         let refused = |reasons| Run::refused_with(pack, reasons, date, None);
         // 2. The ids.
-        let agreement = world.agreements.get_index_of(&suspension.agreement);
+        let agreement = world.agreement(&suspension.agreement);
         let violation = world.violation(&suspension.violation);
         let mut reasons = Vec::new();
         if agreement.is_none() {
@@ -1624,15 +1624,11 @@ impl Engine {
                 Some(format!("violation `{}`", suspension.violation)),
             ));
         }
-        let (Some(g_idx), Some(v)) = (agreement, violation) else {
+        let (Some(g), Some(v)) = (agreement, violation) else {
             return refused(reasons);
         };
-        let (Some((_, g)), Some(resource)) = (
-            world.agreements.get_index(g_idx),
-            world.cedar.agreement_uids.get(g_idx),
-        ) else {
-            return refused(reasons);
-        };
+        let resource = Model::uid(&world.cedar.model.agreement, g.id.as_str());
+        let resource = &resource;
         // 3. The facts: the deadline, counted from the determination (from the
         // suspension when the violation was not determined by then).
         let (determined, violation_determined) = match v.determined_at {

@@ -333,11 +333,10 @@ impl Engine {
     ) -> Result<crate::DutiesReport, crate::DutiesError> {
         let date = model::local_date(now);
         // Each territory's records are judged by the pack in force there.
-        let packs: Vec<(usize, &RulePack)> = world
+        let packs: Vec<(&crate::ids::TerritoryId, &RulePack)> = world
             .territories
             .iter()
-            .enumerate()
-            .filter_map(|(i, t)| Some((i, self.pack_for(t, date)?)))
+            .filter_map(|t| Some((t, self.pack_for(t, date)?)))
             .collect();
         if packs.is_empty() {
             // A horizon past the representable dates is that error, pack or not.

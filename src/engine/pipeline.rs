@@ -297,7 +297,7 @@ pub(crate) struct Evaluation {
     pub(crate) matched: Vec<usize>,
     /// (policy, message) of evaluation errors.
     pub(crate) errors: Vec<(Option<PolicyId>, String)>,
-    pub(crate) agreement: Option<usize>,
+    pub(crate) agreement: Option<crate::ids::AgreementId>,
     /// In [`Mode::Trace`], the indexes of the permits whose conditions held, sorted
     /// (a permit that held on a deny included); empty otherwise.
     pub(crate) held: Vec<usize>,
@@ -307,7 +307,10 @@ pub(crate) struct Evaluation {
 
 impl Evaluation {
     /// An evaluation that could not run: a deny carrying the error.
-    pub(crate) fn failed(message: String, agreement: Option<usize>) -> Evaluation {
+    pub(crate) fn failed(
+        message: String,
+        agreement: Option<crate::ids::AgreementId>,
+    ) -> Evaluation {
         Evaluation {
             allowed: false,
             matched: Vec::new(),
@@ -614,7 +617,7 @@ impl Engine {
         request: Request,
         mode: Mode,
     ) -> Evaluation {
-        let answer = slice.authorize(&request, &world.cedar.entities);
+        let answer = slice.authorize(world, &request);
         let errors = answer
             .errors
             .into_iter()

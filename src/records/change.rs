@@ -6,9 +6,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, FixedOffset};
-use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
 
 use crate::account::Account;
 use crate::agency::Agency;
@@ -22,7 +22,7 @@ use crate::lifecycle::Transition;
 use crate::refusal::Refusal;
 use crate::suspension::{DatabaseSuspension, Suspension};
 use crate::violation::Violation;
-use crate::world::{World, WorldData, WorldError};
+use crate::world::{World, WorldError};
 
 /// One record of any kind, as a change adds or replaces it. In JSON, the kind is the key:
 /// `{"agreement": {…}}`.
@@ -385,119 +385,15 @@ impl History {
     }
 }
 
-/// The records of a world by kind, staged while a batch is applied.
-struct Staged {
-    data: WorldData,
-    agencies: IndexMap<AgencyId, Agency>,
-    master_data: IndexMap<MasterDataId, MasterData>,
-    databases: IndexMap<DatabaseId, Database>,
-    datasets: IndexMap<DatasetId, Dataset>,
-    accounts: IndexMap<AccountId, Account>,
-    agreements: IndexMap<AgreementId, SharingAgreement>,
-    violations: IndexMap<ViolationId, Violation>,
-    suspensions: IndexMap<SuspensionId, Suspension>,
-    database_suspensions: IndexMap<SuspensionId, DatabaseSuspension>,
-    refusals: IndexMap<RefusalId, Refusal>,
-}
-
-/// Adds, replaces or removes one record of a staged kind: `Ok(old)` where `old` is the
-/// record it replaces or removes.
-fn put<K: std::hash::Hash + Eq, V>(
-    map: &mut IndexMap<K, V>,
-    key: K,
-    value: Option<V>,
-    must_exist: bool,
-) -> Result<Option<V>, bool> {
-    let exists = map.contains_key(&key);
-    if exists != must_exist {
-        return Err(exists);
-    }
-    Ok(match value {
-        Some(v) => map.insert(key, v),
-        None => map.shift_remove(&key),
-    })
-}
-
-impl Staged {
-    fn of(world: &World) -> Staged {
-        Staged {
-            data: WorldData::new(world.territory.clone()),
-            agencies: world.agencies.clone(),
-            master_data: world.master_data.clone(),
-            databases: world.databases.clone(),
-            datasets: world.datasets.clone(),
-            accounts: world.accounts.clone(),
-            agreements: world.agreements.clone(),
-            violations: world.violations.clone(),
-            suspensions: world.suspensions.clone(),
-            database_suspensions: world.database_suspensions.clone(),
-            refusals: world.refusals.clone(),
-        }
-    }
-
-    /// Puts a record (`Some`) or removes one (`None`); `must_exist` for a replacement or
-    /// removal. Returns the record replaced or removed, or whether the key existed when
-    /// it should not have (`Err(true)`) or did not when it should (`Err(false)`).
-    fn put(
-        &mut self,
-        key: &RecordKey,
-        record: Option<Record>,
-        must_exist: bool,
-    ) -> Result<Option<Record>, bool> {
-        macro_rules! put {
-            ($map:ident, $id:expr, $variant:ident) => {{
-                let value = match record {
-                    Some(Record::$variant(r)) => Some(r),
-                    None => None,
-                    // The key is the record's own (`Record::key`).
-                    Some(_) => return Err(!must_exist),
-                };
-                put(&mut self.$map, $id.clone(), value, must_exist)
-                    .map(|old| old.map(Record::$variant))
-            }};
-        }
-        match key {
-            RecordKey::Agency(id) => put!(agencies, id, Agency),
-            RecordKey::MasterData(id) => put!(master_data, id, MasterData),
-            RecordKey::Database(id) => put!(databases, id, Database),
-            RecordKey::Dataset(id) => put!(datasets, id, Dataset),
-            RecordKey::Account(id) => put!(accounts, id, Account),
-            RecordKey::Agreement(id) => put!(agreements, id, Agreement),
-            RecordKey::Violation(id) => put!(violations, id, Violation),
-            RecordKey::Suspension(id) => put!(suspensions, id, Suspension),
-            RecordKey::DatabaseSuspension(id) => {
-                put!(database_suspensions, id, DatabaseSuspension)
-            }
-            RecordKey::Refusal(id) => put!(refusals, id, Refusal),
-        }
-    }
-
-    fn into_data(self) -> WorldData {
-        WorldData {
-            agencies: self.agencies.into_values().collect(),
-            master_data: self.master_data.into_values().collect(),
-            databases: self.databases.into_values().collect(),
-            datasets: self.datasets.into_values().collect(),
-            accounts: self.accounts.into_values().collect(),
-            agreements: self.agreements.into_values().collect(),
-            violations: self.violations.into_values().collect(),
-            suspensions: self.suspensions.into_values().collect(),
-            database_suspensions: self.database_suspensions.into_values().collect(),
-            refusals: self.refusals.into_values().collect(),
-            ..self.data
-        }
-    }
-}
-
 /// The facts a record's presence or content bears on, beside the record itself.
-fn facts_of(record: &Record, datasets: &IndexMap<DatasetId, Dataset>, out: &mut Vec<Dependency>) {
+fn facts_of(record: &Record, world: &World, out: &mut Vec<Dependency>) {
     match record {
         Record::Agreement(g) => {
             out.push(Dependency::AgreementsBetween {
                 consumer: g.consumer.clone(),
                 provider: g.provider.clone(),
             });
-            out.extend(g.datasets.iter().filter_map(|d| datasets.get(d)).map(|d| {
+            out.extend(g.datasets.iter().filter_map(|d| world.dataset(d)).map(|d| {
                 Dependency::AgreementsOn {
                     database: d.database.clone(),
                 }
@@ -555,12 +451,14 @@ impl World {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn apply(&self, batch: &[Change]) -> Result<Applied, ChangeError> {
-        let mut staged = Staged::of(self);
-        // The last change to each record, for the errors of the checks that follow.
-        let mut last: std::collections::HashMap<RecordKey, usize> =
-            std::collections::HashMap::new();
-        let mut removed: std::collections::HashMap<RecordKey, usize> =
-            std::collections::HashMap::new();
+        // A snapshot: the maps share every node with `self` until changed.
+        let mut world = self.clone();
+        // The last change to each record, and the removals, for the checks that follow.
+        let mut last: HashMap<RecordKey, usize> = HashMap::new();
+        let mut removed: HashSet<RecordKey> = HashSet::new();
+        // Records changed in a field other records' checks read.
+        let mut structural: Vec<(usize, RecordKey)> = Vec::new();
+        let (mut agencies, mut territories) = (false, false);
         let mut touched: Vec<Dependency> = Vec::new();
         for (i, change) in batch.iter().enumerate() {
             let key = change.key();
@@ -569,7 +467,7 @@ impl World {
                 Change::Replace(r) => (Some(r.clone()), true),
                 Change::Remove(_) => (None, true),
                 Change::Transition(t) => {
-                    let Some(g) = staged.agreements.get(&t.agreement) else {
+                    let Some(g) = world.agreement(&t.agreement) else {
                         return Err(ChangeError::NotFound {
                             change: i,
                             record: key,
@@ -588,7 +486,7 @@ impl World {
                     (Some(Record::Agreement(g)), true)
                 }
                 Change::DetermineViolation { violation, at } => {
-                    let Some(v) = staged.violations.get(violation) else {
+                    let Some(v) = world.violation(violation) else {
                         return Err(ChangeError::NotFound {
                             change: i,
                             record: key,
@@ -600,9 +498,10 @@ impl World {
                 }
             };
             if let Some(r) = &record {
-                facts_of(r, &staged.datasets, &mut touched);
+                facts_of(r, &world, &mut touched);
             }
-            let old = staged
+            let new = record.clone();
+            let old = world
                 .put(&key, record, must_exist)
                 .map_err(|existed| match existed {
                     true => ChangeError::AlreadyExists {
@@ -615,44 +514,65 @@ impl World {
                     },
                 })?;
             if let Some(old) = &old {
-                facts_of(old, &staged.datasets, &mut touched);
+                facts_of(old, &world, &mut touched);
             }
-            if matches!(change, Change::Remove(_)) {
-                removed.insert(key.clone(), i);
+            agencies |= matches!(key, RecordKey::Agency(_));
+            territories |= matches!(key, RecordKey::Agency(_) | RecordKey::Database(_));
+            if let (Some(old), Some(new)) = (&old, &new)
+                && reads_differ(old, new)
+            {
+                structural.push((i, key.clone()));
+            }
+            // A database removed: its manager may manage none now.
+            if let (Some(Record::Database(_)), None) = (&old, &new) {
+                structural.push((i, key.clone()));
+            }
+            if new.is_none() {
+                removed.insert(key.clone());
             } else {
                 removed.remove(&key);
             }
             last.insert(key.clone(), i);
             touched.push(Dependency::Record(key));
         }
-        let mut world = World::new(staged.into_data()).map_err(|error| {
-            // A reference to a record the batch removed: the removal is at fault.
-            if let WorldError::DanglingReference {
-                kind,
-                id,
-                field,
-                target_kind,
-                target,
-            } = &error
-                && let (Some(record), Some(referrer)) = (
-                    RecordKey::from_kind(target_kind, target),
-                    RecordKey::from_kind(kind, id),
-                )
-                && let Some(&change) = removed.get(&record)
-            {
-                return ChangeError::StillReferenced {
-                    change,
-                    record,
-                    referrer,
-                    field,
-                };
-            }
+        let at_fault = |key: &RecordKey| last.get(key).copied();
+        let invalid = |error: WorldError| {
             let change = error
                 .record()
-                .and_then(|k| RecordKey::from_kind(k.0, k.1))
-                .and_then(|k| last.get(&k).copied());
+                .and_then(|(kind, id)| RecordKey::from_kind(kind, id))
+                .and_then(|k| at_fault(&k));
             ChangeError::Invalid { change, error }
-        })?;
+        };
+        if agencies {
+            world.refresh_focal_point().map_err(invalid)?;
+        }
+        if territories {
+            world.refresh_territories();
+        }
+        // Every record changed, in the order of the batch; a removed one must be referred
+        // to by none.
+        let mut order: Vec<(usize, &RecordKey)> = last.iter().map(|(k, i)| (*i, k)).collect();
+        order.sort();
+        for (i, key) in order {
+            if removed.contains(key) {
+                if let Some((referrer, field)) = world.referrer(key) {
+                    return Err(ChangeError::StillReferenced {
+                        change: i,
+                        record: key.clone(),
+                        referrer,
+                        field,
+                    });
+                }
+            } else {
+                world.check_record(key).map_err(invalid)?;
+            }
+        }
+        // The records whose checks read a field that changed.
+        for (_, key) in &structural {
+            for reader in world.readers_of(key) {
+                world.check_record(&reader).map_err(invalid)?;
+            }
+        }
         touched.sort();
         touched.dedup();
         let touched: Arc<[Dependency]> = Arc::from(touched);
@@ -671,5 +591,20 @@ impl World {
                 .collect(),
         };
         Ok(Applied { world, touched })
+    }
+}
+
+/// Whether a replacement changes a field other records' checks read: an agency's kind (the
+/// focal point may issue accounts), a database's manager, a dataset's database, an
+/// agreement's parties.
+fn reads_differ(old: &Record, new: &Record) -> bool {
+    match (old, new) {
+        (Record::Agency(a), Record::Agency(b)) => a.kind != b.kind,
+        (Record::Database(a), Record::Database(b)) => a.manager != b.manager,
+        (Record::Dataset(a), Record::Dataset(b)) => a.database != b.database,
+        (Record::Agreement(a), Record::Agreement(b)) => {
+            a.provider != b.provider || a.consumer != b.consumer
+        }
+        _ => false,
     }
 }

@@ -138,6 +138,14 @@ macro_rules! id_type {
             }
         }
 
+        // Lookups by the text of an id (a Cedar entity's), without building one: the
+        // order and hash of an id are its text's.
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str(&self.0)

@@ -1,11 +1,10 @@
 //! The world: every agency, database, dataset, account, agreement and violation of a
 //! province, checked once and indexed for decisions.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::sync::Arc;
 
-use cedar_policy::{Entities, Entity, EntityUid, RestrictedExpression};
-use chrono::{DateTime, FixedOffset, NaiveDate};
-use indexmap::IndexMap;
+use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -17,7 +16,8 @@ use crate::ids::{
     AccountId, AgencyId, AgreementId, DatabaseId, DatasetId, MasterDataId, RefusalId, SuspensionId,
     TerritoryId, ViolationId,
 };
-use crate::model::{self, Attrs, Model};
+use crate::model::{self, Model};
+use crate::records::{Record, RecordKey};
 use crate::refusal::Refusal;
 use crate::suspension::{DatabaseSuspension, Suspension};
 use crate::violation::Violation;
@@ -386,87 +386,109 @@ impl WorldError {
 #[derive(Debug, Clone)]
 pub struct World {
     pub(crate) territory: TerritoryId,
-    pub(crate) agencies: IndexMap<AgencyId, Agency>,
-    pub(crate) master_data: IndexMap<MasterDataId, MasterData>,
-    pub(crate) databases: IndexMap<DatabaseId, Database>,
-    pub(crate) datasets: IndexMap<DatasetId, Dataset>,
-    pub(crate) accounts: IndexMap<AccountId, Account>,
-    pub(crate) agreements: IndexMap<AgreementId, SharingAgreement>,
-    pub(crate) violations: IndexMap<ViolationId, Violation>,
-    pub(crate) suspensions: IndexMap<SuspensionId, Suspension>,
-    pub(crate) database_suspensions: IndexMap<SuspensionId, DatabaseSuspension>,
-    pub(crate) refusals: IndexMap<RefusalId, Refusal>,
-    /// (consumer index, provider index) → agreement indexes, sorted by agreement id.
-    pub(crate) agreements_by_pair: HashMap<(usize, usize), Vec<usize>>,
-    /// Per account index: its holder's agency index (decisions hash no ids but the
-    /// request's own two).
-    pub(crate) account_holder: Vec<Option<usize>>,
-    /// Per dataset index: its provider's agency index (the manager of its database).
-    pub(crate) dataset_provider: Vec<Option<usize>>,
-    /// The legal territories of the world's records, the world's own first; each once.
-    pub(crate) territories: Vec<TerritoryId>,
-    /// Per agency index: the index of its territory in `territories`.
-    pub(crate) agency_territory: Vec<usize>,
-    /// Per database index: the index of its territory in `territories` (its own, else its
-    /// manager's, else the world's).
-    pub(crate) database_territory: Vec<usize>,
-    /// Per dataset index: its database's territory index, for the access path.
-    pub(crate) dataset_territory: Vec<usize>,
-    /// Per agreement index: the territory index of its data ([`Place::Agreement`]).
-    pub(crate) agreement_territory: Vec<usize>,
+    pub(crate) agencies: Map<AgencyId, Agency>,
+    pub(crate) master_data: Map<MasterDataId, MasterData>,
+    pub(crate) databases: Map<DatabaseId, Database>,
+    pub(crate) datasets: Map<DatasetId, Held<Dataset>>,
+    pub(crate) accounts: Map<AccountId, Account>,
+    pub(crate) agreements: Map<AgreementId, Held<SharingAgreement>>,
+    pub(crate) violations: Map<ViolationId, Held<Violation>>,
+    pub(crate) suspensions: Map<SuspensionId, Suspension>,
+    pub(crate) database_suspensions: Map<SuspensionId, DatabaseSuspension>,
+    pub(crate) refusals: Map<RefusalId, Refusal>,
+    /// (consumer, provider) → the agreements between them, by id.
+    pub(crate) agreements_by_pair: Map<(AgencyId, AgencyId), Arc<[AgreementId]>>,
+    /// Per agency managing databases: how many (an account's issuer must manage one).
+    pub(crate) managed: Map<AgencyId, usize>,
+    /// The legal territories of the world's records: the world's own first, then the
+    /// others in order, each once.
+    pub(crate) territories: Arc<[TerritoryId]>,
     /// The provincial focal point, if recorded.
     pub(crate) focal_point: Option<AgencyId>,
-    pub(crate) cedar: CedarWorld,
+    /// The entity model, shared by every snapshot of the world.
+    pub(crate) cedar: Arc<CedarModel>,
     /// Where this snapshot stands among those applied from the same world
     /// ([`World::apply`]).
     pub(crate) history: crate::records::change::History,
 }
 
-/// The world as Cedar sees it: one entity store, and the uids of requests' parts.
+/// The persistent map the world keeps its records in: an ordered tree whose snapshots
+/// share every node a change does not touch.
+pub(crate) type Map<K, V> = rpds::RedBlackTreeMapSync<K, V>;
+
+/// A record, with the Cedar values of its instants made once when it enters the world
+/// (Cedar parses a `datetime` with regular expressions, several microseconds each): a
+/// dataset's `[publishedAt, —]`, an agreement's `[start, end]`, a violation's
+/// `[recordedAt, determinedAt]`. `None` where the record has no such instant, or one
+/// Cedar cannot be given (the world's checks refuse those).
 #[derive(Debug, Clone)]
-pub(crate) struct CedarWorld {
-    pub model: Model,
-    pub entities: Entities,
-    pub account_uids: Vec<EntityUid>,
-    pub dataset_uids: Vec<EntityUid>,
-    pub agreement_uids: Vec<EntityUid>,
-    #[allow(dead_code, reason = "lifecycle requests name violations")]
-    pub violation_uids: Vec<EntityUid>,
-    #[allow(
-        dead_code,
-        reason = "lifecycle and catalog requests name agencies as principals"
-    )]
-    pub agency_uids: Vec<EntityUid>,
-    #[allow(dead_code, reason = "catalog requests name databases as resources")]
-    pub database_uids: Vec<EntityUid>,
-    /// Per dataset: its publication, an instant its access decisions depend on.
-    pub dataset_times: Vec<Vec<DateTime<FixedOffset>>>,
-    /// Per dataset: the day its database was last evaluated. The engine counts the year
-    /// it covers with its calendar into each access request's context
-    /// (`context.evaluatedUntil`, the count the duties report uses).
-    pub dataset_last_evaluated: Vec<Option<NaiveDate>>,
+pub(crate) struct Held<R> {
+    pub(crate) record: R,
+    pub(crate) times: [Option<cedar_policy_core::ast::Value>; 2],
 }
 
-fn index<K, V>(
-    kind: &'static str,
-    items: Vec<V>,
-    key: impl Fn(&V) -> &K,
-) -> Result<IndexMap<K, V>, WorldError>
-where
-    K: Clone + Eq + std::hash::Hash + AsRef<str>,
-{
-    let mut map = IndexMap::with_capacity(items.len());
-    for item in items {
-        let k = key(&item).clone();
-        if map.contains_key(&k) {
-            return Err(WorldError::DuplicateId {
-                kind,
-                id: k.as_ref().to_owned(),
-            });
-        }
-        map.insert(k, item);
+impl<R> std::ops::Deref for Held<R> {
+    type Target = R;
+    fn deref(&self) -> &R {
+        &self.record
     }
-    Ok(map)
+}
+
+fn held_dataset(d: Dataset) -> Held<Dataset> {
+    let published = d
+        .published
+        .and_then(model::start_of_local_day)
+        .and_then(model::datetime_value);
+    Held {
+        record: d,
+        times: [published, None],
+    }
+}
+
+fn held_agreement(mut g: SharingAgreement) -> Held<SharingAgreement> {
+    // Sets: order and repetition carry no meaning; keep one canonical form.
+    g.datasets.sort();
+    g.datasets.dedup();
+    g.purposes.sort();
+    g.purposes.dedup();
+    g.methods.sort();
+    g.methods.dedup();
+    let times = [
+        model::datetime_value(g.term.start),
+        g.term.end.and_then(model::datetime_value),
+    ];
+    Held { record: g, times }
+}
+
+fn held_violation(v: Violation) -> Held<Violation> {
+    let times = [
+        model::datetime_value(v.recorded_at),
+        v.determined_at.and_then(model::datetime_value),
+    ];
+    Held { record: v, times }
+}
+
+/// The world's entity model: the schema's types and its action entities, loaded once per
+/// world and shared by its snapshots.
+#[derive(Debug)]
+pub(crate) struct CedarModel {
+    pub model: Model,
+    /// The action entities, with their hierarchy (`query in access`).
+    pub actions: Vec<Arc<cedar_policy_core::ast::Entity>>,
+}
+
+impl CedarModel {
+    fn load() -> Result<CedarModel, WorldError> {
+        let model = Model::load().map_err(internal)?;
+        let actions = model
+            .schema
+            .action_entities()
+            .map_err(internal)?
+            .iter()
+            .map(|e| Arc::new(e.as_ref().clone()))
+            .collect();
+        Ok(CedarModel { model, actions })
+    }
 }
 
 fn dangling(
@@ -497,55 +519,6 @@ pub(crate) enum Place<'a> {
     /// A lifecycle act on an agreement, or a suspension of it: the territory of its
     /// datasets' databases, or its provider's when they lie in several.
     Agreement(&'a AgreementId),
-}
-
-/// The distinct territories of the records (the world's first), and the index of each
-/// agency's and database's. A record may name the world's territory or one of its parts,
-/// `<world>:<part>` (see `docs/TERRITORIES.md`).
-#[allow(clippy::type_complexity)]
-fn record_territories(
-    world: &TerritoryId,
-    agencies: &IndexMap<AgencyId, Agency>,
-    databases: &IndexMap<DatabaseId, Database>,
-) -> Result<(Vec<TerritoryId>, Vec<usize>, Vec<usize>), WorldError> {
-    let mut territories = vec![world.clone()];
-    let mut index_of = |kind: &'static str, id: &str, t: &Option<TerritoryId>| {
-        let Some(t) = t else { return Ok(None) };
-        let part = t
-            .as_str()
-            .strip_prefix(world.as_str())
-            .is_some_and(|rest| rest.is_empty() || (rest.len() > 1 && rest.starts_with(':')));
-        if !part {
-            return Err(WorldError::TerritoryOutsideWorld {
-                kind,
-                id: id.to_owned(),
-                territory: t.clone(),
-                world: world.clone(),
-            });
-        }
-        Ok(Some(
-            match territories.iter().position(|known| known == t) {
-                Some(i) => i,
-                None => {
-                    territories.push(t.clone());
-                    territories.len() - 1
-                }
-            },
-        ))
-    };
-    let mut agency_territory = Vec::with_capacity(agencies.len());
-    for a in agencies.values() {
-        agency_territory.push(index_of("agency", a.id.as_str(), &a.territory)?.unwrap_or(0));
-    }
-    let mut database_territory = Vec::with_capacity(databases.len());
-    for d in databases.values() {
-        let own = index_of("database", d.id.as_str(), &d.territory)?;
-        let manager = agencies
-            .get_index_of(&d.manager)
-            .and_then(|i| agency_territory.get(i).copied());
-        database_territory.push(own.or(manager).unwrap_or(0));
-    }
-    Ok((territories, agency_territory, database_territory))
 }
 
 fn check_date(
@@ -597,7 +570,684 @@ fn check_naive(
     }
 }
 
+fn internal(e: impl std::fmt::Display) -> WorldError {
+    WorldError::Internal(e.to_string())
+}
+
+/// Puts (`Some`) or removes (`None`) one record in a map: the record replaced or removed,
+/// or whether the key existed (`Err(true)`) when it should not have, or did not
+/// (`Err(false)`) when it should.
+fn put_in<K: Ord + Clone, V: Clone>(
+    map: &mut Map<K, V>,
+    key: &K,
+    value: Option<V>,
+    must_exist: bool,
+) -> Result<Option<V>, bool> {
+    let old = map.get(key).cloned();
+    if old.is_some() != must_exist {
+        return Err(old.is_some());
+    }
+    match value {
+        Some(v) => map.insert_mut(key.clone(), v),
+        None => {
+            map.remove_mut(key);
+        }
+    }
+    Ok(old)
+}
+
 impl World {
+    /// An empty world for a territory, its model loaded.
+    fn empty(territory: TerritoryId) -> Result<World, WorldError> {
+        Ok(World {
+            territories: Arc::from(vec![territory.clone()]),
+            territory,
+            agencies: Map::new_sync(),
+            master_data: Map::new_sync(),
+            databases: Map::new_sync(),
+            datasets: Map::new_sync(),
+            accounts: Map::new_sync(),
+            agreements: Map::new_sync(),
+            violations: Map::new_sync(),
+            suspensions: Map::new_sync(),
+            database_suspensions: Map::new_sync(),
+            refusals: Map::new_sync(),
+            agreements_by_pair: Map::new_sync(),
+            managed: Map::new_sync(),
+            focal_point: None,
+            cedar: Arc::new(CedarModel::load()?),
+            history: crate::records::change::History::new(),
+        })
+    }
+
+    /// Puts (`Some`) or removes (`None`) one record, keeping the indexes: the record it
+    /// replaced or removed, or whether the key existed (see [`put_in`]). The checks are
+    /// [`World::check_record`]'s, after every change of a batch.
+    pub(crate) fn put(
+        &mut self,
+        key: &RecordKey,
+        record: Option<Record>,
+        must_exist: bool,
+    ) -> Result<Option<Record>, bool> {
+        macro_rules! plain {
+            ($map:ident, $id:expr, $variant:ident) => {{
+                let value = match record {
+                    Some(Record::$variant(r)) => Some(r),
+                    None => None,
+                    // A record under another kind's key: a bug of the caller, refused.
+                    Some(_) => return Err(!must_exist),
+                };
+                put_in(&mut self.$map, $id, value, must_exist).map(|old| old.map(Record::$variant))
+            }};
+        }
+        match key {
+            RecordKey::Agency(id) => plain!(agencies, id, Agency),
+            RecordKey::MasterData(id) => plain!(master_data, id, MasterData),
+            RecordKey::Database(id) => {
+                let old = plain!(databases, id, Database)?;
+                if let Some(Record::Database(d)) = &old {
+                    self.count_managed(&d.manager, false);
+                }
+                if let Some(d) = self.databases.get(id) {
+                    let manager = d.manager.clone();
+                    self.count_managed(&manager, true);
+                }
+                Ok(old)
+            }
+            RecordKey::Dataset(id) => {
+                let value = match record {
+                    Some(Record::Dataset(r)) => Some(held_dataset(r)),
+                    None => None,
+                    Some(_) => return Err(!must_exist),
+                };
+                put_in(&mut self.datasets, id, value, must_exist)
+                    .map(|old| old.map(|h| Record::Dataset(h.record)))
+            }
+            RecordKey::Account(id) => plain!(accounts, id, Account),
+            RecordKey::Agreement(id) => {
+                let value = match record {
+                    Some(Record::Agreement(r)) => Some(held_agreement(r)),
+                    None => None,
+                    Some(_) => return Err(!must_exist),
+                };
+                let pair = value
+                    .as_ref()
+                    .map(|g| (g.consumer.clone(), g.provider.clone()));
+                let old = put_in(&mut self.agreements, id, value, must_exist)?.map(|h| h.record);
+                if let Some(g) = &old {
+                    self.pair_index(g.consumer.clone(), g.provider.clone(), id, false);
+                }
+                if let Some((consumer, provider)) = pair {
+                    self.pair_index(consumer, provider, id, true);
+                }
+                Ok(old.map(Record::Agreement))
+            }
+            RecordKey::Violation(id) => {
+                let value = match record {
+                    Some(Record::Violation(r)) => Some(held_violation(r)),
+                    None => None,
+                    Some(_) => return Err(!must_exist),
+                };
+                put_in(&mut self.violations, id, value, must_exist)
+                    .map(|old| old.map(|h| Record::Violation(h.record)))
+            }
+            RecordKey::Suspension(id) => plain!(suspensions, id, Suspension),
+            RecordKey::DatabaseSuspension(id) => {
+                plain!(database_suspensions, id, DatabaseSuspension)
+            }
+            RecordKey::Refusal(id) => plain!(refusals, id, Refusal),
+        }
+    }
+
+    fn count_managed(&mut self, manager: &AgencyId, add: bool) {
+        let n = self.managed.get(manager).copied().unwrap_or(0);
+        let n = if add { n + 1 } else { n.saturating_sub(1) };
+        if n == 0 {
+            self.managed.remove_mut(manager);
+        } else {
+            self.managed.insert_mut(manager.clone(), n);
+        }
+    }
+
+    fn pair_index(&mut self, consumer: AgencyId, provider: AgencyId, id: &AgreementId, add: bool) {
+        let key = (consumer, provider);
+        let mut ids: Vec<AgreementId> = self
+            .agreements_by_pair
+            .get(&key)
+            .map(|ids| ids.to_vec())
+            .unwrap_or_default();
+        match (ids.binary_search(id), add) {
+            (Err(at), true) => ids.insert(at, id.clone()),
+            (Ok(at), false) => {
+                ids.remove(at);
+            }
+            _ => {}
+        }
+        if ids.is_empty() {
+            self.agreements_by_pair.remove_mut(&key);
+        } else {
+            self.agreements_by_pair.insert_mut(key, Arc::from(ids));
+        }
+    }
+
+    /// Finds the focal point again: at most one agency is (QD05/2024 Đ15.1.a).
+    pub(crate) fn refresh_focal_point(&mut self) -> Result<(), WorldError> {
+        let mut found: Option<AgencyId> = None;
+        for a in self.agencies.values() {
+            if a.kind.is_provincial_focal_point() {
+                if let Some(first) = found {
+                    return Err(WorldError::SecondFocalPoint {
+                        first,
+                        second: a.id.clone(),
+                    });
+                }
+                found = Some(a.id.clone());
+            }
+        }
+        self.focal_point = found;
+        Ok(())
+    }
+
+    /// Lists the territories the records name again: the world's first, then the others
+    /// in order. A record may name the world's territory or one of its parts,
+    /// `<world>:<part>` (see `docs/TERRITORIES.md`).
+    pub(crate) fn refresh_territories(&mut self) {
+        let named: std::collections::BTreeSet<&TerritoryId> = self
+            .agencies
+            .values()
+            .filter_map(|a| a.territory.as_ref())
+            .chain(self.databases.values().filter_map(|d| d.territory.as_ref()))
+            .filter(|t| **t != self.territory)
+            .collect();
+        self.territories = std::iter::once(self.territory.clone())
+            .chain(named.into_iter().cloned())
+            .collect();
+    }
+
+    fn check_territory(
+        &self,
+        kind: &'static str,
+        id: &str,
+        t: &Option<TerritoryId>,
+    ) -> Result<(), WorldError> {
+        let Some(t) = t else { return Ok(()) };
+        let world = &self.territory;
+        let part = t
+            .as_str()
+            .strip_prefix(world.as_str())
+            .is_some_and(|rest| rest.is_empty() || (rest.len() > 1 && rest.starts_with(':')));
+        if part {
+            Ok(())
+        } else {
+            Err(WorldError::TerritoryOutsideWorld {
+                kind,
+                id: id.to_owned(),
+                territory: t.clone(),
+                world: world.clone(),
+            })
+        }
+    }
+
+    fn agency_exists(
+        &self,
+        kind: &'static str,
+        id: &str,
+        field: &'static str,
+        a: &AgencyId,
+    ) -> Result<(), WorldError> {
+        if self.agencies.contains_key(a) {
+            Ok(())
+        } else {
+            Err(dangling(kind, id, field, "agency", a.as_str()))
+        }
+    }
+
+    /// Checks one record as [`World::new`] does: its fields, its dates and every record it
+    /// refers to. `Ok` for a key the world does not hold.
+    pub(crate) fn check_record(&self, key: &RecordKey) -> Result<(), WorldError> {
+        match key {
+            RecordKey::Agency(id) => match self.agencies.get(id) {
+                Some(a) => self.check_territory("agency", a.id.as_str(), &a.territory),
+                None => Ok(()),
+            },
+            RecordKey::MasterData(_) => Ok(()),
+            RecordKey::Database(id) => self
+                .databases
+                .get(id)
+                .map_or(Ok(()), |d| self.check_database(d)),
+            RecordKey::Dataset(id) => self
+                .datasets
+                .get(id)
+                .map_or(Ok(()), |s| self.check_dataset(s)),
+            RecordKey::Account(id) => self
+                .accounts
+                .get(id)
+                .map_or(Ok(()), |a| self.check_account(a)),
+            RecordKey::Agreement(id) => self
+                .agreements
+                .get(id)
+                .map_or(Ok(()), |g| self.check_agreement(g)),
+            RecordKey::Violation(id) => self
+                .violations
+                .get(id)
+                .map_or(Ok(()), |v| self.check_violation(v)),
+            RecordKey::Suspension(id) => self
+                .suspensions
+                .get(id)
+                .map_or(Ok(()), |s| self.check_suspension(s)),
+            RecordKey::DatabaseSuspension(id) => self
+                .database_suspensions
+                .get(id)
+                .map_or(Ok(()), |s| self.check_database_suspension(s)),
+            RecordKey::Refusal(id) => self
+                .refusals
+                .get(id)
+                .map_or(Ok(()), |r| self.check_refusal(r)),
+        }
+    }
+
+    fn check_database(&self, d: &Database) -> Result<(), WorldError> {
+        let id = d.id.as_str();
+        self.agency_exists("database", id, "manager", &d.manager)?;
+        for m in &d.master_data {
+            if !self.master_data.contains_key(m) {
+                return Err(dangling(
+                    "database",
+                    id,
+                    "master_data",
+                    "master data",
+                    m.as_str(),
+                ));
+            }
+        }
+        if let Some(date) = d.last_evaluated {
+            check_naive("database", id, "last_evaluated", date)?;
+            // The year an evaluation covers is counted per decision, with the engine's
+            // calendar; here only that it ends within the dates Cedar can be given.
+            if model::end_of_day_months_after(date, 12).is_none() {
+                return Err(WorldError::DateOutOfRange {
+                    kind: "database",
+                    id: id.to_owned(),
+                    field: "last_evaluated",
+                });
+            }
+        }
+        for (field, date) in [
+            ("open_data_catalog_published", d.open_data_catalog_published),
+            ("open_data_updated", d.open_data_updated),
+        ] {
+            if let Some(date) = date {
+                check_naive("database", id, field, date)?;
+            }
+        }
+        self.check_territory("database", id, &d.territory)
+    }
+
+    fn check_dataset(&self, s: &Held<Dataset>) -> Result<(), WorldError> {
+        let id = s.id.as_str();
+        if !self.databases.contains_key(&s.database) {
+            return Err(dangling(
+                "dataset",
+                id,
+                "database",
+                "database",
+                s.database.as_str(),
+            ));
+        }
+        if let Some(date) = s.published {
+            check_naive("dataset", id, "published", date)?;
+            if s.times[0].is_none() {
+                return Err(WorldError::DateOutOfRange {
+                    kind: "dataset",
+                    id: id.to_owned(),
+                    field: "published",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_account(&self, a: &Account) -> Result<(), WorldError> {
+        let id = a.id.as_str();
+        self.agency_exists("account", id, "holder", &a.holder)?;
+        let issuer = self
+            .agencies
+            .get(&a.issuer)
+            .ok_or_else(|| dangling("account", id, "issuer", "agency", a.issuer.as_str()))?;
+        if !self.managed.contains_key(&a.issuer) && !issuer.kind.is_provincial_focal_point() {
+            return Err(WorldError::IssuerNotProvider {
+                account: a.id.clone(),
+                issuer: a.issuer.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn check_agreement(&self, g: &Held<SharingAgreement>) -> Result<(), WorldError> {
+        let id = g.id.as_str();
+        for (field, party) in [("provider", &g.provider), ("consumer", &g.consumer)] {
+            self.agency_exists("agreement", id, field, party)?;
+        }
+        if g.provider == g.consumer {
+            return Err(WorldError::AgreementWithItself {
+                agreement: g.id.clone(),
+            });
+        }
+        for (field, empty) in [
+            ("datasets", g.datasets.is_empty()),
+            ("purposes", g.purposes.is_empty()),
+            ("methods", g.methods.is_empty()),
+        ] {
+            if empty {
+                return Err(WorldError::Empty {
+                    kind: "agreement",
+                    id: id.to_owned(),
+                    field,
+                });
+            }
+        }
+        for ds in &g.datasets {
+            let dataset = self
+                .datasets
+                .get(ds)
+                .ok_or_else(|| dangling("agreement", id, "datasets", "dataset", ds.as_str()))?;
+            let manages = self
+                .databases
+                .get(&dataset.database)
+                .is_some_and(|db| db.manager == g.provider);
+            if !manages {
+                return Err(WorldError::DatasetNotFromProvider {
+                    agreement: g.id.clone(),
+                    dataset: ds.clone(),
+                    provider: g.provider.clone(),
+                });
+            }
+        }
+        check_date("agreement", id, "term.start", g.term.start)?;
+        if let Some(end) = g.term.end {
+            check_date("agreement", id, "term.end", end)?;
+            if end <= g.term.start {
+                return Err(WorldError::TermEndsBeforeStart {
+                    agreement: g.id.clone(),
+                    start: g.term.start,
+                    end,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_violation(&self, v: &Held<Violation>) -> Result<(), WorldError> {
+        let id = v.id.as_str();
+        self.agency_exists("violation", id, "violator", &v.violator)?;
+        if let Some(agreement) = &v.agreement {
+            let g = self.agreements.get(agreement).ok_or_else(|| {
+                dangling(
+                    "violation",
+                    id,
+                    "agreement",
+                    "agreement",
+                    agreement.as_str(),
+                )
+            })?;
+            if g.consumer != v.violator && g.provider != v.violator {
+                return Err(WorldError::ViolatorNotParty {
+                    violation: v.id.clone(),
+                    agreement: agreement.clone(),
+                });
+            }
+        }
+        check_date("violation", id, "recorded_at", v.recorded_at)?;
+        if let Some(determined) = v.determined_at {
+            check_date("violation", id, "determined_at", determined)?;
+            if determined < v.recorded_at {
+                return Err(WorldError::DeterminedBeforeRecorded {
+                    violation: v.id.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A suspension record's references and dates. Whether it complies with the law is
+    /// not checked here; the engine's checks report that.
+    fn check_suspension(&self, s: &Suspension) -> Result<(), WorldError> {
+        let (kind, id) = ("suspension", s.id.as_str());
+        if !self.agreements.contains_key(&s.agreement) {
+            return Err(dangling(
+                kind,
+                id,
+                "agreement",
+                "agreement",
+                s.agreement.as_str(),
+            ));
+        }
+        if !self.violations.contains_key(&s.violation) {
+            return Err(dangling(
+                kind,
+                id,
+                "violation",
+                "violation",
+                s.violation.as_str(),
+            ));
+        }
+        check_date(kind, id, "suspended_at", s.suspended_at)?;
+        if let Some(n) = &s.notice {
+            self.agency_exists(kind, id, "notice.to", &n.to)?;
+            check_date(kind, id, "notice.sent_at", n.sent_at)?;
+        }
+        if let Some(at) = s.restored_at {
+            check_date(kind, id, "restored_at", at)?;
+            if at < s.suspended_at {
+                return Err(WorldError::RestoredBeforeSuspended {
+                    kind,
+                    id: id.to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_database_suspension(&self, s: &DatabaseSuspension) -> Result<(), WorldError> {
+        let (kind, id) = ("database suspension", s.id.as_str());
+        if !self.databases.contains_key(&s.database) {
+            return Err(dangling(
+                kind,
+                id,
+                "database",
+                "database",
+                s.database.as_str(),
+            ));
+        }
+        check_date(kind, id, "starts_at", s.starts_at)?;
+        if let Some(n) = &s.notice {
+            check_date(kind, id, "notice.published_at", n.published_at)?;
+            if let Some(at) = n.expected_restoration {
+                check_date(kind, id, "notice.expected_restoration", at)?;
+            }
+        }
+        if let Some(at) = s.restored_at {
+            check_date(kind, id, "restored_at", at)?;
+            if at < s.starts_at {
+                return Err(WorldError::RestoredBeforeSuspended {
+                    kind,
+                    id: id.to_owned(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn check_refusal(&self, r: &Refusal) -> Result<(), WorldError> {
+        let (kind, id) = ("refusal", r.id.as_str());
+        self.agency_exists(kind, id, "provider", &r.provider)?;
+        self.agency_exists(kind, id, "requester", &r.requester)?;
+        if let Some(a) = &r.authority {
+            self.agency_exists(kind, id, "authority", a)?;
+        }
+        if let Some(d) = &r.dataset
+            && !self.datasets.contains_key(d)
+        {
+            return Err(dangling(kind, id, "dataset", "dataset", d.as_str()));
+        }
+        check_date(kind, id, "at", r.at)?;
+        if let Some(at) = r.notified_at {
+            check_date(kind, id, "notified_at", at)?;
+            if at < r.at {
+                return Err(WorldError::NotifiedBeforeRefused {
+                    refusal: r.id.clone(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// A record that refers to `key`, and the field; `None` when none does. A scan of the
+    /// kinds that can refer to it (a removal is rare; a decision never asks this).
+    pub(crate) fn referrer(&self, key: &RecordKey) -> Option<(RecordKey, &'static str)> {
+        let by = |k: RecordKey, field| Some((k, field));
+        match key {
+            RecordKey::Agency(a) => {
+                for d in self.databases.values() {
+                    if &d.manager == a {
+                        return by(RecordKey::Database(d.id.clone()), "manager");
+                    }
+                }
+                for x in self.accounts.values() {
+                    for (field, who) in [("holder", &x.holder), ("issuer", &x.issuer)] {
+                        if who == a {
+                            return by(RecordKey::Account(x.id.clone()), field);
+                        }
+                    }
+                }
+                for g in self.agreements.values() {
+                    for (field, who) in [("provider", &g.provider), ("consumer", &g.consumer)] {
+                        if who == a {
+                            return by(RecordKey::Agreement(g.id.clone()), field);
+                        }
+                    }
+                }
+                for v in self.violations.values() {
+                    if &v.violator == a {
+                        return by(RecordKey::Violation(v.id.clone()), "violator");
+                    }
+                }
+                for s in self.suspensions.values() {
+                    if s.notice.as_ref().is_some_and(|n| &n.to == a) {
+                        return by(RecordKey::Suspension(s.id.clone()), "notice.to");
+                    }
+                }
+                for r in self.refusals.values() {
+                    for (field, who) in [
+                        ("provider", Some(&r.provider)),
+                        ("requester", Some(&r.requester)),
+                        ("authority", r.authority.as_ref()),
+                    ] {
+                        if who == Some(a) {
+                            return by(RecordKey::Refusal(r.id.clone()), field);
+                        }
+                    }
+                }
+                None
+            }
+            RecordKey::MasterData(m) => self
+                .databases
+                .values()
+                .find(|d| d.master_data.contains(m))
+                .map(|d| (RecordKey::Database(d.id.clone()), "master_data")),
+            RecordKey::Database(db) => {
+                if let Some(s) = self.datasets.values().find(|s| &s.database == db) {
+                    return by(RecordKey::Dataset(s.id.clone()), "database");
+                }
+                self.database_suspensions
+                    .values()
+                    .find(|s| &s.database == db)
+                    .map(|s| (RecordKey::DatabaseSuspension(s.id.clone()), "database"))
+            }
+            RecordKey::Dataset(ds) => {
+                if let Some(g) = self.agreements.values().find(|g| g.datasets.contains(ds)) {
+                    return by(RecordKey::Agreement(g.id.clone()), "datasets");
+                }
+                self.refusals
+                    .values()
+                    .find(|r| r.dataset.as_ref() == Some(ds))
+                    .map(|r| (RecordKey::Refusal(r.id.clone()), "dataset"))
+            }
+            RecordKey::Agreement(g) => {
+                if let Some(v) = self
+                    .violations
+                    .values()
+                    .find(|v| v.agreement.as_ref() == Some(g))
+                {
+                    return by(RecordKey::Violation(v.id.clone()), "agreement");
+                }
+                self.suspensions
+                    .values()
+                    .find(|s| &s.agreement == g)
+                    .map(|s| (RecordKey::Suspension(s.id.clone()), "agreement"))
+            }
+            RecordKey::Violation(v) => self
+                .suspensions
+                .values()
+                .find(|s| &s.violation == v)
+                .map(|s| (RecordKey::Suspension(s.id.clone()), "violation")),
+            RecordKey::Account(_)
+            | RecordKey::Suspension(_)
+            | RecordKey::DatabaseSuspension(_)
+            | RecordKey::Refusal(_) => None,
+        }
+    }
+
+    /// The records whose checks read `key`'s record beyond its existence (a database's
+    /// manager, a dataset's database, an agreement's parties, an agency's kind), so that a
+    /// change to it must check them again. A scan, for the rare change of such a field.
+    pub(crate) fn readers_of(&self, key: &RecordKey) -> Vec<RecordKey> {
+        match key {
+            // An agency's kind: the accounts it issued (the focal point may issue any).
+            RecordKey::Agency(a) => self
+                .accounts
+                .values()
+                .filter(|x| &x.issuer == a)
+                .map(|x| RecordKey::Account(x.id.clone()))
+                .collect(),
+            // A database's manager: the agreements on its datasets, the accounts its
+            // managers issued.
+            RecordKey::Database(db) => {
+                let datasets: HashSet<&DatasetId> = self
+                    .datasets
+                    .values()
+                    .filter(|s| &s.database == db)
+                    .map(|s| &s.id)
+                    .collect();
+                self.agreements
+                    .values()
+                    .filter(|g| g.datasets.iter().any(|d| datasets.contains(d)))
+                    .map(|g| RecordKey::Agreement(g.id.clone()))
+                    .chain(
+                        self.accounts
+                            .values()
+                            .map(|x| RecordKey::Account(x.id.clone())),
+                    )
+                    .collect()
+            }
+            // A dataset's database: the agreements covering it.
+            RecordKey::Dataset(ds) => self
+                .agreements
+                .values()
+                .filter(|g| g.datasets.contains(ds))
+                .map(|g| RecordKey::Agreement(g.id.clone()))
+                .collect(),
+            // An agreement's parties: the violations linked to it.
+            RecordKey::Agreement(g) => self
+                .violations
+                .values()
+                .filter(|v| v.agreement.as_ref() == Some(g))
+                .map(|v| RecordKey::Violation(v.id.clone()))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Checks and indexes a world.
     ///
     /// # Errors
@@ -638,301 +1288,53 @@ impl World {
             database_suspensions,
             refusals,
         } = data;
-        let agencies = index("agency", agencies, |a: &Agency| &a.id)?;
-        let master_data = index("master data", master_data, |m: &MasterData| &m.id)?;
-        let databases = index("database", databases, |d: &Database| &d.id)?;
-        let datasets = index("dataset", datasets, |d: &Dataset| &d.id)?;
-        let accounts = index("account", accounts, |a: &Account| &a.id)?;
-        let mut agreements = index("agreement", agreements, |a: &SharingAgreement| &a.id)?;
-        let violations = index("violation", violations, |v: &Violation| &v.id)?;
-        let suspensions = index("suspension", suspensions, |s: &Suspension| &s.id)?;
-        let database_suspensions = index(
-            "database suspension",
-            database_suspensions,
-            |s: &DatabaseSuspension| &s.id,
-        )?;
-        let refusals = index("refusal", refusals, |r: &Refusal| &r.id)?;
-
-        let mut focal_point: Option<AgencyId> = None;
-        for a in agencies.values() {
-            if a.kind.is_provincial_focal_point() {
-                if let Some(first) = &focal_point {
-                    return Err(WorldError::SecondFocalPoint {
-                        first: first.clone(),
-                        second: a.id.clone(),
-                    });
-                }
-                focal_point = Some(a.id.clone());
-            }
-        }
-        let mut providers: HashSet<&AgencyId> = HashSet::new();
-        for d in databases.values() {
-            if !agencies.contains_key(&d.manager) {
-                return Err(dangling(
-                    "database",
-                    d.id.as_str(),
-                    "manager",
-                    "agency",
-                    d.manager.as_str(),
-                ));
-            }
-            for m in &d.master_data {
-                if !master_data.contains_key(m) {
-                    return Err(dangling(
-                        "database",
-                        d.id.as_str(),
-                        "master_data",
-                        "master data",
-                        m.as_str(),
-                    ));
-                }
-            }
-            if let Some(date) = d.last_evaluated {
-                check_naive("database", d.id.as_str(), "last_evaluated", date)?;
-            }
-            for (field, date) in [
-                ("open_data_catalog_published", d.open_data_catalog_published),
-                ("open_data_updated", d.open_data_updated),
-            ] {
-                if let Some(date) = date {
-                    check_naive("database", d.id.as_str(), field, date)?;
-                }
-            }
-            providers.insert(&d.manager);
-        }
-        for s in datasets.values() {
-            if !databases.contains_key(&s.database) {
-                return Err(dangling(
-                    "dataset",
-                    s.id.as_str(),
-                    "database",
-                    "database",
-                    s.database.as_str(),
-                ));
-            }
-            if let Some(date) = s.published {
-                check_naive("dataset", s.id.as_str(), "published", date)?;
-            }
-        }
-        for a in accounts.values() {
-            if !agencies.contains_key(&a.holder) {
-                return Err(dangling(
-                    "account",
-                    a.id.as_str(),
-                    "holder",
-                    "agency",
-                    a.holder.as_str(),
-                ));
-            }
-            let issuer = agencies.get(&a.issuer).ok_or_else(|| {
-                dangling(
-                    "account",
-                    a.id.as_str(),
-                    "issuer",
-                    "agency",
-                    a.issuer.as_str(),
-                )
-            })?;
-            if !providers.contains(&a.issuer) && !issuer.kind.is_provincial_focal_point() {
-                return Err(WorldError::IssuerNotProvider {
-                    account: a.id.clone(),
-                    issuer: a.issuer.clone(),
+        let mut world = World::empty(territory)?;
+        let records = agencies
+            .into_iter()
+            .map(Record::Agency)
+            .chain(master_data.into_iter().map(Record::MasterData))
+            .chain(databases.into_iter().map(Record::Database))
+            .chain(datasets.into_iter().map(Record::Dataset))
+            .chain(accounts.into_iter().map(Record::Account))
+            .chain(agreements.into_iter().map(Record::Agreement))
+            .chain(violations.into_iter().map(Record::Violation))
+            .chain(suspensions.into_iter().map(Record::Suspension))
+            .chain(
+                database_suspensions
+                    .into_iter()
+                    .map(Record::DatabaseSuspension),
+            )
+            .chain(refusals.into_iter().map(Record::Refusal));
+        for record in records {
+            let key = record.key();
+            if world.put(&key, Some(record), false).is_err() {
+                return Err(WorldError::DuplicateId {
+                    kind: key.kind(),
+                    id: key.id().to_owned(),
                 });
             }
         }
-        for g in agreements.values_mut() {
-            let id = g.id.as_str();
-            for (field, party) in [("provider", &g.provider), ("consumer", &g.consumer)] {
-                if !agencies.contains_key(party) {
-                    return Err(dangling("agreement", id, field, "agency", party.as_str()));
+        world.refresh_focal_point()?;
+        // Every record's checks, kind by kind, each kind by id.
+        macro_rules! check_all {
+            ($map:ident, $check:ident) => {
+                for r in world.$map.values() {
+                    world.$check(r)?;
                 }
-            }
-            if g.provider == g.consumer {
-                return Err(WorldError::AgreementWithItself {
-                    agreement: g.id.clone(),
-                });
-            }
-            for (field, empty) in [
-                ("datasets", g.datasets.is_empty()),
-                ("purposes", g.purposes.is_empty()),
-                ("methods", g.methods.is_empty()),
-            ] {
-                if empty {
-                    return Err(WorldError::Empty {
-                        kind: "agreement",
-                        id: id.to_owned(),
-                        field,
-                    });
-                }
-            }
-            for ds in &g.datasets {
-                let dataset = datasets
-                    .get(ds)
-                    .ok_or_else(|| dangling("agreement", id, "datasets", "dataset", ds.as_str()))?;
-                let manages = databases
-                    .get(&dataset.database)
-                    .is_some_and(|db| db.manager == g.provider);
-                if !manages {
-                    return Err(WorldError::DatasetNotFromProvider {
-                        agreement: g.id.clone(),
-                        dataset: ds.clone(),
-                        provider: g.provider.clone(),
-                    });
-                }
-            }
-            check_date("agreement", id, "term.start", g.term.start)?;
-            if let Some(end) = g.term.end {
-                check_date("agreement", id, "term.end", end)?;
-                if end <= g.term.start {
-                    return Err(WorldError::TermEndsBeforeStart {
-                        agreement: g.id.clone(),
-                        start: g.term.start,
-                        end,
-                    });
-                }
-            }
-            // Sets: order and repetition carry no meaning; keep one canonical form.
-            g.datasets.sort();
-            g.datasets.dedup();
-            g.purposes.sort();
-            g.purposes.dedup();
-            g.methods.sort();
-            g.methods.dedup();
+            };
         }
-        for v in violations.values() {
-            let id = v.id.as_str();
-            if !agencies.contains_key(&v.violator) {
-                return Err(dangling(
-                    "violation",
-                    id,
-                    "violator",
-                    "agency",
-                    v.violator.as_str(),
-                ));
-            }
-            if let Some(agreement) = &v.agreement {
-                let g = agreements.get(agreement).ok_or_else(|| {
-                    dangling(
-                        "violation",
-                        id,
-                        "agreement",
-                        "agreement",
-                        agreement.as_str(),
-                    )
-                })?;
-                if g.consumer != v.violator && g.provider != v.violator {
-                    return Err(WorldError::ViolatorNotParty {
-                        violation: v.id.clone(),
-                        agreement: agreement.clone(),
-                    });
-                }
-            }
-            check_date("violation", id, "recorded_at", v.recorded_at)?;
-            if let Some(determined) = v.determined_at {
-                check_date("violation", id, "determined_at", determined)?;
-                if determined < v.recorded_at {
-                    return Err(WorldError::DeterminedBeforeRecorded {
-                        violation: v.id.clone(),
-                    });
-                }
-            }
+        check_all!(databases, check_database);
+        check_all!(datasets, check_dataset);
+        check_all!(accounts, check_account);
+        check_all!(agreements, check_agreement);
+        check_all!(violations, check_violation);
+        check_all!(suspensions, check_suspension);
+        check_all!(database_suspensions, check_database_suspension);
+        check_all!(refusals, check_refusal);
+        for a in world.agencies.values() {
+            world.check_territory("agency", a.id.as_str(), &a.territory)?;
         }
-
-        check_lifecycle_records(
-            &Known {
-                agencies: &agencies,
-                databases: &databases,
-                datasets: &datasets,
-                agreements: &agreements,
-                violations: &violations,
-            },
-            &suspensions,
-            &database_suspensions,
-            &refusals,
-        )?;
-
-        // Indexes do not depend on the order records were given in.
-        agreements.sort_unstable_keys();
-        let mut agreements_by_pair: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
-        for (i, g) in agreements.values().enumerate() {
-            if let (Some(c), Some(p)) = (
-                agencies.get_index_of(&g.consumer),
-                agencies.get_index_of(&g.provider),
-            ) {
-                agreements_by_pair.entry((c, p)).or_default().push(i);
-            }
-        }
-
-        let account_holder = accounts
-            .values()
-            .map(|a| agencies.get_index_of(&a.holder))
-            .collect();
-        let dataset_provider = datasets
-            .values()
-            .map(|s| {
-                databases
-                    .get(&s.database)
-                    .and_then(|db| agencies.get_index_of(&db.manager))
-            })
-            .collect();
-
-        let (territories, agency_territory, database_territory) =
-            record_territories(&territory, &agencies, &databases)?;
-        let dataset_territory: Vec<usize> = datasets
-            .values()
-            .map(|s| {
-                databases
-                    .get_index_of(&s.database)
-                    .and_then(|i| database_territory.get(i).copied())
-                    .unwrap_or(0)
-            })
-            .collect();
-        // An agreement's: the territory of its data; its provider's if the data lie in
-        // several.
-        let agreement_territory = agreements
-            .values()
-            .map(|g| {
-                let mut data = g.datasets.iter().map(|s| {
-                    datasets
-                        .get_index_of(s)
-                        .and_then(|i| dataset_territory.get(i).copied())
-                });
-                let first = data.next().flatten();
-                match first {
-                    Some(t) if data.all(|other| other == Some(t)) => t,
-                    _ => agencies
-                        .get_index_of(&g.provider)
-                        .and_then(|i| agency_territory.get(i).copied())
-                        .unwrap_or(0),
-                }
-            })
-            .collect();
-
-        let mut world = World {
-            territory,
-            agencies,
-            master_data,
-            databases,
-            datasets,
-            accounts,
-            agreements,
-            violations,
-            suspensions,
-            database_suspensions,
-            refusals,
-            agreements_by_pair,
-            account_holder,
-            dataset_provider,
-            territories,
-            agency_territory,
-            database_territory,
-            dataset_territory,
-            agreement_territory,
-            focal_point,
-            cedar: CedarWorld::placeholder()?,
-            history: crate::records::change::History::new(),
-        };
-        world.cedar = CedarWorld::build(&world)?;
+        world.refresh_territories();
         Ok(world)
     }
 
@@ -976,23 +1378,25 @@ impl World {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn to_data(&self) -> WorldData {
-        fn sorted<K: Ord + Clone, V: Clone>(m: &IndexMap<K, V>) -> Vec<V> {
-            let mut pairs: Vec<(&K, &V)> = m.iter().collect();
-            pairs.sort_by(|a, b| a.0.cmp(b.0));
-            pairs.into_iter().map(|(_, v)| v.clone()).collect()
+        // The maps are ordered by id.
+        fn all<K: Ord, V: Clone>(m: &Map<K, V>) -> Vec<V> {
+            m.values().cloned().collect()
+        }
+        fn records<K: Ord, R: Clone>(m: &Map<K, Held<R>>) -> Vec<R> {
+            m.values().map(|h| h.record.clone()).collect()
         }
         WorldData {
             territory: self.territory.clone(),
-            agencies: sorted(&self.agencies),
-            master_data: sorted(&self.master_data),
-            databases: sorted(&self.databases),
-            datasets: sorted(&self.datasets),
-            accounts: sorted(&self.accounts),
-            agreements: sorted(&self.agreements),
-            violations: sorted(&self.violations),
-            suspensions: sorted(&self.suspensions),
-            database_suspensions: sorted(&self.database_suspensions),
-            refusals: sorted(&self.refusals),
+            agencies: all(&self.agencies),
+            master_data: all(&self.master_data),
+            databases: all(&self.databases),
+            datasets: records(&self.datasets),
+            accounts: all(&self.accounts),
+            agreements: records(&self.agreements),
+            violations: records(&self.violations),
+            suspensions: all(&self.suspensions),
+            database_suspensions: all(&self.database_suspensions),
+            refusals: all(&self.refusals),
         }
     }
 
@@ -1028,16 +1432,21 @@ impl World {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn territory_of_database(&self, id: &DatabaseId) -> Option<&TerritoryId> {
-        let i = self.databases.get_index_of(id)?;
-        self.territory_at(self.database_territory.get(i).copied())
+        let db = self.databases.get(id)?;
+        Some(
+            db.territory
+                .as_ref()
+                .or_else(|| self.territory_of_agency(&db.manager))
+                .unwrap_or(&self.territory),
+        )
     }
 
     /// The legal territory of an agency's area ([`Agency::territory`], else the world's);
     /// `None` for an unknown agency. The engine decides a provider's lifecycle acts with
     /// the pack in force there.
     pub fn territory_of_agency(&self, id: &AgencyId) -> Option<&TerritoryId> {
-        let i = self.agencies.get_index_of(id)?;
-        self.territory_at(self.agency_territory.get(i).copied())
+        let a = self.agencies.get(id)?;
+        Some(a.territory.as_ref().unwrap_or(&self.territory))
     }
 
     /// The territories of the world's records, the world's own first, each once.
@@ -1045,29 +1454,35 @@ impl World {
         &self.territories
     }
 
-    fn territory_at(&self, i: Option<usize>) -> Option<&TerritoryId> {
-        self.territories.get(i?)
-    }
-
     /// The territory of the data a question is about (see `docs/TERRITORIES.md`): the
     /// place's, or the world's when the place is unknown. The one source the engine
     /// chooses a pack by.
     pub(crate) fn territory_for(&self, place: Place<'_>) -> &TerritoryId {
-        self.territory_at(Some(self.territory_index(place)))
-            .unwrap_or(&self.territory)
+        let found = match place {
+            Place::Dataset(id) => self
+                .datasets
+                .get(id)
+                .and_then(|s| self.territory_of_database(&s.database)),
+            Place::Database(id) => self.territory_of_database(id),
+            Place::Agency(id) => self.territory_of_agency(id),
+            // An agreement's: the territory of its data; its provider's if the data lie
+            // in several.
+            Place::Agreement(id) => self.agreements.get(id).and_then(|g| {
+                let mut data = g
+                    .datasets
+                    .iter()
+                    .map(|s| self.territory_for(Place::Dataset(s)));
+                let first = data.next()?;
+                if data.all(|other| other == first) {
+                    Some(first)
+                } else {
+                    self.territory_of_agency(&g.provider)
+                }
+            }),
+        };
+        found.unwrap_or(&self.territory)
     }
 
-    /// [`World::territory_for`] as an index into `territories` (0, the world's, for an
-    /// unknown place), from the indexes built with the world.
-    pub(crate) fn territory_index(&self, place: Place<'_>) -> usize {
-        let (index, of) = match place {
-            Place::Dataset(id) => (self.datasets.get_index_of(id), &self.dataset_territory),
-            Place::Database(id) => (self.databases.get_index_of(id), &self.database_territory),
-            Place::Agency(id) => (self.agencies.get_index_of(id), &self.agency_territory),
-            Place::Agreement(id) => (self.agreements.get_index_of(id), &self.agreement_territory),
-        };
-        index.and_then(|i| of.get(i).copied()).unwrap_or(0)
-    }
     /// An agency by id.
     pub fn agency(&self, id: &AgencyId) -> Option<&Agency> {
         self.agencies.get(id)
@@ -1086,11 +1501,11 @@ impl World {
     }
     /// A dataset by id.
     pub fn dataset(&self, id: &DatasetId) -> Option<&Dataset> {
-        self.datasets.get(id)
+        self.datasets.get(id).map(|h| &h.record)
     }
     /// Every dataset.
     pub fn datasets(&self) -> impl Iterator<Item = &Dataset> {
-        self.datasets.values()
+        self.datasets.values().map(|h| &h.record)
     }
     /// A master data record by id.
     pub fn master_data(&self, id: &MasterDataId) -> Option<&MasterData> {
@@ -1106,19 +1521,19 @@ impl World {
     }
     /// An agreement by id.
     pub fn agreement(&self, id: &AgreementId) -> Option<&SharingAgreement> {
-        self.agreements.get(id)
+        self.agreements.get(id).map(|h| &h.record)
     }
     /// Every agreement, by id.
     pub fn agreements(&self) -> impl Iterator<Item = &SharingAgreement> {
-        self.agreements.values()
+        self.agreements.values().map(|h| &h.record)
     }
     /// A violation by id.
     pub fn violation(&self, id: &ViolationId) -> Option<&Violation> {
-        self.violations.get(id)
+        self.violations.get(id).map(|h| &h.record)
     }
     /// Every violation.
     pub fn violations(&self) -> impl Iterator<Item = &Violation> {
-        self.violations.values()
+        self.violations.values().map(|h| &h.record)
     }
     /// A suspension of one consumer by id (QD05/2024 Đ16.2.h).
     pub fn suspension(&self, id: &SuspensionId) -> Option<&Suspension> {
@@ -1199,35 +1614,20 @@ impl World {
         consumer: &AgencyId,
         provider: &AgencyId,
     ) -> impl Iterator<Item = &SharingAgreement> {
-        self.agreement_indexes_between(consumer, provider)
+        self.agreement_ids_between(consumer, provider)
             .iter()
-            .filter_map(|&i| self.agreements.get_index(i).map(|(_, g)| g))
+            .filter_map(|id| self.agreement(id))
     }
 
-    pub(crate) fn agreement_indexes_between(
+    /// The ids of the agreements between them, by id.
+    pub(crate) fn agreement_ids_between(
         &self,
         consumer: &AgencyId,
         provider: &AgencyId,
-    ) -> &[usize] {
-        let key = self
-            .agencies
-            .get_index_of(consumer)
-            .zip(self.agencies.get_index_of(provider));
-        key.and_then(|k| self.agreements_by_pair.get(&k))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
-    }
-
-    /// [`Self::agreement_indexes_between`] by agency indexes.
-    pub(crate) fn agreement_indexes_between_indexes(
-        &self,
-        consumer: usize,
-        provider: usize,
-    ) -> &[usize] {
+    ) -> &[AgreementId] {
         self.agreements_by_pair
-            .get(&(consumer, provider))
-            .map(Vec::as_slice)
-            .unwrap_or(&[])
+            .get(&(consumer.clone(), provider.clone()))
+            .map_or(&[], |ids| ids)
     }
 }
 
@@ -1250,407 +1650,5 @@ impl JsonSchema for World {
     }
     fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
         WorldData::json_schema(generator)
-    }
-}
-
-fn internal(e: impl std::fmt::Display) -> WorldError {
-    WorldError::Internal(e.to_string())
-}
-
-impl CedarWorld {
-    fn placeholder() -> Result<CedarWorld, WorldError> {
-        Ok(CedarWorld {
-            model: Model::load().map_err(internal)?,
-            entities: Entities::empty(),
-            account_uids: Vec::new(),
-            dataset_uids: Vec::new(),
-            agreement_uids: Vec::new(),
-            violation_uids: Vec::new(),
-            agency_uids: Vec::new(),
-            database_uids: Vec::new(),
-            dataset_times: Vec::new(),
-            dataset_last_evaluated: Vec::new(),
-        })
-    }
-
-    fn build(world: &World) -> Result<CedarWorld, WorldError> {
-        let model = world.cedar.model.clone();
-        let uid = |ty: &cedar_policy::EntityTypeName, id: &str| Model::uid(ty, id);
-        let agency_uid = |id: &AgencyId| uid(&model.agency, id.as_str());
-        let mut entities: Vec<Entity> = Vec::new();
-        let new_entity =
-            |u: EntityUid, attrs: Attrs, parents| Entity::new(u, attrs, parents).map_err(internal);
-
-        let mut agency_uids = Vec::with_capacity(world.agencies.len());
-        for a in world.agencies.values() {
-            let u = agency_uid(&a.id);
-            let attrs = Attrs::from([
-                ("kind".into(), model::string(a.kind.as_str())),
-                (
-                    "stateAdministrative".into(),
-                    RestrictedExpression::new_bool(a.kind.is_state_administrative()),
-                ),
-                (
-                    "inProvince".into(),
-                    RestrictedExpression::new_bool(a.kind.is_in_province()),
-                ),
-                (
-                    "provincialFocalPoint".into(),
-                    RestrictedExpression::new_bool(a.kind.is_provincial_focal_point()),
-                ),
-            ]);
-            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
-            agency_uids.push(u);
-        }
-        for m in world.master_data.values() {
-            let reference = match &m.reference {
-                crate::data::MasterDataReference::ProvincialPeoplesCommittee => {
-                    "provincial_peoples_committee"
-                }
-                crate::data::MasterDataReference::Ministry { .. } => "ministry",
-                crate::data::MasterDataReference::None => "none",
-            };
-            let attrs = Attrs::from([("reference".into(), model::string(reference))]);
-            entities.push(new_entity(
-                uid(&model.master_data, m.id.as_str()),
-                attrs,
-                model::no_parents(),
-            )?);
-        }
-        let mut database_uids = Vec::with_capacity(world.databases.len());
-        for d in world.databases.values() {
-            let u = uid(&model.database, d.id.as_str());
-            let attrs = Attrs::from([
-                ("manager".into(), model::entity_ref(&agency_uid(&d.manager))),
-                ("catalog".into(), model::string(d.catalog.as_str())),
-                (
-                    "atDataCentre".into(),
-                    RestrictedExpression::new_bool(
-                        d.hosting == crate::data::Hosting::ProvincialDataCentre,
-                    ),
-                ),
-                (
-                    "masterData".into(),
-                    RestrictedExpression::new_set(
-                        d.master_data
-                            .iter()
-                            .map(|m| model::entity_ref(&uid(&model.master_data, m.as_str()))),
-                    ),
-                ),
-            ]);
-            // The year an evaluation covers is counted per decision, with the engine's
-            // calendar; here only that it ends within the dates Cedar can be given.
-            if let Some(date) = d.last_evaluated
-                && model::end_of_day_months_after(date, 12).is_none()
-            {
-                return Err(WorldError::DateOutOfRange {
-                    kind: "database",
-                    id: d.id.to_string(),
-                    field: "last_evaluated",
-                });
-            }
-            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
-            database_uids.push(u);
-        }
-        let mut dataset_uids = Vec::with_capacity(world.datasets.len());
-        let mut dataset_times = Vec::with_capacity(world.datasets.len());
-        let mut dataset_last_evaluated = Vec::with_capacity(world.datasets.len());
-        for s in world.datasets.values() {
-            let u = uid(&model.dataset, s.id.as_str());
-            let db_uid = uid(&model.database, s.database.as_str());
-            let provider = world
-                .databases
-                .get(&s.database)
-                .map(|db| agency_uid(&db.manager))
-                .ok_or_else(|| internal("dataset without database after checks"))?;
-            let mut attrs = Attrs::from([
-                ("database".into(), model::entity_ref(&db_uid)),
-                ("provider".into(), model::entity_ref(&provider)),
-                ("class".into(), model::string(s.class.as_str())),
-                (
-                    "personalData".into(),
-                    RestrictedExpression::new_bool(s.personal_data),
-                ),
-            ]);
-            let mut times = Vec::new();
-            if let Some(date) = s.published {
-                let at =
-                    model::start_of_local_day(date).ok_or_else(|| WorldError::DateOutOfRange {
-                        kind: "dataset",
-                        id: s.id.to_string(),
-                        field: "published",
-                    })?;
-                attrs.insert("publishedAt".into(), model::datetime_expr(at));
-                times.push(at);
-            }
-            entities.push(new_entity(u.clone(), attrs, HashSet::from([db_uid]))?);
-            dataset_uids.push(u);
-            dataset_times.push(times);
-            dataset_last_evaluated.push(
-                world
-                    .databases
-                    .get(&s.database)
-                    .and_then(|db| db.last_evaluated),
-            );
-        }
-        let mut account_uids = Vec::with_capacity(world.accounts.len());
-        for a in world.accounts.values() {
-            let u = uid(&model.account, a.id.as_str());
-            let attrs = Attrs::from([
-                ("holder".into(), model::entity_ref(&agency_uid(&a.holder))),
-                ("issuer".into(), model::entity_ref(&agency_uid(&a.issuer))),
-                (
-                    "authentication".into(),
-                    model::string(a.authentication.as_str()),
-                ),
-            ]);
-            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
-            account_uids.push(u);
-        }
-        let mut agreement_uids = Vec::with_capacity(world.agreements.len());
-        for g in world.agreements.values() {
-            let u = uid(&model.agreement, g.id.as_str());
-            let mut attrs = Attrs::from([
-                (
-                    "provider".into(),
-                    model::entity_ref(&agency_uid(&g.provider)),
-                ),
-                (
-                    "consumer".into(),
-                    model::entity_ref(&agency_uid(&g.consumer)),
-                ),
-                (
-                    "datasets".into(),
-                    RestrictedExpression::new_set(
-                        g.datasets
-                            .iter()
-                            .map(|d| model::entity_ref(&uid(&model.dataset, d.as_str()))),
-                    ),
-                ),
-                (
-                    "purposes".into(),
-                    RestrictedExpression::new_set(
-                        g.purposes.iter().map(|p| model::string(p.as_str())),
-                    ),
-                ),
-                (
-                    "methods".into(),
-                    RestrictedExpression::new_set(
-                        g.methods.iter().map(|m| model::string(m.as_str())),
-                    ),
-                ),
-                ("status".into(), model::string(g.status.as_str())),
-                ("start".into(), model::datetime_expr(g.term.start)),
-            ]);
-            if let Some(end) = g.term.end {
-                attrs.insert("end".into(), model::datetime_expr(end));
-            }
-            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
-            agreement_uids.push(u);
-        }
-        let mut violation_uids = Vec::with_capacity(world.violations.len());
-        for v in world.violations.values() {
-            let u = uid(&model.violation, v.id.as_str());
-            let mut attrs = Attrs::from([
-                (
-                    "violator".into(),
-                    model::entity_ref(&agency_uid(&v.violator)),
-                ),
-                ("kind".into(), model::string(v.kind.as_str())),
-                ("recordedAt".into(), model::datetime_expr(v.recorded_at)),
-            ]);
-            if let Some(at) = v.determined_at {
-                attrs.insert("determinedAt".into(), model::datetime_expr(at));
-            }
-            if let Some(g) = &v.agreement {
-                attrs.insert(
-                    "agreement".into(),
-                    model::entity_ref(&uid(&model.agreement, g.as_str())),
-                );
-            }
-            entities.push(new_entity(u.clone(), attrs, model::no_parents())?);
-            violation_uids.push(u);
-        }
-
-        // The entities conform to the schema by construction: every attribute comes from
-        // checked data through the conversions above, and a unit test validates a full
-        // province's store against the schema. Checking them again here was a third of
-        // the time of building a world (docs/PERFORMANCE.md); the action hierarchy the
-        // schema would have added is added explicitly.
-        let actions = model.schema.action_entities().map_err(internal)?;
-        let entities =
-            Entities::from_entities(entities.into_iter().chain(actions), None).map_err(internal)?;
-        Ok(CedarWorld {
-            model,
-            entities,
-            account_uids,
-            dataset_uids,
-            agreement_uids,
-            violation_uids,
-            agency_uids,
-            database_uids,
-            dataset_times,
-            dataset_last_evaluated,
-        })
-    }
-}
-
-/// The records lifecycle records may refer to.
-struct Known<'a> {
-    agencies: &'a IndexMap<AgencyId, Agency>,
-    databases: &'a IndexMap<DatabaseId, Database>,
-    datasets: &'a IndexMap<DatasetId, Dataset>,
-    agreements: &'a IndexMap<AgreementId, SharingAgreement>,
-    violations: &'a IndexMap<ViolationId, Violation>,
-}
-
-/// Checks suspension and refusal records: their references and their dates. Whether
-/// they comply with the law is not checked here; the engine's checks report that.
-fn check_lifecycle_records(
-    known: &Known<'_>,
-    suspensions: &IndexMap<SuspensionId, Suspension>,
-    database_suspensions: &IndexMap<SuspensionId, DatabaseSuspension>,
-    refusals: &IndexMap<RefusalId, Refusal>,
-) -> Result<(), WorldError> {
-    let agency = |kind, id: &str, field, a: &AgencyId| {
-        if known.agencies.contains_key(a) {
-            Ok(())
-        } else {
-            Err(dangling(kind, id, field, "agency", a.as_str()))
-        }
-    };
-    for s in suspensions.values() {
-        let (kind, id) = ("suspension", s.id.as_str());
-        if !known.agreements.contains_key(&s.agreement) {
-            return Err(dangling(
-                kind,
-                id,
-                "agreement",
-                "agreement",
-                s.agreement.as_str(),
-            ));
-        }
-        if !known.violations.contains_key(&s.violation) {
-            return Err(dangling(
-                kind,
-                id,
-                "violation",
-                "violation",
-                s.violation.as_str(),
-            ));
-        }
-        check_date(kind, id, "suspended_at", s.suspended_at)?;
-        if let Some(n) = &s.notice {
-            agency(kind, id, "notice.to", &n.to)?;
-            check_date(kind, id, "notice.sent_at", n.sent_at)?;
-        }
-        if let Some(at) = s.restored_at {
-            check_date(kind, id, "restored_at", at)?;
-            if at < s.suspended_at {
-                return Err(WorldError::RestoredBeforeSuspended {
-                    kind,
-                    id: id.to_owned(),
-                });
-            }
-        }
-    }
-    for s in database_suspensions.values() {
-        let (kind, id) = ("database suspension", s.id.as_str());
-        if !known.databases.contains_key(&s.database) {
-            return Err(dangling(
-                kind,
-                id,
-                "database",
-                "database",
-                s.database.as_str(),
-            ));
-        }
-        check_date(kind, id, "starts_at", s.starts_at)?;
-        if let Some(n) = &s.notice {
-            check_date(kind, id, "notice.published_at", n.published_at)?;
-            if let Some(at) = n.expected_restoration {
-                check_date(kind, id, "notice.expected_restoration", at)?;
-            }
-        }
-        if let Some(at) = s.restored_at {
-            check_date(kind, id, "restored_at", at)?;
-            if at < s.starts_at {
-                return Err(WorldError::RestoredBeforeSuspended {
-                    kind,
-                    id: id.to_owned(),
-                });
-            }
-        }
-    }
-    for r in refusals.values() {
-        let (kind, id) = ("refusal", r.id.as_str());
-        agency(kind, id, "provider", &r.provider)?;
-        agency(kind, id, "requester", &r.requester)?;
-        if let Some(a) = &r.authority {
-            agency(kind, id, "authority", a)?;
-        }
-        if let Some(d) = &r.dataset
-            && !known.datasets.contains_key(d)
-        {
-            return Err(dangling(kind, id, "dataset", "dataset", d.as_str()));
-        }
-        check_date(kind, id, "at", r.at)?;
-        if let Some(at) = r.notified_at {
-            check_date(kind, id, "notified_at", at)?;
-            if at < r.at {
-                return Err(WorldError::NotifiedBeforeRefused {
-                    refusal: r.id.clone(),
-                });
-            }
-        }
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The store is built without Cedar's schema check, so check here that a province with
-    /// every kind of record and every optional attribute conforms to the schema, and holds
-    /// the action hierarchy.
-    #[test]
-    fn cedar_store_conforms_to_the_schema() {
-        let json = include_str!("../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json");
-        let world = World::from_json(json);
-        assert!(world.is_ok(), "{world:?}");
-        let Ok(world) = world else { return };
-        let cedar = &world.cedar;
-        let (actions, others): (Vec<Entity>, Vec<Entity>) = cedar
-            .entities
-            .iter()
-            .cloned()
-            .partition(|e| e.uid().type_name() == &cedar.model.action);
-        assert!(
-            actions.iter().any(|a| a.uid().id().unescaped() == "query"),
-            "the action hierarchy is in the store"
-        );
-        let checked = Entities::from_entities(others, Some(&cedar.model.schema));
-        assert!(checked.is_ok(), "{checked:?}");
-        for (kind, present) in [
-            (
-                "publishedAt",
-                world.datasets.values().any(|d| d.published.is_some()),
-            ),
-            (
-                "end",
-                world.agreements.values().any(|g| g.term.end.is_some()),
-            ),
-            (
-                "determinedAt",
-                world.violations.values().any(|v| v.determined_at.is_some()),
-            ),
-            (
-                "agreement",
-                world.violations.values().any(|v| v.agreement.is_some()),
-            ),
-        ] {
-            assert!(present, "the example province has an optional `{kind}`");
-        }
     }
 }
