@@ -158,6 +158,10 @@ struct Paired {
     vs_reference: f64,
     /// decide_suspension, decide_restoration, decide_catalog over their Cedar floors.
     acts_vs_floor: [f64; 3],
+    /// The live world: decide on the world after 10,000 changes / the Cedar floor; a fresh
+    /// decide / a cache hit, on the pool's distinct requests.
+    after_changes_vs_floor: f64,
+    decide_vs_cache_hit: f64,
     threads: Option<Threads>,
 }
 
@@ -316,11 +320,35 @@ fn bench_size(
     g.bench_function("decide", |b| {
         b.iter(|| decide_all(&engine, &world, requests))
     });
-    let mut cache = lgsp_policy::DecisionCache::new(requests.len() * 2);
-    decide_all_cached(&mut cache, &engine, &world, requests);
-    g.bench_function("cache_hit", |b| {
-        b.iter(|| decide_all_cached(&mut cache, &engine, &world, requests))
+    // Hits: the pool's requests once each (by every field but the instant), decided once
+    // beforehand; then every one is served from the cache.
+    let mut seen = std::collections::HashSet::new();
+    let unique: Vec<AccessRequest> = requests
+        .iter()
+        .filter(|r| {
+            seen.insert(format!(
+                "{:?}",
+                AccessRequest {
+                    at: requests[0].at,
+                    ..(*r).clone()
+                }
+            ))
+        })
+        .cloned()
+        .collect();
+    let mut cache = lgsp_policy::DecisionCache::new(unique.len());
+    decide_all_cached(&mut cache, &engine, &world, &unique);
+    g.bench_function("decide_unique", |b| {
+        b.iter(|| decide_all(&engine, &world, &unique))
     });
+    g.bench_function("cache_hit", |b| {
+        b.iter(|| decide_all_cached(&mut cache, &engine, &world, &unique))
+    });
+    assert_eq!(
+        cache.stats().misses,
+        unique.len() as u64,
+        "every timed request was a hit"
+    );
     // The same requests on the world after 10,000 changes (ten batches of 1,000).
     let mut changed = world.clone();
     for round in 0..10 {
@@ -517,6 +545,11 @@ fn bench_size(
                         black_box(rego.decide(black_box(&world), &cedar.calendar, black_box(r)));
                     }
                 },
+                &mut || decide_all(&engine, &changed, requests),
+                &mut || decide_all(&engine, &world, &unique),
+                &mut || {
+                    decide_all_cached(&mut cache, &engine, &world, &unique);
+                },
             ],
         );
         let base = &t[5];
@@ -526,6 +559,8 @@ fn bench_size(
             decide_vs_floor: median_ratio(&t[0], &t[1]),
             decide_vs_hand: median_ratio(&t[0], &t[2]),
             regorus_vs_decide: median_ratio(&t[13], &t[0]),
+            after_changes_vs_floor: median_ratio(&t[14], &t[1]),
+            decide_vs_cache_hit: median_ratio(&t[15], &t[16]),
             pack200_vs_builtin: median_ratio(&t[4], &t[3]),
             vs_reference: median_ratio(base, reference_decide),
             acts_vs_floor: [
@@ -778,12 +813,32 @@ fn shared_engine(
 fn memory_child(size: usize) {
     let (_, before) = common::rss_kib();
     let province = common::province(size, SEED);
+    let requests = province.requests.clone();
     let (_, data) = common::rss_kib();
+    let started = Instant::now();
     let world = World::new(province.data).unwrap();
+    let built = started.elapsed();
     let engine = Engine::builtin().unwrap();
     black_box((&world, &engine));
     let (peak, after) = common::rss_kib();
     println!("memory {size} {before} {data} {peak} {after}");
+    // With `LGSP_BENCH_MEMORY_TIMES`: the build time, and the median of 15 passes over the
+    // pool's requests, µs per decision (for the sizes the criterion benches do not run).
+    if std::env::var_os("LGSP_BENCH_MEMORY_TIMES").is_some() {
+        let mut passes: Vec<f64> = (0..15)
+            .map(|_| {
+                let t = Instant::now();
+                decide_all(&engine, &world, &requests);
+                t.elapsed().as_secs_f64() * 1e6 / requests.len() as f64
+            })
+            .collect();
+        passes.sort_by(f64::total_cmp);
+        println!(
+            "times {size} build_ms {:.0} decide_us {:.1}",
+            built.as_secs_f64() * 1e3,
+            passes[passes.len() / 2]
+        );
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -910,6 +965,29 @@ fn summary(
             f2(p.map(|p| p.pack200_vs_builtin)),
             f2(p.map(|p| p.decide_vs_hand)),
             ratio(naive, decide),
+        ));
+    }
+    out.push_str(&format!(
+        "\n### The live world (issue 13): interleaved ratios over {rounds} rounds; criterion medians\n\n\
+         | agreements | decide after 10,000 changes / Cedar floor (≤ 1.3) | decide / cache hit (≥ 20) | World::new (ms) | one change (µs) | World::new / one change (≥ 1,000) | 1,000 changes (ms) | World::new / 1,000 changes (≥ 50) |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|\n"
+    ));
+    for &s in &sizes {
+        let f = &facts[&s];
+        let p = f.paired;
+        let g = format!("change_{s}");
+        let new_ns = f.world_once.as_nanos() as f64;
+        let one = m(&g, "apply_one");
+        let thousand = m(&g, "apply_1000");
+        out.push_str(&format!(
+            "| {s} | {} | {} | {:.1} | {} | {} | {} | {} |\n",
+            f2(p.map(|p| p.after_changes_vs_floor)),
+            f2(p.map(|p| p.decide_vs_cache_hit)),
+            new_ns / 1e6,
+            us(one.map(|t| t / 1000.0)),
+            one.map_or("–".into(), |t| format!("{:.0}", new_ns / t)),
+            us(thousand.map(|t| t / 1e6)),
+            thousand.map_or("–".into(), |t| format!("{:.0}", new_ns / t)),
         ));
     }
     if let Some(s) = threads_size

@@ -500,7 +500,7 @@ impl World {
             if let Some(r) = &record {
                 facts_of(r, &world, &mut touched);
             }
-            let new = record.clone();
+            let new = record.as_ref().map(Reads::of);
             let old = world
                 .put(&key, record, must_exist)
                 .map_err(|existed| match existed {
@@ -519,7 +519,7 @@ impl World {
             agencies |= matches!(key, RecordKey::Agency(_));
             territories |= matches!(key, RecordKey::Agency(_) | RecordKey::Database(_));
             if let (Some(old), Some(new)) = (&old, &new)
-                && reads_differ(old, new)
+                && Reads::of(old) != *new
             {
                 structural.push((i, key.clone()));
             }
@@ -594,17 +594,26 @@ impl World {
     }
 }
 
-/// Whether a replacement changes a field other records' checks read: an agency's kind (the
-/// focal point may issue accounts), a database's manager, a dataset's database, an
-/// agreement's parties.
-fn reads_differ(old: &Record, new: &Record) -> bool {
-    match (old, new) {
-        (Record::Agency(a), Record::Agency(b)) => a.kind != b.kind,
-        (Record::Database(a), Record::Database(b)) => a.manager != b.manager,
-        (Record::Dataset(a), Record::Dataset(b)) => a.database != b.database,
-        (Record::Agreement(a), Record::Agreement(b)) => {
-            a.provider != b.provider || a.consumer != b.consumer
+/// The fields of a record other records' checks read: an agency's kind (the focal point
+/// may issue accounts), a database's manager, a dataset's database, an agreement's
+/// parties. A replacement that changes them re-checks those records.
+#[derive(Debug, PartialEq, Eq)]
+enum Reads {
+    Agency(crate::agency::AgencyKind),
+    Database(AgencyId),
+    Dataset(DatabaseId),
+    Agreement(AgencyId, AgencyId),
+    Nothing,
+}
+
+impl Reads {
+    fn of(record: &Record) -> Reads {
+        match record {
+            Record::Agency(a) => Reads::Agency(a.kind),
+            Record::Database(d) => Reads::Database(d.manager.clone()),
+            Record::Dataset(d) => Reads::Dataset(d.database.clone()),
+            Record::Agreement(g) => Reads::Agreement(g.provider.clone(), g.consumer.clone()),
+            _ => Reads::Nothing,
         }
-        _ => false,
     }
 }
