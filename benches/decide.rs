@@ -839,6 +839,23 @@ fn memory_child(size: usize) {
             passes[passes.len() / 2]
         );
     }
+    // With `LGSP_BENCH_PROFILE_SECONDS`: decide the pool over and over for that long, for
+    // a profiler attached to this process (docs/PERFORMANCE.md, "Where the time goes").
+    if let Some(seconds) = std::env::var("LGSP_BENCH_PROFILE_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<f64>().ok())
+    {
+        let started = Instant::now();
+        let mut decisions = 0usize;
+        while started.elapsed().as_secs_f64() < seconds {
+            decide_all(&engine, &world, &requests);
+            decisions += requests.len();
+        }
+        println!(
+            "profile {size} decisions {decisions} us_per_decision {:.2}",
+            started.elapsed().as_secs_f64() * 1e6 / decisions as f64
+        );
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
