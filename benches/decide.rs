@@ -7,6 +7,7 @@
 //! cargo bench --bench decide                           # everything, then the ratio table
 //! LGSP_BENCH_SIZES=100,10000 cargo bench --bench decide   # fewer sizes
 //! cargo bench --bench decide -- access_100/            # a criterion filter (no table)
+//! scripts/bench-frozen.sh                              # also against the frozen 0.5.0 engine
 //! ```
 //!
 //! After criterion's own report, the bench prints the table of docs/PERFORMANCE.md: ratios
@@ -94,6 +95,84 @@ fn decide_all(engine: &Engine, world: &World, requests: &[AccessRequest]) {
     }
 }
 
+/// The engine of a frozen revision (`scripts/bench-frozen.sh`, which builds this file with
+/// the cfg `lgsp_frozen`), on the same province and requests as the current one.
+#[cfg(lgsp_frozen)]
+mod frozen {
+    use std::hint::black_box;
+
+    use lgsp_policy::{AccessRequest, Decision, Engine, World, WorldData};
+    use lgsp_policy_frozen as old;
+
+    /// `version (revision)` of the frozen copy, from `scripts/bench-frozen.sh`.
+    pub fn label() -> String {
+        std::env::var("LGSP_BENCH_FROZEN").unwrap_or_else(|_| "copy".into())
+    }
+
+    pub struct Frozen {
+        engine: old::Engine,
+        world: old::World,
+        requests: Vec<old::AccessRequest>,
+    }
+
+    impl Frozen {
+        /// The frozen engine, and the world and requests converted through their JSON.
+        pub fn new(data: &WorldData, requests: &[AccessRequest]) -> Frozen {
+            let world = old::World::from_json(&serde_json::to_string(data).unwrap()).unwrap();
+            let requests = requests
+                .iter()
+                .map(|r| old::AccessRequest::from_json(&serde_json::to_string(r).unwrap()).unwrap())
+                .collect();
+            Frozen {
+                engine: old::Engine::builtin().unwrap(),
+                world,
+                requests,
+            }
+        }
+
+        pub fn decide_all(&self) {
+            for r in &self.requests {
+                black_box(self.engine.decide(black_box(&self.world), black_box(r)));
+            }
+        }
+
+        /// Stops the bench, naming the first request and both decisions, unless the frozen
+        /// engine decides every request as `engine` does.
+        pub fn check(&self, engine: &Engine, world: &World, requests: &[AccessRequest]) {
+            for (r, frozen_r) in requests.iter().zip(&self.requests) {
+                let (current, frozen) = comparable(
+                    &engine.decide(world, r),
+                    &self.engine.decide(&self.world, frozen_r),
+                );
+                if current != frozen {
+                    panic!(
+                        "the frozen engine ({}) decides differently on {}\ncurrent: {current:#}\nfrozen:  {frozen:#}",
+                        label(),
+                        serde_json::to_string(r).unwrap(),
+                    );
+                }
+            }
+            eprintln!(
+                "frozen engine {}: decides as decide on all {} requests",
+                label(),
+                requests.len()
+            );
+        }
+    }
+
+    /// The two decisions as compared: their JSON. Where the current `Decision` gains a
+    /// field the frozen one lacks, remove it from `current` here.
+    fn comparable(
+        current: &Decision,
+        frozen: &old::Decision,
+    ) -> (serde_json::Value, serde_json::Value) {
+        (
+            serde_json::to_value(current).unwrap(),
+            serde_json::to_value(frozen).unwrap(),
+        )
+    }
+}
+
 fn suspend_all(
     engine: &Engine,
     world: &World,
@@ -162,6 +241,10 @@ struct Paired {
     /// decide / a cache hit, on the pool's distinct requests.
     after_changes_vs_floor: f64,
     decide_vs_cache_hit: f64,
+    /// The frozen engine (`scripts/bench-frozen.sh`) over decide, on the same requests: the
+    /// speed-up since that revision (issue 15: ≥ 5 at 100,000 agreements).
+    #[cfg(lgsp_frozen)]
+    frozen_vs_decide: f64,
     threads: Option<Threads>,
 }
 
@@ -219,6 +302,10 @@ fn bench_size(
         rego_disagreements, 0,
         "the Rego peer decides as the engine (LGSP_BENCH_DEBUG=1 lists the requests)"
     );
+    #[cfg(lgsp_frozen)]
+    let frozen = frozen::Frozen::new(&province.data, requests);
+    #[cfg(lgsp_frozen)]
+    frozen.check(&engine, &world, requests);
     let facts = PoolFacts {
         requests: requests.len(),
         queries: queries.len(),
@@ -258,6 +345,8 @@ fn bench_size(
     g.bench_function("decide", |b| {
         b.iter(|| decide_all(&engine, &world, requests))
     });
+    #[cfg(lgsp_frozen)]
+    g.bench_function("decide_frozen", |b| b.iter(|| frozen.decide_all()));
     g.bench_function("cedar_floor", |b| {
         b.iter(|| {
             for p in &floor {
@@ -550,6 +639,8 @@ fn bench_size(
                 &mut || {
                     decide_all_cached(&mut cache, &engine, &world, &unique);
                 },
+                #[cfg(lgsp_frozen)]
+                &mut || frozen.decide_all(),
             ],
         );
         let base = &t[5];
@@ -561,6 +652,8 @@ fn bench_size(
             regorus_vs_decide: median_ratio(&t[13], &t[0]),
             after_changes_vs_floor: median_ratio(&t[14], &t[1]),
             decide_vs_cache_hit: median_ratio(&t[15], &t[16]),
+            #[cfg(lgsp_frozen)]
+            frozen_vs_decide: median_ratio(&t[17], &t[0]),
             pack200_vs_builtin: median_ratio(&t[4], &t[3]),
             vs_reference: median_ratio(base, reference_decide),
             acts_vs_floor: [
@@ -924,6 +1017,29 @@ fn criterion_median(dir: &Path, since: SystemTime, group: &str, function: &str) 
     v["median"]["point_estimate"].as_f64()
 }
 
+/// The first ratio table's column for the frozen engine (`scripts/bench-frozen.sh`): its
+/// header and rule, and its cell in a row; nothing in the ordinary bench.
+#[cfg(lgsp_frozen)]
+fn frozen_header() -> (String, &'static str) {
+    let header = format!(" frozen {} / decide (≥ 5 at 100,000) |", frozen::label());
+    (header, "---:|")
+}
+
+#[cfg(lgsp_frozen)]
+fn frozen_cell(p: Option<Paired>) -> String {
+    p.map_or(" – |".into(), |p| format!(" {:.2} |", p.frozen_vs_decide))
+}
+
+#[cfg(not(lgsp_frozen))]
+fn frozen_header() -> (String, &'static str) {
+    (String::new(), "")
+}
+
+#[cfg(not(lgsp_frozen))]
+fn frozen_cell(_: Option<Paired>) -> String {
+    String::new()
+}
+
 fn summary(
     since: SystemTime,
     start_load: &str,
@@ -960,10 +1076,11 @@ fn summary(
         .values()
         .find_map(|f| f.paired.map(|p| p.rounds))
         .unwrap_or(0);
+    let (frozen_head, frozen_rule) = frozen_header();
     out.push_str(&format!(
         "### Ratios (targets in brackets): medians of per-round ratios over {rounds} interleaved rounds\n\n\
-         | agreements | regorus / decide (≥ 5) | decide / Cedar floor (≤ 1.3) | decide / decide on the 100-agreement province, same requests (≤ 1.1) | pack200 / built-in pack, queries (≤ 1.2) | decide / hand floor | naive / decide |\n\
-         |---:|---:|---:|---:|---:|---:|---:|\n"
+         | agreements | regorus / decide (≥ 5) | decide / Cedar floor (≤ 1.3) | decide / decide on the 100-agreement province, same requests (≤ 1.1) | pack200 / built-in pack, queries (≤ 1.2) | decide / hand floor | naive / decide |{frozen_head}\n\
+         |---:|---:|---:|---:|---:|---:|---:|{frozen_rule}\n"
     ));
     let f2 = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.2}"));
     for &s in &sizes {
@@ -975,13 +1092,14 @@ fn summary(
             .map(|t| t / 1000.0);
         let p = f.paired;
         out.push_str(&format!(
-            "| {s} | {} | {} | {} | {} | {} | {} |\n",
+            "| {s} | {} | {} | {} | {} | {} | {} |{}\n",
             f2(p.map(|p| p.regorus_vs_decide)),
             f2(p.map(|p| p.decide_vs_floor)),
             f2(p.map(|p| p.vs_reference)),
             f2(p.map(|p| p.pack200_vs_builtin)),
             f2(p.map(|p| p.decide_vs_hand)),
             ratio(naive, decide),
+            frozen_cell(p),
         ));
     }
     out.push_str(&format!(
