@@ -45,6 +45,16 @@ pub struct Explanation {
     pub satisfied: Vec<PolicyId>,
     /// The policies that failed to evaluate (the engine denies on any such error).
     pub errored: Vec<PolicyId>,
+    /// How the engine evaluated the policies of the request's action: each with its
+    /// condition rewritten for the action when the pack loaded (see
+    /// [`PolicyPlan`](crate::pack::PolicyPlan)); empty when no policy was evaluated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plans: Vec<crate::pack::PolicyPlan>,
+    /// The policies whose plan answered otherwise than Cedar's evaluator for this
+    /// request: an explanation evaluates every policy both ways. Always empty, unless the
+    /// engine has a bug (the decision is the plans', as `decide` gives it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan_disagreements: Vec<PolicyId>,
 }
 
 impl Explanation {
@@ -221,6 +231,10 @@ pub struct Trace {
     pub transitions: Vec<Transition>,
     /// The policies whose scope and conditions held, in pack order.
     pub satisfied: Vec<PolicyId>,
+    /// The policies whose plan answered otherwise than Cedar's evaluator: a trace
+    /// evaluates every policy both ways. Always empty, unless the engine has a bug.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plan_disagreements: Vec<PolicyId>,
 }
 
 impl Engine {
@@ -284,6 +298,7 @@ impl Tracer<'_> {
             decision: run.decision,
             transitions: run.transitions,
             satisfied: run.reached.satisfied,
+            plan_disagreements: run.reached.disagreements,
         }
     }
 }

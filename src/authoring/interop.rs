@@ -427,6 +427,6 @@ fn export(world: &World, asked: &Asked) -> Result<CedarRequest, InteropError> {
             Outcome::Deny
         },
         reason: asked.reason.iter().map(ToString::to_string).collect(),
-        num_errors: asked.errors,
+        num_errors: asked.errors.len(),
     })
 }

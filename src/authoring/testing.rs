@@ -718,6 +718,13 @@ pub fn run_pack_tests(
                     )),
                 }
             }
+            // Every case is also a check of the engine against Cedar: a trace evaluates
+            // each policy both ways.
+            for policy in &trace.plan_disagreements {
+                problems.push(format!(
+                    "the engine's plan for `{policy}` answered otherwise than Cedar's evaluator (a bug in lgsp-policy)"
+                ));
+            }
             CaseResult {
                 name: case.name.clone(),
                 clause: case.clause.clone(),

@@ -1,103 +1,140 @@
-//! The Cedar requests of every kind of question: principal, action, resource and the
-//! context the policies read (`policies/model.cedarschema`), the one place each is built.
-//! The values are built directly ([`model::context_of`]), not as expressions Cedar would
-//! evaluate; the facts they carry are found by the engine's questions.
+//! The requests the policies are asked, for every kind of question: principal, action,
+//! resource and the context they read (`policies/model.cedarschema`), the one place each
+//! is built. A [`PolicyRequest`] holds them as the plans read them ([`Val`]s borrowed
+//! from the world and the question); [`PolicyRequest::to_cedar`] gives Cedar's own
+//! request, for the policies Cedar's evaluator answers, traces and exports. The facts
+//! they carry are found by the engine's questions.
 
-use cedar_policy::{EntityUid, Request};
-use cedar_policy_core::ast::Value;
+use std::rc::Rc;
 
+use cedar_policy::Request;
+
+use crate::cedar::entities::resolve;
+use crate::cedar::values::{Ent, EntType, SetRef, Val};
 use crate::engine::AccessFacts;
 use crate::model::{self, Model};
 use crate::world::World;
 
-/// The Cedar request of an access request under one candidate agreement: principal,
-/// action, resource and the context (`AccessContext` in `policies/model.cedarschema`).
-/// The one place it is built.
-pub(crate) fn access(
-    world: &World,
-    facts: &AccessFacts<'_>,
-    agreement: Option<&crate::ids::AgreementId>,
-) -> Result<Request, String> {
-    let model = &world.cedar.model;
+/// A request put to a pack's policies: the principal, the action (its id in the model,
+/// `query`), the resource and the context's attributes.
+#[derive(Debug, Clone)]
+pub(crate) struct PolicyRequest<'a> {
+    pub(crate) principal: Ent<'a>,
+    pub(crate) action: &'static str,
+    pub(crate) resource: Ent<'a>,
+    pub(crate) context: Vec<(&'static str, Val<'a>)>,
+}
+
+impl PolicyRequest<'_> {
+    /// Cedar's request: the same principal, action, resource and context, as
+    /// `Request::new(…, None)` builds it; `Err` when a value cannot be given to Cedar.
+    pub(crate) fn to_cedar(&self, model: &Model) -> Result<Request, String> {
+        let context = self
+            .context
+            .iter()
+            .map(|(k, v)| Ok((*k, v.to_cedar(model)?)))
+            .collect::<Result<Vec<_>, String>>()?;
+        let context = model::context_of(context)
+            .ok_or_else(|| "the context cannot be given to Cedar".to_owned())?;
+        Ok(model::request_of(
+            &self.principal.uid(model),
+            &model.action_uid(self.action),
+            &self.resource.uid(model),
+            context,
+        ))
+    }
+}
+
+/// The entity `id` of type `ty` as a request reaches it; `None` when the world lacks it.
+pub(crate) fn entity<'a>(world: &'a World, ty: EntType, id: &'a str) -> Option<Ent<'a>> {
+    let e = resolve(world, ty, id);
+    (!matches!(e.rec, crate::cedar::values::Rec::Missing)).then_some(e)
+}
+
+/// The request of an access request under one candidate agreement: principal, action,
+/// resource and the context (`AccessContext` in `policies/model.cedarschema`).
+pub(crate) fn access<'a>(
+    facts: &AccessFacts<'a>,
+    agreement: Option<&'a crate::ids::AgreementId>,
+) -> PolicyRequest<'a> {
     let request = facts.request;
-    let principal = Model::uid(&model.account, facts.account.id.as_str());
-    let resource = Model::uid(&model.dataset, facts.dataset.id.as_str());
-    let agreement_uid = agreement.map(|id| Model::uid(&model.agreement, id.as_str()));
-    // The context's values built directly (model::context_of), not as expressions
-    // Cedar would evaluate.
-    let agreement = agreement_uid
-        .as_ref()
-        .map(|uid| ("agreement", model::entity_value(uid)));
+    let agreement = agreement.map(|id| {
+        (
+            "agreement",
+            Val::Entity(Ent::lazy(EntType::Agreement, id.as_str())),
+        )
+    });
     let evaluated = facts
         .evaluation
         .as_ref()
-        .map(|(_, until)| ("evaluatedUntil", until.clone()));
-    let context = model::context_of(
-        [
-            ("now", facts.now.clone()),
-            ("channel", model::string_value(request.channel.as_str())),
-            ("purpose", model::string_value(request.purpose.as_str())),
-            ("authenticated", model::bool_value(request.authenticated)),
-            (
-                "subjectRequested",
-                model::bool_value(request.subject_requested),
-            ),
-        ]
-        .into_iter()
-        .chain(agreement)
-        .chain(evaluated),
-    );
-    let Some(context) = context else {
-        return Err(format!(
-            "the context of the request at {} cannot be given to Cedar",
-            request.at.to_rfc3339()
-        ));
-    };
-    let action = model.action_uid(request.action.as_str());
-    Ok(model::request_of(&principal, &action, &resource, context))
+        .map(|(_, until)| ("evaluatedUntil", Val::DateTime(*until)));
+    let mut context = Vec::with_capacity(7);
+    context.extend([
+        ("now", Val::DateTime(facts.now)),
+        ("channel", Val::Str(request.channel.as_str())),
+        ("purpose", Val::Str(request.purpose.as_str())),
+        ("authenticated", Val::Bool(request.authenticated)),
+        ("subjectRequested", Val::Bool(request.subject_requested)),
+    ]);
+    context.extend(agreement);
+    context.extend(evaluated);
+    PolicyRequest {
+        principal: Ent {
+            ty: EntType::Account,
+            id: facts.account.id.as_str(),
+            rec: crate::cedar::values::Rec::Account(facts.account),
+        },
+        action: request.action.as_str(),
+        // The world holds every dataset's database (its checks refuse a dangling one), so
+        // Cedar's store holds the dataset.
+        resource: Ent {
+            ty: EntType::Dataset,
+            id: facts.dataset.id.as_str(),
+            rec: crate::cedar::values::Rec::Dataset(facts.dataset),
+        },
+        context,
+    }
 }
 
 /// What a lifecycle act gives its rules (`LifecycleContext`): the principal (the acting
 /// agency), the resource (the agreement or the database), the act's instants — `now` and
-/// those computed with the engine's calendar — and its facts.
+/// those computed with the engine's calendar, as Cedar's milliseconds — and its facts.
 pub(crate) struct ActFacts<'a> {
     pub(crate) action: &'static str,
-    pub(crate) principal: &'a EntityUid,
-    pub(crate) resource: &'a EntityUid,
-    pub(crate) grounds: &'a str,
+    pub(crate) principal: Ent<'a>,
+    pub(crate) resource: Ent<'a>,
+    pub(crate) grounds: &'static str,
     pub(crate) requirements_met: bool,
     pub(crate) restoration_announced: bool,
-    pub(crate) violation: Option<&'a EntityUid>,
-    /// `now` first, then the other instants, by attribute name, as Cedar values.
-    pub(crate) instants: Vec<(&'static str, Value)>,
+    pub(crate) violation: Option<Ent<'a>>,
+    /// `now` first, then the other instants, by attribute name.
+    pub(crate) instants: Vec<(&'static str, i64)>,
 }
 
-/// The Cedar request of a lifecycle act (`LifecycleContext`); `None` when the context
-/// cannot be given to Cedar.
-pub(crate) fn lifecycle(world: &World, facts: ActFacts<'_>) -> Option<Request> {
-    let violation = facts
-        .violation
-        .map(|uid| ("violation", model::entity_value(uid)));
-    let context = model::context_of(
-        [
-            ("grounds", model::string_value(facts.grounds)),
-            ("requirementsMet", model::bool_value(facts.requirements_met)),
-            (
-                "restorationAnnounced",
-                model::bool_value(facts.restoration_announced),
-            ),
-        ]
-        .into_iter()
-        .chain(facts.instants)
-        .chain(violation),
-    )?;
-    let action = world.cedar.model.action_uid(facts.action);
-    Some(model::request_of(
-        facts.principal,
-        &action,
-        facts.resource,
+/// The request of a lifecycle act (`LifecycleContext`).
+pub(crate) fn lifecycle(facts: ActFacts<'_>) -> PolicyRequest<'_> {
+    let mut context = Vec::with_capacity(4 + facts.instants.len());
+    context.extend([
+        ("grounds", Val::Str(facts.grounds)),
+        ("requirementsMet", Val::Bool(facts.requirements_met)),
+        (
+            "restorationAnnounced",
+            Val::Bool(facts.restoration_announced),
+        ),
+    ]);
+    context.extend(
+        facts
+            .instants
+            .into_iter()
+            .map(|(k, ms)| (k, Val::DateTime(ms))),
+    );
+    context.extend(facts.violation.map(|v| ("violation", Val::Entity(v))));
+    PolicyRequest {
+        principal: facts.principal,
+        action: facts.action,
+        resource: facts.resource,
         context,
-    ))
+    }
 }
 
 /// The facts of a catalog addition's dossier, in the order of `CatalogAddContext`: each is
@@ -123,77 +160,70 @@ pub(crate) const WITHDRAWAL_FACTS: [&str; 3] = [
     "replacementServesProcedures",
 ];
 
-/// The Cedar request of a catalog proposal: `now` and one boolean per fact (`facts` names
-/// them, [`ADDITION_FACTS`] or [`WITHDRAWAL_FACTS`]); `None` when `now` cannot be given to
-/// Cedar. The request is built without checking it against the schema on every
-/// proposal: its attributes are those the schema declares, by construction (a unit test
-/// validates both actions' contexts against the schema).
-pub(crate) fn catalog(
-    world: &World,
-    principal: &EntityUid,
-    action: &str,
-    resource: &EntityUid,
-    now: Value,
+/// The request of a catalog proposal: `now` (Cedar's milliseconds) and one boolean per
+/// fact (`facts` names them, [`ADDITION_FACTS`] or [`WITHDRAWAL_FACTS`]). Its attributes
+/// are those the schema declares, by construction (a unit test validates both actions'
+/// contexts against the schema).
+pub(crate) fn catalog<'a>(
+    principal: Ent<'a>,
+    action: &'static str,
+    resource: Ent<'a>,
+    now: i64,
     facts: impl IntoIterator<Item = (&'static str, bool)>,
-) -> Option<Request> {
-    let context = model::context_of(
-        std::iter::once(("now", now))
-            .chain(facts.into_iter().map(|(k, v)| (k, model::bool_value(v)))),
-    )?;
-    Some(model::request_of(
+) -> PolicyRequest<'a> {
+    let context = std::iter::once(("now", Val::DateTime(now)))
+        .chain(facts.into_iter().map(|(k, v)| (k, Val::Bool(v))))
+        .collect();
+    PolicyRequest {
         principal,
-        &world.cedar.model.action_uid(action),
+        action,
         resource,
         context,
-    ))
+    }
 }
 
-/// What a notice check gives its rules (`NoticeCheckContext`): the instants as Cedar
-/// values, and the facts of the record.
+/// What a notice check gives its rules (`NoticeCheckContext`): the instants as Cedar's
+/// milliseconds, and the facts of the record.
 pub(crate) struct NoticeFacts {
-    pub(crate) now: Value,
-    pub(crate) due: Option<Value>,
+    pub(crate) now: i64,
+    pub(crate) due: Option<i64>,
     pub(crate) violation_determined: bool,
-    pub(crate) sent_at: Option<Value>,
+    pub(crate) sent_at: Option<i64>,
     pub(crate) sent_to_consumer: bool,
     pub(crate) states_violation: bool,
     pub(crate) states_handling_plan: bool,
     pub(crate) states_restoration_requirements: bool,
 }
 
-/// The Cedar request of a notice check: the provider checked, about the agreement.
-pub(crate) fn notice_check(
-    world: &World,
-    provider: &EntityUid,
-    agreement: &EntityUid,
+/// The request of a notice check: the provider checked, about the agreement.
+pub(crate) fn notice_check<'a>(
+    provider: Ent<'a>,
+    agreement: Ent<'a>,
     facts: NoticeFacts,
-) -> Option<Request> {
+) -> PolicyRequest<'a> {
     let instants = [("due", facts.due), ("sentAt", facts.sent_at)]
         .into_iter()
-        .filter_map(|(k, v)| Some((k, v?)));
-    let context = model::context_of(
-        [
-            ("now", facts.now),
-            (
-                "violationDetermined",
-                model::bool_value(facts.violation_determined),
-            ),
-            ("sentToConsumer", model::bool_value(facts.sent_to_consumer)),
-            ("statesViolation", model::bool_value(facts.states_violation)),
-            (
-                "statesHandlingPlan",
-                model::bool_value(facts.states_handling_plan),
-            ),
-            (
-                "statesRestorationRequirements",
-                model::bool_value(facts.states_restoration_requirements),
-            ),
-        ]
-        .into_iter()
-        .chain(instants),
-    )?;
-    let action = world.cedar.model.action_uid(NOTICE_CHECK_ACTION);
-    Some(model::request_of(provider, &action, agreement, context))
+        .filter_map(|(k, v)| Some((k, Val::DateTime(v?))));
+    let context = [
+        ("now", Val::DateTime(facts.now)),
+        ("violationDetermined", Val::Bool(facts.violation_determined)),
+        ("sentToConsumer", Val::Bool(facts.sent_to_consumer)),
+        ("statesViolation", Val::Bool(facts.states_violation)),
+        ("statesHandlingPlan", Val::Bool(facts.states_handling_plan)),
+        (
+            "statesRestorationRequirements",
+            Val::Bool(facts.states_restoration_requirements),
+        ),
+    ]
+    .into_iter()
+    .chain(instants)
+    .collect();
+    PolicyRequest {
+        principal: provider,
+        action: NOTICE_CHECK_ACTION,
+        resource: agreement,
+        context,
+    }
 }
 
 /// The action of a notice check.
@@ -204,7 +234,7 @@ pub(crate) const REFUSAL_CHECK_ACTION: &str = "checkRefusal";
 
 /// What a refusal check gives its rules (`RefusalCheckContext`).
 pub(crate) struct RefusalFacts {
-    pub(crate) now: Value,
+    pub(crate) now: i64,
     pub(crate) reasons: usize,
     pub(crate) ungrounded: Vec<usize>,
     pub(crate) unstated: Vec<usize>,
@@ -213,36 +243,120 @@ pub(crate) struct RefusalFacts {
     pub(crate) notified_competent_authority: bool,
 }
 
-/// The Cedar request of a refusal check: the provider checked, about the requester.
-pub(crate) fn refusal_check(
-    world: &World,
-    provider: &EntityUid,
-    requester: &EntityUid,
+/// The request of a refusal check: the provider checked, about the requester; `None`
+/// when a count does not fit Cedar's longs.
+pub(crate) fn refusal_check<'a>(
+    provider: Ent<'a>,
+    requester: Ent<'a>,
     facts: RefusalFacts,
-) -> Option<Request> {
-    let long = |n: usize| i64::try_from(n).ok();
-    let numbers = |ns: Vec<usize>| -> Option<Value> {
-        let ns: Option<Vec<i64>> = ns.into_iter().map(long).collect();
-        Some(model::long_set_value(ns?))
+) -> Option<PolicyRequest<'a>> {
+    let long = |n: usize| i64::try_from(n).ok().map(Val::Long);
+    let numbers = |ns: Vec<usize>| -> Option<Val<'a>> {
+        let ns: Option<Vec<Val<'a>>> = ns.into_iter().map(long).collect();
+        Some(Val::Set(SetRef::Built(Rc::from(ns?))))
     };
-    let context = model::context_of([
-        ("now", facts.now),
-        ("reasons", model::long_value(long(facts.reasons)?)),
+    let context = vec![
+        ("now", Val::DateTime(facts.now)),
+        ("reasons", long(facts.reasons)?),
         ("ungrounded", numbers(facts.ungrounded)?),
         ("unstated", numbers(facts.unstated)?),
-        (
-            "authorityNotified",
-            model::bool_value(facts.authority_notified),
-        ),
+        ("authorityNotified", Val::Bool(facts.authority_notified)),
         (
             "competentAuthorityKnown",
-            model::bool_value(facts.competent_authority_known),
+            Val::Bool(facts.competent_authority_known),
         ),
         (
             "notifiedCompetentAuthority",
-            model::bool_value(facts.notified_competent_authority),
+            Val::Bool(facts.notified_competent_authority),
         ),
-    ])?;
-    let action = world.cedar.model.action_uid(REFUSAL_CHECK_ACTION);
-    Some(model::request_of(provider, &action, requester, context))
+    ];
+    Some(PolicyRequest {
+        principal: provider,
+        action: REFUSAL_CHECK_ACTION,
+        resource: requester,
+        context,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cedar::values::Rec;
+    use cedar_policy::RestrictedExpression;
+
+    /// Cedar's form of a request equals what Cedar's public constructors build from the
+    /// same parts, for every kind of value a context holds.
+    #[test]
+    fn cedar_form_equals_cedars_constructors() {
+        let model = Model::load();
+        assert!(model.is_ok());
+        let Ok(model) = model else { return };
+        let at = chrono::DateTime::parse_from_rfc3339("2024-03-05T14:00:00.123+07:00")
+            .unwrap_or_default();
+        let Some(now) = model::cedar_millis(at) else {
+            panic!("an instant Cedar takes")
+        };
+        let ent = |ty, id| Ent {
+            ty,
+            id,
+            rec: Rec::Missing,
+        };
+        let ours = PolicyRequest {
+            principal: ent(EntType::Account, "acc-1"),
+            action: "query",
+            resource: ent(EntType::Dataset, "a-dataset-with-a-rather-long-identifier"),
+            context: vec![
+                ("now", Val::DateTime(now)),
+                ("channel", Val::Str("lgsp")),
+                ("authenticated", Val::Bool(true)),
+                ("agreement", Val::Entity(ent(EntType::Agreement, "agr-1"))),
+                ("reasons", Val::Long(3)),
+                (
+                    "unstated",
+                    Val::Set(SetRef::Built(Rc::from(vec![Val::Long(1), Val::Long(3)]))),
+                ),
+            ],
+        }
+        .to_cedar(&model);
+        let uid = |ty: &cedar_policy::EntityTypeName, id: &str| Model::uid(ty, id);
+        let public = cedar_policy::Context::from_pairs([
+            (
+                "now".to_owned(),
+                RestrictedExpression::new_datetime(model::cedar_datetime_text(at)),
+            ),
+            (
+                "channel".to_owned(),
+                RestrictedExpression::new_string("lgsp".into()),
+            ),
+            (
+                "authenticated".to_owned(),
+                RestrictedExpression::new_bool(true),
+            ),
+            (
+                "agreement".to_owned(),
+                RestrictedExpression::new_entity_uid(uid(&model.agreement, "agr-1")),
+            ),
+            ("reasons".to_owned(), RestrictedExpression::new_long(3)),
+            (
+                "unstated".to_owned(),
+                RestrictedExpression::new_set([
+                    RestrictedExpression::new_long(3),
+                    RestrictedExpression::new_long(1),
+                ]),
+            ),
+        ])
+        .ok()
+        .and_then(|c| {
+            Request::new(
+                uid(&model.account, "acc-1"),
+                model.action_uid("query"),
+                uid(&model.dataset, "a-dataset-with-a-rather-long-identifier"),
+                c,
+                None,
+            )
+            .ok()
+        });
+        assert!(public.is_some());
+        assert_eq!(ours.ok(), public);
+    }
 }

@@ -1,31 +1,38 @@
-//! Cedar's authorisation of one request against a slice of a pack, with each policy's
-//! condition built once, when the pack loads, instead of on every request.
+//! The authorisation of one request against a slice of a pack: each policy answered by
+//! its plan ([`super::plan`]), or by Cedar's evaluator where the plan cannot, combined
+//! exactly as Cedar's authoriser combines: a forbid that holds denies; otherwise a
+//! permit that holds allows; otherwise deny. A policy that fails to evaluate is skipped
+//! and reported, as Cedar does (the engine then fails closed).
 //!
-//! `cedar_policy::Authorizer::is_authorized` asks each policy for its condition
-//! (`Policy::condition`), which builds the expression `scope && when && !unless` anew on
-//! every call and drops it after: profiled on the 100,000-agreement province, building
-//! and dropping those trees was 38 % of a decision (docs/PERFORMANCE.md). A [`Slice`]
-//! holds the conditions built once and evaluates them with Cedar's own evaluator
-//! (`cedar_policy_core::evaluator::Evaluator`), combining the results exactly as
-//! Cedar's authoriser does: a forbid that holds denies; otherwise a permit that holds
-//! allows; otherwise deny. A policy that fails to evaluate is skipped and reported, as
-//! Cedar does (the engine then fails closed). The unit tests below check, on every
-//! question of the built-in pack's shipped cases (every kind of question) and on a policy
-//! that errs, that both give the same decision, the same determining policies and the
-//! same errors with the same messages; the reference models and the differential
-//! properties (`tests/integration/reference*.rs`) check the decisions end to end.
+//! Before plans, `cedar_policy::Authorizer::is_authorized` evaluated every policy of the
+//! slice over a Cedar entity store built for the request: building the entities was a
+//! fifth of a decision and Cedar's interpreter more than half (docs/PERFORMANCE.md).
+//! Cedar stays the authority: where a plan stops, Cedar's evaluator answers for that
+//! policy, on the entities the request can read
+//! ([`crate::cedar::entities::entities_for`]), and its answer and error messages are the
+//! engine's. The unit tests below check, on every question of the built-in pack's
+//! shipped cases (every kind of question) and on a policy that errs, that a slice gives
+//! Cedar's authoriser's decision, determining policies and errors with their messages;
+//! the reference models and the differential properties check decisions end to end.
 
-use cedar_policy::{PolicySet, Request};
+use cedar_policy::PolicySet;
 
+use crate::cedar::context::PolicyRequest;
+use crate::cedar::plan::{Env, Folder, Paths, Plan};
 use crate::world::World;
 use cedar_policy_core::ast::{Effect, Expr, Literal, SlotEnv, ValueKind};
 use cedar_policy_core::evaluator::Evaluator;
 use cedar_policy_core::extensions::Extensions;
 
-/// The policies of a slice, each with its condition built once.
+/// The policies of a slice (one action), each with its plan.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Slice {
     policies: Vec<Compiled>,
+    /// The rules whose scope matches the action but whose residual is `false`: they can
+    /// never hold for it, and are not evaluated.
+    dropped: Vec<usize>,
+    /// The attribute paths the plans read, each once per request.
+    paths: Paths,
 }
 
 /// One policy of a slice.
@@ -36,8 +43,24 @@ struct Compiled {
     /// Its id as Cedar names it (in the messages of evaluation errors).
     id: String,
     permit: bool,
-    /// `scope && when && !unless`, as `Policy::condition` builds it.
+    /// `scope && when && !unless`, as `Policy::condition` builds it: what Cedar's
+    /// evaluator answers where the plan cannot.
     condition: Expr,
+    /// The condition rewritten for the slice's action (what `explain` shows).
+    residual: Expr,
+    /// The residual compiled, or what it uses that a plan does not compute.
+    plan: Result<Plan, String>,
+}
+
+/// How one policy of a slice is evaluated, for authors (`explain`, the checker).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct PlanNote {
+    /// The index of its rule in the pack.
+    pub(crate) rule: usize,
+    /// The condition rewritten for the action, as Cedar text.
+    pub(crate) residual: String,
+    /// `None` when a plan evaluates it; otherwise why Cedar's evaluator does.
+    pub(crate) by_cedar: Option<String>,
 }
 
 /// Cedar's answer to one request, by rule index.
@@ -55,71 +78,117 @@ pub(crate) struct Answer {
 }
 
 impl Slice {
-    /// The policies of `set`, each with its rule index (`rule_of`); a policy without one
-    /// (none in a loaded pack) is kept with index `usize::MAX`, so it still decides.
+    /// The policies of `set` for the action `folder` fixes, each with its rule index
+    /// (`rule_of`; a policy without one, none in a loaded pack, is kept with index
+    /// `usize::MAX`, so it still decides), its residual and its plan. A policy whose
+    /// residual is `false` never holds for the action and is left out.
     pub(crate) fn of(
         set: &PolicySet,
         rule_of: impl Fn(&cedar_policy::PolicyId) -> Option<usize>,
+        folder: &Folder,
     ) -> Slice {
+        let mut paths = Paths::default();
+        let mut dropped = Vec::new();
         let mut policies: Vec<Compiled> = set
             .policies()
-            .map(|p| {
+            .filter_map(|p| {
                 let ast: &cedar_policy_core::ast::Policy = p.as_ref();
-                Compiled {
-                    rule: rule_of(p.id()).unwrap_or(usize::MAX),
+                let rule = rule_of(p.id()).unwrap_or(usize::MAX);
+                let condition = ast.condition();
+                let residual = folder.fold(&condition);
+                if matches!(
+                    residual.expr_kind(),
+                    cedar_policy_core::ast::ExprKind::Lit(Literal::Bool(false))
+                ) {
+                    dropped.push(rule);
+                    return None;
+                }
+                let plan = Plan::compile(&residual, folder, &mut paths);
+                Some(Compiled {
+                    rule,
                     id: p.id().to_string(),
                     permit: ast.effect() == Effect::Permit,
-                    condition: ast.condition(),
-                }
+                    condition,
+                    residual,
+                    plan,
+                })
             })
             .collect();
         // A fixed order, so that errors are listed alike on every run.
         policies.sort_by_key(|p| p.rule);
-        Slice { policies }
+        dropped.sort_unstable();
+        Slice {
+            policies,
+            dropped,
+            paths,
+        }
     }
 
-    /// Each policy's rule index, Cedar id, effect and condition as text, in slice order.
-    #[cfg(test)]
-    pub(crate) fn describe(&self) -> Vec<(usize, String, bool, String)> {
-        self.policies
+    /// How each policy whose scope matches the action is evaluated, by rule index: those
+    /// left out with the residual `false`.
+    pub(crate) fn notes(&self) -> Vec<PlanNote> {
+        let mut notes: Vec<PlanNote> = self
+            .policies
             .iter()
-            .map(|p| (p.rule, p.id.clone(), p.permit, p.condition.to_string()))
-            .collect()
+            .map(|p| PlanNote {
+                rule: p.rule,
+                residual: p.residual.to_string(),
+                by_cedar: p.plan.as_ref().err().cloned(),
+            })
+            .chain(self.dropped.iter().map(|&rule| PlanNote {
+                rule,
+                residual: "false".to_owned(),
+                by_cedar: None,
+            }))
+            .collect();
+        notes.sort_by_key(|n| n.rule);
+        notes
     }
 
-    /// How many policies the slice holds.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.policies.len()
-    }
-
-    /// Cedar's answer to `request` against the entities of `world` it can read
-    /// ([`crate::cedar::entities::entities_for`]).
-    pub(crate) fn authorize(&self, world: &World, request: &Request) -> Answer {
-        let request: &cedar_policy_core::ast::Request = request.as_ref();
-        let entities = crate::cedar::entities::entities_for(world, request);
-        let evaluator = Evaluator::new(request.clone(), &entities, Extensions::all_available());
-        let slots = SlotEnv::new();
+    /// The answer to `request` on `world`: each policy by its plan, or by Cedar's
+    /// evaluator on the entities of `world` the request can read where the plan stops.
+    /// With `verify`, Cedar's evaluator also answers every policy a plan answered, and
+    /// the second value lists the rules where the two differ (none, unless the engine
+    /// has a bug; the answer is the plans', as when deciding).
+    pub(crate) fn authorize<'a>(
+        &'a self,
+        world: &'a World,
+        request: &'a PolicyRequest<'a>,
+        verify: bool,
+    ) -> (Answer, Vec<usize>) {
+        let mut env = Env::new(world, request, &self.paths);
+        // Cedar's side, built the first time it is needed.
+        let mut cedar: Option<Result<CedarSide, String>> = None;
+        let mut ask_cedar =
+            |p: &Compiled| match cedar.get_or_insert_with(|| CedarSide::new(world, request)) {
+                Ok(side) => side.holds(p),
+                Err(message) => Err(format!(
+                    "error while evaluating policy `{}`: {message}",
+                    p.id
+                )),
+            };
         let mut answer = Answer::default();
         let mut forbids = Vec::new();
+        let mut disagreements = Vec::new();
         for p in &self.policies {
-            match evaluator.interpret(&p.condition, &slots) {
-                Ok(value) => match value.value {
-                    ValueKind::Lit(Literal::Bool(true)) if p.permit => answer.permits.push(p.rule),
-                    ValueKind::Lit(Literal::Bool(true)) => forbids.push(p.rule),
-                    ValueKind::Lit(Literal::Bool(false)) => {}
-                    _ => answer.errors.push((
-                        p.rule,
-                        format!(
-                            "error while evaluating policy `{}`: the condition is not a boolean",
-                            p.id
-                        ),
-                    )),
-                },
-                Err(e) => answer.errors.push((
-                    p.rule,
-                    format!("error while evaluating policy `{}`: {e}", p.id),
-                )),
+            let planned = match &p.plan {
+                Ok(plan) => plan.holds(&mut env).ok(),
+                Err(_) => None,
+            };
+            let held = match planned {
+                Some(b) => {
+                    if verify && ask_cedar(p) != Ok(b) {
+                        disagreements.push(p.rule);
+                    }
+                    Ok(b)
+                }
+                None => ask_cedar(p),
+            };
+            match held {
+                Ok(true) if p.permit => answer.permits.push(p.rule),
+                Ok(true) => forbids.push(p.rule),
+                Ok(false) => {}
+                Err(message) => answer.errors.push((p.rule, message)),
             }
         }
         answer.permits.sort_unstable();
@@ -132,23 +201,62 @@ impl Slice {
         } else {
             Vec::new()
         };
-        answer
+        (answer, disagreements)
+    }
+}
+
+/// Cedar's request and the entities it can read, for the policies Cedar's evaluator
+/// answers.
+struct CedarSide {
+    request: cedar_policy_core::ast::Request,
+    entities: cedar_policy_core::entities::Entities,
+}
+
+impl CedarSide {
+    fn new(world: &World, request: &PolicyRequest<'_>) -> Result<CedarSide, String> {
+        let request = request.to_cedar(&world.cedar.model)?;
+        let request: cedar_policy_core::ast::Request = request.as_ref().clone();
+        let entities = crate::cedar::entities::entities_for(world, &request);
+        Ok(CedarSide { request, entities })
+    }
+
+    /// Whether the policy's condition holds, by Cedar's evaluator; `Err` with Cedar's
+    /// message where it fails to evaluate.
+    fn holds(&self, p: &Compiled) -> Result<bool, String> {
+        let evaluator = Evaluator::new(
+            self.request.clone(),
+            &self.entities,
+            Extensions::all_available(),
+        );
+        match evaluator.interpret(&p.condition, &SlotEnv::new()) {
+            Ok(value) => match value.value {
+                ValueKind::Lit(Literal::Bool(b)) => Ok(b),
+                _ => Err(format!(
+                    "error while evaluating policy `{}`: the condition is not a boolean",
+                    p.id
+                )),
+            },
+            Err(e) => Err(format!("error while evaluating policy `{}`: {e}", p.id)),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::pipeline::Run;
     use crate::engine::{Engine, Mode};
+    use crate::ids::PolicyId;
     use crate::world::World;
 
-    /// Cedar's own authoriser's answer, by rule index, for comparison.
+    /// Cedar's own authoriser's answer, as pack ids in pack order, and its error
+    /// messages, sorted: what a run's `Asked` holds.
     fn cedar(
         pack: &crate::RulePack,
         set: &PolicySet,
-        request: &Request,
+        request: &cedar_policy::Request,
         entities: &cedar_policy::Entities,
-    ) -> Answer {
+    ) -> (bool, Vec<PolicyId>, Vec<String>) {
         let response = cedar_policy::Authorizer::new().is_authorized(request, set, entities);
         let rule = |id: &cedar_policy::PolicyId| {
             pack.cedar_ids
@@ -158,31 +266,40 @@ mod tests {
         };
         let mut reason: Vec<usize> = response.diagnostics().reason().map(rule).collect();
         reason.sort_unstable();
-        let mut errors: Vec<(usize, String)> = response
+        let mut errors: Vec<String> = response
             .diagnostics()
             .errors()
-            .map(|e| {
-                let cedar_policy::AuthorizationError::PolicyEvaluationError(pe) = e;
-                (rule(pe.policy_id()), e.to_string())
-            })
+            .map(ToString::to_string)
             .collect();
         errors.sort();
-        Answer {
-            allowed: response.decision() == cedar_policy::Decision::Allow,
-            reason,
-            permits: Vec::new(),
+        (
+            response.decision() == cedar_policy::Decision::Allow,
+            reason
+                .into_iter()
+                .filter_map(|i| pack.rules.get_index(i).map(|(id, _)| id.clone()))
+                .collect(),
             errors,
-        }
+        )
     }
 
-    /// Both answers to one request of `action`: the same decision, the same determining
-    /// policies, the same errors with the same messages.
-    fn agree(pack: &crate::RulePack, action: &str, request: &Request, world: &World) -> bool {
-        let (Some(set), Some(slice)) = (pack.slices.get(action), pack.compiled.get(action)) else {
+    /// What a traced run asked agrees with Cedar's authoriser over the whole world: the
+    /// same decision, the same determining policies, the same errors with the same
+    /// messages; and every plan agreed with Cedar's evaluator. Returns whether any
+    /// policy erred.
+    fn agree(pack: &crate::RulePack, run: &Run, world: &World) -> bool {
+        let Some(asked) = &run.reached.asked else {
+            panic!("the run asked its pack")
+        };
+        let action = asked
+            .request
+            .action()
+            .map(|uid| uid.id().unescaped().to_owned());
+        let Some(action) = action else {
+            panic!("an action")
+        };
+        let Some(set) = pack.slices.get(&action) else {
             panic!("a slice for `{action}`");
         };
-        // Cedar's authoriser over the whole world; ours over the entities the request can
-        // read (`crate::cedar::entities`).
         let whole = cedar_policy::Entities::from_entities(
             crate::cedar::entities::all_entities(world)
                 .into_iter()
@@ -190,19 +307,25 @@ mod tests {
             None,
         )
         .unwrap_or_else(|e| panic!("the whole store: {e}"));
-        let theirs = cedar(pack, set, request, &whole);
-        let mut ours = slice.authorize(world, request);
-        ours.errors.sort();
-        assert_eq!(ours.allowed, theirs.allowed, "{action}: {request}");
-        assert_eq!(ours.reason, theirs.reason, "{action}: {request}");
-        assert_eq!(ours.errors, theirs.errors, "{action}: {request}");
-        !ours.errors.is_empty()
+        let request = &asked.request;
+        let (allowed, reason, errors) = cedar(pack, set, request, &whole);
+        let mut ours = asked.errors.clone();
+        ours.sort();
+        assert_eq!(asked.allowed, allowed, "{action}: {request}");
+        assert_eq!(asked.reason, reason, "{action}: {request}");
+        assert_eq!(ours, errors, "{action}: {request}");
+        assert!(
+            run.reached.disagreements.is_empty(),
+            "plans disagree with Cedar on {:?}: {request}",
+            run.reached.disagreements
+        );
+        !ours.is_empty()
     }
 
     /// Every question of the built-in pack's shipped cases — every kind of question, every
-    /// policy reached — is answered alike by a compiled slice and by Cedar's authoriser.
+    /// policy reached — is answered alike by the plans and by Cedar's authoriser.
     #[test]
-    fn a_compiled_slice_answers_every_shipped_case_as_cedar_does() {
+    fn a_slice_answers_every_shipped_case_as_cedar_does() {
         let Ok(engine) = Engine::builtin() else {
             panic!("the built-in pack loads")
         };
@@ -234,20 +357,27 @@ mod tests {
             };
             for case in &suite.cases {
                 let run = engine.run(&world, case.question.ask(), Mode::Trace);
-                if let Some(a) = &run.reached.asked {
-                    let action = a
-                        .request
-                        .action()
-                        .map(|uid| uid.id().unescaped().to_owned());
-                    let Some(action) = action else {
-                        panic!("an action")
-                    };
-                    agree(pack, &action, &a.request, &world);
+                if run.reached.asked.is_some() {
+                    agree(pack, &run, &world);
                     asked += 1;
                 }
             }
         }
         assert!(asked >= 85, "{asked}");
+    }
+
+    /// Every access slice of the built-in pack is planned whole: no policy is left to
+    /// Cedar's evaluator on the hot path.
+    #[test]
+    fn every_shipped_policy_has_a_plan() {
+        let Ok(engine) = Engine::builtin() else {
+            panic!("the built-in pack loads")
+        };
+        for (action, slice) in &engine.packs()[0].compiled {
+            for note in slice.notes() {
+                assert_eq!(note.by_cedar, None, "{action}: {}", note.residual);
+            }
+        }
     }
 
     /// A policy that fails to evaluate is skipped and reported with Cedar's message.
@@ -286,9 +416,7 @@ mod tests {
                     panic!("a request")
                 };
                 let run = engine.run(&world, crate::engine::Ask::Access(&request), Mode::Trace);
-                if let Some(a) = &run.reached.asked
-                    && agree(&pack, "query", &a.request, &world)
-                {
+                if run.reached.asked.is_some() && agree(&pack, &run, &world) {
                     errored += 1;
                 }
             }

@@ -6,3 +6,5 @@ pub(crate) mod context;
 pub(crate) mod entities;
 pub(crate) mod evaluate;
 pub(crate) mod model;
+pub(crate) mod plan;
+pub(crate) mod values;

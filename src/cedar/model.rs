@@ -197,6 +197,85 @@ fn datetime_fn() -> Option<&'static cedar_ast::ExtensionFunction> {
     })
 }
 
+/// Cedar's `datetime` of an instant, as the milliseconds since 1970-01-01T00:00:00Z it
+/// counts: the value `datetime("…")` has for [`cedar_datetime_text`], with no text made
+/// or parsed. `None` where Cedar refuses that text (a UTC year outside 0000–9999), as
+/// [`datetime_value`] does; a unit test checks the two agree.
+pub(crate) fn cedar_millis(at: DateTime<FixedOffset>) -> Option<i64> {
+    use chrono::Datelike;
+    let utc = at.naive_utc();
+    if !(0..=9999).contains(&utc.year()) {
+        return None;
+    }
+    // As the text writes it: the whole seconds, then the milliseconds cut (a leap second
+    // is the minute's last millisecond).
+    let seconds = utc.and_utc().timestamp();
+    let millis = i64::from(at.timestamp_subsec_millis().min(999));
+    seconds.checked_mul(1000)?.checked_add(millis)
+}
+
+/// Cedar's `datetime` value of a count of milliseconds since 1970 ([`cedar_millis`]'s
+/// inverse); `None` outside the years Cedar takes.
+pub(crate) fn datetime_of_millis(ms: i64) -> Option<cedar_ast::Value> {
+    let at = DateTime::from_timestamp_millis(ms)?.fixed_offset();
+    datetime_value(at)
+}
+
+/// Cedar's `duration` value of a count of milliseconds.
+pub(crate) fn duration_of_millis(ms: i64) -> Option<cedar_ast::Value> {
+    call_extension("duration", &[cedar_ast::Value::from(format!("{ms}ms"))])
+}
+
+/// The two extension types of Cedar the engine computes with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Extension {
+    DateTime,
+    Duration,
+}
+
+/// The milliseconds a Cedar `datetime` (since 1970) or `duration` value counts, read
+/// with Cedar's own functions (`durationSince`, `toMilliseconds`); `None` for any other
+/// value.
+pub(crate) fn extension_millis(value: &cedar_ast::Value) -> Option<(Extension, i64)> {
+    let cedar_ast::ValueKind::ExtensionValue(ext) = value.value_kind() else {
+        return None;
+    };
+    let long = |v: cedar_ast::Value| match v.value_kind() {
+        cedar_ast::ValueKind::Lit(cedar_ast::Literal::Long(n)) => Some(*n),
+        _ => None,
+    };
+    match ext.typename().to_string().as_str() {
+        "datetime" => {
+            let epoch = call_extension("datetime", &[cedar_ast::Value::from("1970-01-01")])?;
+            let since = call_extension("durationSince", &[value.clone(), epoch])?;
+            Some((
+                Extension::DateTime,
+                long(call_extension("toMilliseconds", &[since])?)?,
+            ))
+        }
+        "duration" => Some((
+            Extension::Duration,
+            long(call_extension(
+                "toMilliseconds",
+                std::slice::from_ref(value),
+            )?)?,
+        )),
+        _ => None,
+    }
+}
+
+/// Calls one of Cedar's extension functions by name on values; `None` on any error.
+fn call_extension(name: &str, args: &[cedar_ast::Value]) -> Option<cedar_ast::Value> {
+    let name = cedar_policy_core::ast::Name::parse_unqualified_name(name).ok()?;
+    let function = cedar_policy_core::extensions::Extensions::all_available()
+        .func(&name)
+        .ok()?;
+    match function.call(args) {
+        Ok(cedar_ast::PartialValue::Value(v)) => Some(v),
+        _ => None,
+    }
+}
+
 /// The value `datetime("…")` evaluates to for an instant: Cedar's own constructor applied
 /// to [`cedar_datetime_text`], with no expression built or evaluated. `None` when Cedar
 /// refuses the text (not for the years 1900–9999 that reach Cedar).
@@ -206,31 +285,6 @@ pub(crate) fn datetime_value(at: DateTime<FixedOffset>) -> Option<cedar_ast::Val
         Ok(cedar_ast::PartialValue::Value(v)) => Some(v),
         _ => None,
     }
-}
-
-/// A string value.
-pub(crate) fn string_value(s: &str) -> cedar_ast::Value {
-    cedar_ast::Value::from(s)
-}
-
-/// A boolean value.
-pub(crate) fn bool_value(b: bool) -> cedar_ast::Value {
-    cedar_ast::Value::from(b)
-}
-
-/// A long value.
-pub(crate) fn long_value(n: i64) -> cedar_ast::Value {
-    cedar_ast::Value::from(n)
-}
-
-/// A set of long values.
-pub(crate) fn long_set_value(ns: impl IntoIterator<Item = i64>) -> cedar_ast::Value {
-    cedar_ast::Value::set(ns.into_iter().map(cedar_ast::Value::from), None)
-}
-
-/// A reference to an entity.
-pub(crate) fn entity_value(uid: &EntityUid) -> cedar_ast::Value {
-    cedar_ast::Value::from(uid.as_ref().clone())
 }
 
 /// The context record of a request, from its attributes' values (keys are unique).
@@ -320,7 +374,6 @@ pub(crate) fn is_leap_second(at: DateTime<FixedOffset>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use cedar_policy::RestrictedExpression;
 
     #[test]
     fn model_loads_and_version_parses() {
@@ -377,59 +430,58 @@ mod tests {
         }
     }
 
+    /// Cedar's milliseconds of an instant are its `datetime`'s, for the same instants
+    /// Cedar takes: years 0000–9999 in UTC, every offset, fractions of a millisecond and
+    /// leap seconds included; and the value made back from them is the same value.
     #[test]
-    fn direct_context_and_request_equal_cedars() {
-        let model = Model::load();
-        assert!(model.is_ok());
-        let Ok(model) = model else { return };
-        let at = DateTime::parse_from_rfc3339("2024-03-05T14:00:00.123+07:00").unwrap_or_default();
-        let account = Model::uid(&model.account, "acc-1");
-        let dataset = Model::uid(&model.dataset, "a-dataset-with-a-rather-long-identifier");
-        let agreement = Model::uid(&model.agreement, "agr-1");
-        let action = model.action_uid("query");
-        let now = datetime_value(at);
-        assert!(now.is_some());
-        let direct = now.and_then(|now| {
-            context_of([
-                ("now", now),
-                ("channel", string_value("lgsp")),
-                ("purpose", string_value("administrative-procedures")),
-                ("authenticated", bool_value(true)),
-                ("agreement", entity_value(&agreement)),
-            ])
-        });
-        assert!(direct.is_some());
-        let Some(direct) = direct else { return };
-        let public = cedar_policy::Context::from_pairs([
-            (
-                "now".to_owned(),
-                RestrictedExpression::new_datetime(cedar_datetime_text(at)),
-            ),
-            (
-                "channel".to_owned(),
-                RestrictedExpression::new_string("lgsp".into()),
-            ),
-            (
-                "purpose".to_owned(),
-                RestrictedExpression::new_string("administrative-procedures".into()),
-            ),
-            (
-                "authenticated".to_owned(),
-                RestrictedExpression::new_bool(true),
-            ),
-            (
-                "agreement".to_owned(),
-                RestrictedExpression::new_entity_uid(agreement.clone()),
-            ),
-        ]);
-        let public = public.ok().and_then(|c| {
-            cedar_policy::Request::new(account.clone(), action.clone(), dataset.clone(), c, None)
-                .ok()
-        });
-        assert!(public.is_some());
+    fn millis_are_cedars_datetime() {
+        use chrono::TimeZone;
+        let mut checked = 0;
+        for (y, mo, d, h, mi, se, nanos, offset) in [
+            (1900, 1, 1, 0, 0, 0, 0, 7 * 3600),
+            (1970, 1, 1, 0, 0, 0, 0, 0),
+            (1969, 12, 31, 23, 59, 59, 999_999_999, 0),
+            (1999, 12, 31, 23, 59, 59, 999_500_000, -(3 * 3600 + 1800)),
+            (2024, 2, 29, 7, 5, 9, 12_345_678, 7 * 3600 + 30),
+            (2025, 6, 30, 23, 59, 59, 1_500_000_000, 7 * 3600),
+            (0, 1, 1, 0, 0, 0, 0, 0),
+            (0, 1, 1, 3, 0, 0, 0, 7 * 3600),
+            (9999, 12, 31, 23, 59, 59, 999_000_000, 0),
+            (9999, 12, 31, 23, 59, 59, 0, -3600),
+            (-1, 6, 1, 0, 0, 0, 0, 0),
+            (10_000, 1, 1, 0, 0, 0, 0, 0),
+        ] {
+            let Some(tz) = FixedOffset::east_opt(offset) else {
+                panic!("an offset")
+            };
+            let at = tz
+                .with_ymd_and_hms(y, mo, d, h, mi, se)
+                .single()
+                .and_then(|t| {
+                    use chrono::Timelike;
+                    t.with_nanosecond(nanos)
+                });
+            let Some(at) = at else { panic!("an instant") };
+            let ours = cedar_millis(at);
+            let theirs = datetime_value(at);
+            assert_eq!(ours.is_some(), theirs.is_some(), "{at}");
+            if let (Some(ms), Some(value)) = (ours, theirs) {
+                assert_eq!(
+                    extension_millis(&value),
+                    Some((Extension::DateTime, ms)),
+                    "{at}"
+                );
+                assert_eq!(datetime_of_millis(ms), Some(value), "{at}");
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, 8);
+        let Some(d) = duration_of_millis(-90_061_001) else {
+            panic!("a duration")
+        };
         assert_eq!(
-            Some(request_of(&account, &action, &dataset, direct)),
-            public
+            extension_millis(&d),
+            Some((Extension::Duration, -90_061_001))
         );
     }
 

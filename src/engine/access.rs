@@ -47,11 +47,9 @@ impl Engine {
         self.run(world, Ask::Access(request), Mode::Decide).decision
     }
 
-    /// Steps 2–8 of the pipeline for an access request, under the pack in force
-    /// (`pack_idx` in the engine, for the calling thread's copy of its slices).
+    /// Steps 2–8 of the pipeline for an access request, under the pack in force.
     pub(crate) fn run_access(
         &self,
-        pack_idx: usize,
         pack: &RulePack,
         world: &World,
         request: &AccessRequest,
@@ -118,15 +116,18 @@ impl Engine {
             None => &[],
         };
         // 3–4. The context under each candidate agreement, asked until one allows.
-        let slice = self.access_slice(pack_idx, pack, action);
+        let slice = pack.compiled.get(action);
         let mut best: Option<Evaluation> = None;
         // Without any agreement, one evaluation without one; no allocation per decision.
         let options = candidates
             .iter()
             .map(Some)
             .chain(std::iter::once(None).filter(|_| candidates.is_empty()));
+        // In a trace, the plans' disagreements with Cedar under every candidate asked.
+        let mut disagreements = Vec::new();
         for candidate in options {
-            let eval = self.evaluate(pack, slice, world, &facts, candidate, mode);
+            let mut eval = self.evaluate(pack, slice, world, &facts, candidate, mode);
+            disagreements.append(&mut eval.disagreements);
             let better = match &best {
                 None => true,
                 Some(b) => !b.allows() && (eval.allows() || eval.rank(pack) < b.rank(pack)),
@@ -139,7 +140,7 @@ impl Engine {
                 }
             }
         }
-        let Some(eval) = best else {
+        let Some(mut eval) = best else {
             reasons.push(engine_reason(
                 pack,
                 "evaluation_error",
@@ -148,6 +149,9 @@ impl Engine {
             ));
             return early(reasons, holder_kind);
         };
+        disagreements.sort();
+        disagreements.dedup();
+        eval.disagreements = disagreements;
 
         // 5. The reasons.
         let (outcome, reasons) = reasons_of(pack, &eval, reasons, "no_right_established", &[]);
@@ -259,7 +263,7 @@ impl Engine {
         pack: &RulePack,
         world: &World,
         dataset: &Dataset,
-    ) -> Result<Option<(PeriodEnd, cedar_policy_core::ast::Value)>, String> {
+    ) -> Result<Option<(PeriodEnd, i64)>, String> {
         let Some(last) = world
             .database(&dataset.database)
             .and_then(|db| db.last_evaluated)
@@ -271,7 +275,7 @@ impl Engine {
             .ok_or_else(|| "the pack sets no `annual_evaluation` period".to_owned())?;
         let end = period_end(last, period, &self.calendar)
             .map_err(|e| format!("the {period} since the evaluation of {last}: {e}"))?;
-        let value = model::datetime_value(end.due).ok_or_else(|| {
+        let value = model::cedar_millis(end.due).ok_or_else(|| {
             format!(
                 "the end of the {period} since the evaluation of {last}, {}, cannot be given to Cedar",
                 end.due.to_rfc3339()
@@ -287,7 +291,7 @@ impl Engine {
     pub(crate) fn access_facts<'r>(
         &self,
         pack: &RulePack,
-        world: &World,
+        world: &'r World,
         request: &'r AccessRequest,
         account: &'r Account,
         dataset: &'r Dataset,
@@ -295,7 +299,7 @@ impl Engine {
         if let Some(detail) = model::out_of_range_detail("the request's time", request.at) {
             return Err(detail);
         }
-        let now = model::datetime_value(request.at).ok_or_else(|| {
+        let now = model::cedar_millis(request.at).ok_or_else(|| {
             format!(
                 "the request's time {} cannot be given to Cedar",
                 request.at.to_rfc3339()
@@ -312,13 +316,13 @@ impl Engine {
     }
 
     /// One evaluation for one candidate agreement.
-    fn evaluate(
+    fn evaluate<'w>(
         &self,
         pack: &RulePack,
         slice: Option<&Slice>,
-        world: &World,
-        facts: &AccessFacts<'_>,
-        agreement: Option<&AgreementId>,
+        world: &'w World,
+        facts: &AccessFacts<'w>,
+        agreement: Option<&'w AgreementId>,
         mode: Mode,
     ) -> Evaluation {
         let fail = |message: String| Evaluation::failed(message, agreement.cloned());
@@ -328,11 +332,8 @@ impl Engine {
                 facts.request.action.as_str()
             ));
         };
-        let cedar_request = match crate::cedar::context::access(world, facts, agreement) {
-            Ok(r) => r,
-            Err(message) => return fail(message),
-        };
-        let mut eval = self.ask(pack, slice, world, cedar_request, mode);
+        let request = crate::cedar::context::access(facts, agreement);
+        let mut eval = self.ask(pack, slice, world, &request, mode);
         eval.agreement = agreement.cloned();
         eval
     }
@@ -346,12 +347,12 @@ pub(crate) struct AccessFacts<'r> {
     pub(crate) account: &'r Account,
     /// The request's dataset.
     pub(crate) dataset: &'r Dataset,
-    /// Cedar's value of the request's instant.
-    pub(crate) now: cedar_policy_core::ast::Value,
+    /// The request's instant, as Cedar's `datetime` counts it (milliseconds since 1970).
+    pub(crate) now: i64,
     /// The end of the year the dataset's database's last evaluation covers, counted with
-    /// the engine's calendar ([`Engine::evaluation_end`]), and its Cedar value
+    /// the engine's calendar ([`Engine::evaluation_end`]), and as Cedar counts it
     /// (`context.evaluatedUntil`); `None` if never evaluated.
-    pub(crate) evaluation: Option<(PeriodEnd, cedar_policy_core::ast::Value)>,
+    pub(crate) evaluation: Option<(PeriodEnd, i64)>,
 }
 
 // ---------------------------------------------------------------- explanations (issue 7)
@@ -381,6 +382,15 @@ impl Engine {
     /// ```
     pub fn explain(&self, world: &World, request: &AccessRequest) -> crate::authoring::Explanation {
         let run = self.run(world, Ask::Access(request), Mode::Trace);
+        let plans = match (&run.decision.pack, run.reached.evaluated) {
+            (Some(decided), true) => self
+                .packs()
+                .iter()
+                .find(|p| p.manifest().id == decided.id)
+                .map(|p| p.plans(request.action.as_str()))
+                .unwrap_or_default(),
+            _ => Vec::new(),
+        };
         crate::authoring::Explanation {
             agreement: run.decision.agreement.clone(),
             decision: run.decision,
@@ -388,6 +398,8 @@ impl Engine {
             applicable: run.reached.applicable,
             satisfied: run.reached.satisfied,
             errored: run.reached.errored,
+            plans,
+            plan_disagreements: run.reached.disagreements,
         }
     }
 }

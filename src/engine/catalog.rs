@@ -12,11 +12,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::agreement::SharingMethod;
 use crate::cedar::context;
+use crate::cedar::values::EntType;
 use crate::decision::{Decision, Reason, ReasonKind};
 use crate::engine::Engine;
 use crate::engine::pipeline::{Ask, Mode, Query, Run, finish, party_advisories, valid_until};
 use crate::ids::{AgencyId, DatabaseId, MasterDataId};
-use crate::model::{self, Model};
+use crate::model;
 use crate::pack::RulePack;
 use crate::world::World;
 
@@ -320,22 +321,15 @@ impl Engine {
     /// the context (the facts the `catalog.cedar` rules read), with the reasons found before
     /// asking. The one place it is built: [`Engine::decide_catalog`] asks it, the interop
     /// module exports it.
-    pub(crate) fn catalog_query<'p>(
-        world: &World,
+    pub(crate) fn catalog_query<'p, 'w>(
+        world: &'w World,
         pack: &'p RulePack,
-        proposal: &CatalogProposal,
+        proposal: &'w CatalogProposal,
         now: DateTime<FixedOffset>,
-    ) -> Query<'p> {
+    ) -> Query<'p, 'w> {
         let mut reasons = Vec::new();
-        let model = &world.cedar.model;
-        let proposer = world
-            .agencies
-            .contains_key(&proposal.proposer)
-            .then(|| Model::uid(&model.agency, proposal.proposer.as_str()));
-        let database = world
-            .databases
-            .contains_key(&proposal.database)
-            .then(|| Model::uid(&model.database, proposal.database.as_str()));
+        let proposer = context::entity(world, EntType::Agency, proposal.proposer.as_str());
+        let database = context::entity(world, EntType::Database, proposal.database.as_str());
         if proposer.is_none() {
             reasons.push(catalog_reason(
                 pack,
@@ -352,7 +346,7 @@ impl Engine {
                 Some(format!("database `{}`", proposal.database)),
             ));
         }
-        let (Some(principal), Some(resource)) = (&proposer, &database) else {
+        let (Some(principal), Some(resource)) = (proposer, database) else {
             return Query {
                 action: catalog_action(&proposal.change),
                 reasons,
@@ -428,8 +422,8 @@ impl Engine {
         };
 
         // 3. The context (`crate::cedar::context`).
-        let request = model::datetime_value(now)
-            .and_then(|now| context::catalog(world, principal, action, resource, now, flags))
+        let request = model::cedar_millis(now)
+            .map(|now| context::catalog(principal, action, resource, now, flags))
             .ok_or_else(|| format!("the time {} cannot be given to Cedar", now.to_rfc3339()));
         Query {
             action,
@@ -462,20 +456,25 @@ mod request_schema_tests {
         let withdraw = context::WITHDRAWAL_FACTS;
         for (action, keys) in [(ADD_ACTION, &add[..]), (WITHDRAW_ACTION, &withdraw[..])] {
             for value in [true, false] {
-                let context = crate::model::datetime_value(now).and_then(|now| {
-                    crate::model::context_of(
-                        std::iter::once(("now", now))
-                            .chain(keys.iter().map(|&k| (k, crate::model::bool_value(value)))),
-                    )
-                });
-                assert!(context.is_some());
-                let Some(context) = context else { return };
-                let request = crate::model::request_of(
-                    &crate::model::Model::uid(&model.agency, "so-tnmt"),
-                    &model.action_uid(action),
-                    &crate::model::Model::uid(&model.database, "csdl"),
-                    context,
-                );
+                let ent = |ty, id| crate::cedar::values::Ent {
+                    ty,
+                    id,
+                    rec: crate::cedar::values::Rec::Missing,
+                };
+                let Some(now) = crate::model::cedar_millis(now) else {
+                    panic!("an instant Cedar takes")
+                };
+                let request = context::catalog(
+                    ent(EntType::Agency, "so-tnmt"),
+                    action,
+                    ent(EntType::Database, "csdl"),
+                    now,
+                    keys.iter().map(|&k| (k, value)),
+                )
+                .to_cedar(&model);
+                let Ok(request) = request else {
+                    panic!("the request can be given to Cedar")
+                };
                 let checked = Request::new(
                     crate::model::Model::uid(&model.agency, "so-tnmt"),
                     model.action_uid(action),

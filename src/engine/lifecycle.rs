@@ -12,7 +12,6 @@
 //! The reason codes this module gives itself (unknown references, findings of checks,
 //! advisories) are listed in `docs/LIFECYCLE.md` and are stable.
 
-use cedar_policy::EntityUid;
 use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -20,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::agreement::AgreementStatus;
 use crate::calendar::Calendar;
 use crate::cedar::context::{self, ActFacts, NoticeFacts, RefusalFacts};
+use crate::cedar::values::EntType;
 use crate::deadline::{
     DayReading, Deadline, Period, deadline, latest_notice_before, notice_provisional_years,
     provisional_calendar_advisory,
@@ -30,7 +30,7 @@ use crate::engine::pipeline::{
     Ask, Mode, Query, Run, engine_reason, finish, party_advisories, reasons_of,
 };
 use crate::ids::{AgencyId, AgreementId, DatabaseId, RefusalId, ViolationId};
-use crate::model::{self, Model};
+use crate::model;
 use crate::pack::RulePack;
 use crate::refusal::{Refusal, RefusalGround};
 use crate::request::AccessRequest;
@@ -746,13 +746,9 @@ impl Engine {
     /// context (`LifecycleContext` in `policies/model.cedarschema`), with the reasons that
     /// refuse the act before asking. The one place it is built: `decide_act` asks
     /// it, the interop module exports it.
-    fn act_query<'p>(world: &World, pack: &'p RulePack, act: Act<'_>) -> Query<'p> {
-        let model = &world.cedar.model;
+    fn act_query<'p, 'w>(world: &'w World, pack: &'p RulePack, act: Act<'w>) -> Query<'p, 'w> {
         let mut reasons = act.problems;
-        let principal: Option<EntityUid> = world
-            .agencies
-            .contains_key(act.provider)
-            .then(|| Model::uid(&model.agency, act.provider.as_str()));
+        let principal = context::entity(world, EntType::Agency, act.provider.as_str());
         if principal.is_none() {
             reasons.push(pack.reason(
                 "unknown_agency",
@@ -762,10 +758,7 @@ impl Engine {
         }
         let resource = match act.target {
             Target::Agreement(id) => {
-                let uid = world
-                    .agreements
-                    .contains_key(id)
-                    .then(|| Model::uid(&model.agreement, id.as_str()));
+                let uid = context::entity(world, EntType::Agreement, id.as_str());
                 if uid.is_none() {
                     reasons.push(pack.reason(
                         "unknown_agreement",
@@ -776,10 +769,7 @@ impl Engine {
                 uid
             }
             Target::Database(id) => {
-                let uid = world
-                    .databases
-                    .contains_key(id)
-                    .then(|| Model::uid(&model.database, id.as_str()));
+                let uid = context::entity(world, EntType::Database, id.as_str());
                 if uid.is_none() {
                     reasons.push(pack.reason(
                         "unknown_database",
@@ -790,12 +780,9 @@ impl Engine {
                 uid
             }
         };
-        let violation_uid = act.violation.and_then(|v| {
-            world
-                .violations
-                .contains_key(v)
-                .then(|| Model::uid(&model.violation, v.as_str()))
-        });
+        let violation_uid = act
+            .violation
+            .and_then(|v| context::entity(world, EntType::Violation, v.as_str()));
         if let (Some(v), None) = (act.violation, &violation_uid) {
             reasons.push(pack.reason(
                 "unknown_violation",
@@ -828,38 +815,35 @@ impl Engine {
             asked: None,
             pack,
         };
-        let (Some(principal), Some(resource), true) = (&principal, &resource, reasons.is_empty())
+        let (Some(principal), Some(resource), true) = (principal, resource, reasons.is_empty())
         else {
             return deny(reasons);
         };
         // 3. The context (`crate::cedar::context`). An instant Cedar cannot take fails the
         // act (fail closed).
-        let instants: Option<Vec<(&'static str, cedar_policy_core::ast::Value)>> =
-            std::iter::once(("now", now))
-                .chain(act.extra.iter().copied())
-                .map(|(key, at)| model::datetime_value(at).map(|v| (key, v)))
-                .collect();
-        let request = instants.and_then(|instants| {
-            context::lifecycle(
-                world,
-                ActFacts {
+        let instants: Option<Vec<(&'static str, i64)>> = std::iter::once(("now", now))
+            .chain(act.extra.iter().copied())
+            .map(|(key, at)| model::cedar_millis(at).map(|ms| (key, ms)))
+            .collect();
+        let asked = instants
+            .map(|instants| {
+                context::lifecycle(ActFacts {
                     action: act.action,
                     principal,
                     resource,
                     grounds: act.grounds,
                     requirements_met: act.requirements_met,
                     restoration_announced: act.restoration_announced,
-                    violation: violation_uid.as_ref(),
+                    violation: violation_uid,
                     instants,
-                },
-            )
-        });
-        let asked = request.ok_or_else(|| {
-            format!(
-                "an instant of the request cannot be given to Cedar (at {})",
-                act.at.to_rfc3339()
-            )
-        });
+                })
+            })
+            .ok_or_else(|| {
+                format!(
+                    "an instant of the request cannot be given to Cedar (at {})",
+                    act.at.to_rfc3339()
+                )
+            });
         Query {
             action: act.action,
             reasons,
@@ -1627,8 +1611,7 @@ impl Engine {
         let (Some(g), Some(v)) = (agreement, violation) else {
             return refused(reasons);
         };
-        let resource = Model::uid(&world.cedar.model.agreement, g.id.as_str());
-        let resource = &resource;
+        let resource = crate::cedar::entities::resolve(world, EntType::Agreement, g.id.as_str());
         // 3. The facts: the deadline, counted from the determination (from the
         // suspension when the violation was not determined by then).
         let (determined, violation_determined) = match v.determined_at {
@@ -1643,7 +1626,7 @@ impl Engine {
         // late stays late.
         let instant = |field: &str, at: DateTime<FixedOffset>| {
             let at = model::ceil_millisecond(at);
-            model::datetime_value(at)
+            model::cedar_millis(at)
                 .filter(|_| model::in_cedar_range(at))
                 .ok_or_else(|| {
                     model::out_of_range_detail(&format!("the check's `{field}`"), at)
@@ -1660,12 +1643,12 @@ impl Engine {
                     .transpose()?,
             ))
         })();
-        let principal = Model::uid(&world.cedar.model.agency, g.provider.as_str());
-        let asked = values.and_then(|(now_value, due_value, sent_value)| {
+        let principal =
+            crate::cedar::entities::resolve(world, EntType::Agency, g.provider.as_str());
+        let asked = values.map(|(now_value, due_value, sent_value)| {
             let states = |text: Option<&String>| text.is_some_and(|t| !crate::text::is_blank(t));
             context::notice_check(
-                world,
-                &principal,
+                principal,
                 resource,
                 NoticeFacts {
                     now: now_value,
@@ -1680,7 +1663,6 @@ impl Engine {
                     ),
                 },
             )
-            .ok_or_else(|| "the check cannot be given to Cedar".to_owned())
         });
         // 4. Cedar.
         let action = context::NOTICE_CHECK_ACTION;
@@ -1739,17 +1721,18 @@ impl Engine {
 
     /// Steps 2–8 of the pipeline for a refusal check: the facts of the refusal given to the
     /// pack's `checkRefusal` policies, whose forbids are the findings.
-    pub(crate) fn run_refusal_check(
+    pub(crate) fn run_refusal_check<'w>(
         &self,
         pack: &RulePack,
-        world: &World,
-        refusal: &Refusal,
+        world: &'w World,
+        refusal: &'w Refusal,
         mode: Mode,
     ) -> Run {
         let date = model::local_date(refusal.at);
         // 2–3. The parties (the check reads no attribute of theirs, so neither need be in
         // the world) and the facts.
-        let agency = |id: &AgencyId| Model::uid(&world.cedar.model.agency, id.as_str());
+        let agency =
+            |id: &'w AgencyId| crate::cedar::entities::resolve(world, EntType::Agency, id.as_str());
         let (principal, resource) = (agency(&refusal.provider), agency(&refusal.requester));
         let numbered = |keep: &dyn Fn(&RefusalGround) -> bool| -> Vec<usize> {
             (1..)
@@ -1778,13 +1761,12 @@ impl Engine {
         facts.extend(notified.map(|a| ("notified", a.to_string())));
         facts.extend(competent.map(|a| ("competent", a.to_string())));
         let now = model::ceil_millisecond(refusal.at);
-        let asked = model::datetime_value(now)
+        let asked = model::cedar_millis(now)
             .filter(|_| model::in_cedar_range(now))
             .and_then(|now| {
                 context::refusal_check(
-                    world,
-                    &principal,
-                    &resource,
+                    principal,
+                    resource,
                     RefusalFacts {
                         now,
                         reasons: refusal.grounds.len(),

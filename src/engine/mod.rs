@@ -11,14 +11,11 @@ pub(crate) mod lifecycle;
 pub(crate) mod pipeline;
 pub(crate) mod request;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use cedar_policy::PolicySet;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::calendar::Calendar;
-use crate::cedar::evaluate::Slice;
 use crate::decision::{Decision, Outcome, ReasonKind};
 use crate::ids::TerritoryId;
 use crate::model::{self, Model};
@@ -88,63 +85,8 @@ pub struct Engine {
     /// The first of `packs`, held apart so that the words of a check made where no pack
     /// is in force are always at hand (an engine has at least one pack).
     first: Arc<RulePack>,
-    /// Per pack, `STRIPES - 1` copies of its access slices, parsed anew so each has its own
-    /// reference counts (see [`access_slice`](Engine::access_slice)).
-    copies: Arc<Vec<Vec<HashMap<String, Slice>>>>,
 }
 
-/// How many copies of the access slices threads share out: a thread decides with copy
-/// `its stripe % STRIPES` (stripe 0 is the pack's own slices).
-const STRIPES: usize = 4;
-
-/// The stripe of the calling thread: threads are numbered in the order they first decide.
-fn stripe() -> usize {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    thread_local! {
-        static STRIPE: usize = NEXT.fetch_add(1, Ordering::Relaxed);
-    }
-    STRIPE.with(|s| *s)
-}
-
-/// `STRIPES - 1` copies of a pack's access slices (query, download, subscribe), each
-/// policy parsed again from its own text, so that two threads deciding at once do not
-/// share the reference counts Cedar increments on every policy it evaluates (the policy's
-/// id, its annotations, its expression): passing those cache lines between cores cost
-/// a fifth more CPU per decision on two threads (docs/PERFORMANCE.md). A policy that does
-/// not parse again (none does) is shared rather than copied.
-fn access_copies(pack: &RulePack) -> Vec<HashMap<String, Slice>> {
-    (1..STRIPES)
-        .map(|_| {
-            let mut fresh: HashMap<cedar_policy::PolicyId, cedar_policy::Policy> = HashMap::new();
-            let mut slices = HashMap::new();
-            for action in crate::request::Action::ALL {
-                let Some(slice) = pack.slices.get(action.as_str()) else {
-                    continue;
-                };
-                let mut copy = PolicySet::new();
-                for p in slice.policies() {
-                    let policy = fresh
-                        .entry(p.id().clone())
-                        .or_insert_with(|| {
-                            cedar_policy::Policy::parse(Some(p.id().clone()), p.to_string())
-                                .unwrap_or_else(|_| p.clone())
-                        })
-                        .clone();
-                    // Ids are unique in a slice, so adding to a fresh set cannot fail.
-                    let _ = copy.add(policy);
-                }
-                let rule_of = |id: &cedar_policy::PolicyId| {
-                    pack.cedar_ids
-                        .get(id)
-                        .and_then(|id| pack.rules.get_index_of(id))
-                };
-                slices.insert(action.as_str().to_owned(), Slice::of(&copy, rule_of));
-            }
-            slices
-        })
-        .collect()
-}
 impl Engine {
     /// An engine on the built-in pack (QD05/2024, Phú Yên).
     ///
@@ -180,7 +122,6 @@ impl Engine {
     /// ```
     pub fn new(pack: RulePack) -> Engine {
         Engine {
-            copies: Arc::new(vec![access_copies(&pack)]),
             first: Arc::new(pack.clone()),
             packs: Arc::new(vec![pack]),
             calendar: Calendar::vietnam_public_sector(),
@@ -238,7 +179,6 @@ impl Engine {
             return Err(EngineError::NoPacks);
         };
         Ok(Engine {
-            copies: Arc::new(packs.iter().map(access_copies).collect()),
             first: Arc::new(first),
             packs: Arc::new(packs),
             calendar: Calendar::vietnam_public_sector(),
@@ -469,27 +409,6 @@ impl Engine {
             depends_on: Vec::new(),
         }
     }
-
-    /// The pack's slice for an access action, in the calling thread's copy: the same
-    /// policies in every copy.
-    fn access_slice<'a>(
-        &'a self,
-        pack_idx: usize,
-        pack: &'a RulePack,
-        action: &str,
-    ) -> Option<&'a Slice> {
-        let copy = stripe() % STRIPES;
-        if copy > 0
-            && let Some(slice) = self
-                .copies
-                .get(pack_idx)
-                .and_then(|copies| copies.get(copy - 1))
-                .and_then(|slices| slices.get(action))
-        {
-            return Some(slice);
-        }
-        pack.compiled.get(action)
-    }
 }
 
 #[allow(dead_code)]
@@ -498,93 +417,4 @@ fn assert_send_sync() {
     is::<Engine>();
     is::<World>();
     is::<Model>();
-}
-
-#[cfg(test)]
-mod stripe_tests {
-    use super::*;
-    use crate::request::AccessRequest;
-
-    /// Every copy of the access slices holds the same policies, with the same text, as the
-    /// pack's own slices.
-    #[test]
-    fn access_copies_are_the_packs_slices() {
-        let engine = Engine::builtin();
-        assert!(engine.is_ok());
-        let Ok(engine) = engine else { return };
-        let (Some(pack), Some(copies)) = (engine.packs.first(), engine.copies.first()) else {
-            panic!("one pack, with its copies")
-        };
-        assert_eq!(copies.len(), STRIPES - 1);
-        let texts = |slice: &Slice| slice.describe();
-        for slices in copies {
-            for action in crate::request::Action::ALL {
-                let (Some(copy), Some(own)) = (
-                    slices.get(action.as_str()),
-                    pack.compiled.get(action.as_str()),
-                ) else {
-                    panic!("a slice for `{}`", action.as_str())
-                };
-                assert!(own.len() > 0);
-                assert_eq!(texts(copy), texts(own));
-            }
-        }
-    }
-
-    /// Threads on every stripe decide exactly as the calling thread does.
-    #[test]
-    fn every_stripe_decides_alike() {
-        use crate::request::{Action, Channel};
-        let engine = Engine::builtin();
-        let world = World::from_json(include_str!(
-            "../../policies/qd05-2024-phu-yen/tests/phu-yen.world.json"
-        ));
-        assert!(engine.is_ok() && world.is_ok());
-        let (Ok(engine), Ok(world)) = (engine, world) else {
-            return;
-        };
-        let mut requests = Vec::new();
-        for account in world.accounts.keys() {
-            for dataset in world.datasets.keys() {
-                for (action, at) in [
-                    (Action::Query, "2024-06-03T09:00:00+07:00"),
-                    (Action::Download, "2025-01-02T10:00:00+07:00"),
-                ] {
-                    let (Ok(purpose), Ok(at)) = (
-                        "administrative-procedures".parse(),
-                        DateTime::parse_from_rfc3339(at),
-                    ) else {
-                        panic!("valid literals")
-                    };
-                    requests.push(AccessRequest::new(
-                        account.clone(),
-                        action,
-                        dataset.clone(),
-                        Channel::Lgsp,
-                        purpose,
-                        at,
-                    ));
-                }
-            }
-        }
-        assert!(!requests.is_empty());
-        let here: Vec<Decision> = requests.iter().map(|r| engine.decide(&world, r)).collect();
-        std::thread::scope(|s| {
-            let handles: Vec<_> = (0..2 * STRIPES)
-                .map(|_| {
-                    s.spawn(|| {
-                        requests
-                            .iter()
-                            .map(|r| engine.decide(&world, r))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            for h in handles {
-                let there = h.join();
-                assert!(there.is_ok());
-                assert_eq!(there.ok().as_ref(), Some(&here));
-            }
-        });
-    }
 }

@@ -25,6 +25,7 @@
 
 use cedar_policy::{PolicySet, Request};
 
+use crate::cedar::context::PolicyRequest;
 use crate::cedar::evaluate::Slice;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
@@ -127,6 +128,9 @@ pub(crate) struct Reached {
     pub(crate) errored: Vec<PolicyId>,
     /// What Cedar was asked, and answered, for the answer: the request it rests on.
     pub(crate) asked: Option<Asked>,
+    /// The policies whose plan answered otherwise than Cedar's evaluator, for the
+    /// request the answer rests on (none, unless the engine has a bug).
+    pub(crate) disagreements: Vec<PolicyId>,
 }
 
 /// A Cedar request the engine asked, and Cedar's own answer to it (before the engine's
@@ -139,8 +143,8 @@ pub(crate) struct Asked {
     pub(crate) allowed: bool,
     /// The determining policies Cedar named, in pack order.
     pub(crate) reason: Vec<PolicyId>,
-    /// How many policies failed to evaluate.
-    pub(crate) errors: usize,
+    /// The messages of the policies that failed to evaluate, in slice order.
+    pub(crate) errors: Vec<String>,
 }
 
 impl Run {
@@ -215,14 +219,15 @@ impl Reached {
             request,
             allowed: eval.allowed,
             reason: eval.matched.iter().filter_map(id_at).collect(),
-            errors: eval.errors.len(),
+            errors: eval.errors.iter().map(|(_, m)| m.clone()).collect(),
         });
         Reached {
-            evaluated: asked.is_some(),
+            evaluated: eval.evaluated,
             applicable: applicable.iter().filter_map(id_at).collect(),
             satisfied: satisfied.iter().filter_map(id_at).collect(),
             errored: eval.errors.into_iter().filter_map(|(p, _)| p).collect(),
             asked,
+            disagreements: eval.disagreements,
         }
     }
 }
@@ -237,7 +242,7 @@ impl Engine {
         let date = model::local_date(at);
         let mut run = match self.pack_in_force(territory, date) {
             None => Run::refused(self.no_pack(territory, date, at)),
-            Some((pack_idx, pack)) => self.run_in(pack_idx, pack, world, &ask, mode),
+            Some((_, pack)) => self.run_in(pack, world, &ask, mode),
         };
         // What the decision rests on, for caches (`depends`).
         run.decision.depends_on = crate::engine::depends::dependencies(world, &ask, &run.decision);
@@ -245,16 +250,9 @@ impl Engine {
     }
 
     /// Steps 2–8 under the pack in force, by kind of question.
-    fn run_in(
-        &self,
-        pack_idx: usize,
-        pack: &RulePack,
-        world: &World,
-        ask: &Ask<'_>,
-        mode: Mode,
-    ) -> Run {
+    fn run_in(&self, pack: &RulePack, world: &World, ask: &Ask<'_>, mode: Mode) -> Run {
         match *ask {
-            Ask::Access(request) => self.run_access(pack_idx, pack, world, request, mode),
+            Ask::Access(request) => self.run_access(pack, world, request, mode),
             Ask::Catalog(proposal, at) => self.run_catalog(pack, world, proposal, at, mode),
             Ask::Suspension(r) => self.run_suspension(pack, world, r, mode),
             Ask::Restoration(r) => self.run_restoration(pack, world, r, mode),
@@ -301,8 +299,14 @@ pub(crate) struct Evaluation {
     /// In [`Mode::Trace`], the indexes of the permits whose conditions held, sorted
     /// (a permit that held on a deny included); empty otherwise.
     pub(crate) held: Vec<usize>,
-    /// The Cedar request asked; `None` when the evaluation could not run.
+    /// Whether the slice was asked (`false` when the evaluation could not run).
+    pub(crate) evaluated: bool,
+    /// In [`Mode::Trace`], Cedar's form of the request asked; `None` otherwise, and when
+    /// the evaluation could not run.
     pub(crate) request: Option<Request>,
+    /// In [`Mode::Trace`], the policies whose plan answered otherwise than Cedar's
+    /// evaluator (none, unless the engine has a bug).
+    pub(crate) disagreements: Vec<PolicyId>,
 }
 
 impl Evaluation {
@@ -317,7 +321,9 @@ impl Evaluation {
             errors: vec![(None, message)],
             agreement,
             held: Vec::new(),
+            evaluated: false,
             request: None,
+            disagreements: Vec::new(),
         }
     }
 
@@ -352,16 +358,16 @@ impl Evaluation {
     }
 }
 
-/// What a lifecycle act or a catalog proposal puts to Cedar, built once (steps 2–3).
-pub(crate) struct Query<'p> {
+/// What a lifecycle act or a catalog proposal puts to its pack, built once (steps 2–3).
+pub(crate) struct Query<'p, 'w> {
     /// The action asked.
     pub(crate) action: &'static str,
     /// Reasons found before asking. With `asked` `None` they are the deny's reasons;
     /// otherwise they deny whatever Cedar answers (an unknown master-data id).
     pub(crate) reasons: Vec<Reason>,
-    /// The request, or why it could not be given to Cedar (an evaluation error); `None`
-    /// when nothing is asked.
-    pub(crate) asked: Option<Result<Request, String>>,
+    /// The request, or why it could not be made (an evaluation error); `None` when
+    /// nothing is asked.
+    pub(crate) asked: Option<Result<PolicyRequest<'w>, String>>,
     /// The pack the query is put to.
     pub(crate) pack: &'p RulePack,
 }
@@ -573,11 +579,11 @@ impl Engine {
         pack: &RulePack,
         action: &str,
         world: &World,
-        request: Result<Request, String>,
+        request: Result<PolicyRequest<'_>, String>,
         mode: Mode,
     ) -> Evaluation {
         match (request, pack.compiled.get(action)) {
-            (Ok(request), Some(slice)) => self.ask(pack, slice, world, request, mode),
+            (Ok(request), Some(slice)) => self.ask(pack, slice, world, &request, mode),
             (Ok(_), None) => Evaluation::failed(
                 format!("the pack has no policies for action `{action}`"),
                 None,
@@ -591,7 +597,7 @@ impl Engine {
     pub(crate) fn settle(
         &self,
         world: &World,
-        query: Query<'_>,
+        query: Query<'_, '_>,
         nothing_permitted: &str,
         mode: Mode,
     ) -> Result<(Outcome, Vec<Reason>, Evaluation), Vec<Reason>> {
@@ -604,20 +610,21 @@ impl Engine {
         Ok((outcome, reasons, eval))
     }
 
-    /// Step 4: asks Cedar a built request — a slice of the pack against the world's
-    /// entities (`crate::cedar::evaluate`) — and maps the answer to the pack's rules. In
-    /// [`Mode::Trace`] the evaluation keeps the permits that held, a permit that held on a
-    /// deny included. `slice` is the policies to ask (the pack's own, or the calling
-    /// thread's copy of them).
+    /// Step 4: asks a slice of the pack a built request — each policy by its plan, or by
+    /// Cedar's evaluator where the plan cannot answer (`crate::cedar::evaluate`) — and
+    /// maps the answer to the pack's rules. In [`Mode::Trace`] the evaluation keeps the
+    /// permits that held, a permit that held on a deny included, and Cedar's form of the
+    /// request (for the exports).
     pub(crate) fn ask(
         &self,
         pack: &RulePack,
         slice: &Slice,
         world: &World,
-        request: Request,
+        request: &PolicyRequest<'_>,
         mode: Mode,
     ) -> Evaluation {
-        let answer = slice.authorize(world, &request);
+        // A trace also has Cedar's evaluator answer every policy a plan answered.
+        let (answer, disagreements) = slice.authorize(world, request, mode == Mode::Trace);
         let errors = answer
             .errors
             .into_iter()
@@ -628,17 +635,22 @@ impl Engine {
                 )
             })
             .collect();
+        let (held, request) = match mode {
+            Mode::Decide => (Vec::new(), None),
+            Mode::Trace => (answer.permits, request.to_cedar(&world.cedar.model).ok()),
+        };
         Evaluation {
             allowed: answer.allowed,
             matched: answer.reason,
             errors,
             agreement: None,
-            // The permits that held, a permit that held on a deny included.
-            held: match mode {
-                Mode::Decide => Vec::new(),
-                Mode::Trace => answer.permits,
-            },
-            request: Some(request),
+            held,
+            evaluated: true,
+            request,
+            disagreements: disagreements
+                .into_iter()
+                .filter_map(|rule| pack.rules.get_index(rule).map(|(id, _)| id.clone()))
+                .collect(),
         }
     }
 }

@@ -565,6 +565,34 @@ pub struct Rule {
     pub uses_agreement: bool,
 }
 
+/// How the engine evaluates one policy for one action ([`RulePack::plans`],
+/// [`Explanation::plans`](crate::authoring::Explanation::plans)).
+///
+/// When a pack loads, each policy's condition (`scope && when && !unless`) is rewritten
+/// for each action its scope matches: the action is known, and every part that reads
+/// nothing of the request is worked out by Cedar (`["lgsp", "portal"]` becomes a set
+/// value, `false && e` becomes `false`). The result, the *residual*, is Cedar text; the
+/// prover checks it is equivalent to the policy for every request of the action
+/// (`lgsp_policy::prove`). The engine then evaluates the residual with a plan compiled
+/// from it, over the world's records; where the residual uses something a plan does
+/// not compute, Cedar's evaluator evaluates the policy instead, and `by_cedar` says
+/// what. Where a plan meets a value Cedar would report an error for, Cedar's evaluator
+/// answers for that request: the answer and its message are Cedar's.
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct PolicyPlan {
+    /// The policy.
+    pub policy: PolicyId,
+    /// Its condition rewritten for the action, as Cedar text (`false`: it never holds
+    /// for the action).
+    pub residual: String,
+    /// `None` when the engine's plan evaluates it; otherwise what the residual uses that
+    /// a plan does not compute (Cedar's evaluator evaluates it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_cedar: Option<String>,
+}
+
 /// A loaded, checked rule pack. Build it with [`RulePack::builtin`] or
 /// [`RulePack::from_sources`]; hand it to [`Engine::new`](crate::Engine::new).
 #[derive(Debug, Clone)]
@@ -833,6 +861,45 @@ impl RulePack {
     /// ```
     pub fn rule(&self, id: &PolicyId) -> Option<&Rule> {
         self.rules.get(id)
+    }
+
+    /// How the engine evaluates the policies of `action` (`query`, `suspend`, …): each
+    /// policy whose scope matches the action, with its condition rewritten for the
+    /// action when the pack loaded, in pack order; empty for an action the model does not
+    /// have. A residual `false` is a policy that can never hold for the action; the
+    /// engine does not evaluate it.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// let plans = pack.plans("query");
+    /// let direct = plans
+    ///     .iter()
+    ///     .find(|p| p.policy.as_str() == "access.direct-connection")
+    ///     .ok_or("no plan")?;
+    /// // The scope (`action in Lgsp::Action::"access"`) holds for a query: what is left is
+    /// // the condition the policy author wrote.
+    /// assert_eq!(direct.residual, r#"context.channel == "direct""#);
+    /// assert_eq!(direct.by_cedar, None); // the engine's plan evaluates it
+    /// // A policy of another action does not match a query's scope at all.
+    /// assert!(plans.iter().all(|p| !p.policy.as_str().starts_with("lifecycle.")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn plans(&self, action: &str) -> Vec<PolicyPlan> {
+        self.compiled
+            .get(action)
+            .map(|slice| slice.notes())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|n| {
+                Some(PolicyPlan {
+                    policy: self.rules.get_index(n.rule)?.0.clone(),
+                    residual: n.residual,
+                    by_cedar: n.by_cedar,
+                })
+            })
+            .collect()
     }
 
     /// Warnings found while loading (the pack loaded anyway).
@@ -1441,15 +1508,27 @@ impl<'a> Loader<'a> {
         let warnings = std::mem::take(&mut self.diags);
         let sources = std::mem::take(&mut self.sources);
         let slices = self.slice(&all, &mut rules);
+        // Each slice's policies rewritten for its action and compiled to plans
+        // (`crate::cedar::plan`).
+        let action_entities: Vec<cedar_policy_core::ast::Entity> = self
+            .model
+            .schema
+            .action_entities()
+            .map(|es| es.iter().map(|e| e.as_ref().clone()).collect())
+            .unwrap_or_default();
         let compiled = slices
             .iter()
             .map(|(action, slice)| {
                 let rule_of = |id: &cedar_policy::PolicyId| {
                     cedar_ids.get(id).and_then(|id| rules.get_index_of(id))
                 };
+                let folder = crate::cedar::plan::Folder::new(
+                    self.model.action_uid(action).as_ref().clone(),
+                    action_entities.iter().cloned(),
+                );
                 (
                     action.clone(),
-                    crate::cedar::evaluate::Slice::of(slice, rule_of),
+                    crate::cedar::evaluate::Slice::of(slice, rule_of, &folder),
                 )
             })
             .collect();

@@ -396,8 +396,9 @@ pub struct World {
     pub(crate) suspensions: Map<SuspensionId, Suspension>,
     pub(crate) database_suspensions: Map<SuspensionId, DatabaseSuspension>,
     pub(crate) refusals: Map<RefusalId, Refusal>,
-    /// (consumer, provider) → the agreements between them, by id.
-    pub(crate) agreements_by_pair: Map<(AgencyId, AgencyId), Arc<[AgreementId]>>,
+    /// consumer → provider → the agreements between them, by id (two maps, so that a
+    /// lookup hashes the two ids as they are, with nothing allocated).
+    pub(crate) agreements_by_pair: Map<AgencyId, Map<AgencyId, Arc<[AgreementId]>>>,
     /// Per agency managing databases: how many (an account's issuer must manage one).
     pub(crate) managed: Map<AgencyId, usize>,
     /// The legal territories of the world's records: the world's own first, then the
@@ -425,8 +426,11 @@ impl<K: Eq + std::hash::Hash, V> Clone for Map<K, V> {
     }
 }
 
-/// A fixed hasher: the trie's layout is the same on every run.
-type Hasher = std::hash::BuildHasherDefault<std::collections::hash_map::DefaultHasher>;
+/// A fixed hasher: the trie's layout is the same on every run. foldhash with its fixed
+/// seed hashes an id several times faster than SipHash (`DefaultHasher`, which this map
+/// used with its fixed keys before); neither resists a chosen-collision attack, and a
+/// collision costs a longer bucket, never a wrong answer.
+type Hasher = foldhash::fast::FixedState;
 
 impl<K: std::fmt::Debug + Ord + std::hash::Hash, V: std::fmt::Debug> std::fmt::Debug for Map<K, V> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -459,6 +463,9 @@ impl<K: Ord + std::hash::Hash, V> Map<K, V> {
     }
     pub(crate) fn remove_mut(&mut self, key: &K) {
         self.0.remove_mut(key);
+    }
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
     }
     /// The entries, by key.
     pub(crate) fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
@@ -786,10 +793,13 @@ impl World {
     }
 
     fn pair_index(&mut self, consumer: AgencyId, provider: AgencyId, id: &AgreementId, add: bool) {
-        let key = (consumer, provider);
-        let mut ids: Vec<AgreementId> = self
+        let mut providers = self
             .agreements_by_pair
-            .get(&key)
+            .get(&consumer)
+            .cloned()
+            .unwrap_or_else(Map::new_sync);
+        let mut ids: Vec<AgreementId> = providers
+            .get(&provider)
             .map(|ids| ids.to_vec())
             .unwrap_or_default();
         match (ids.binary_search(id), add) {
@@ -800,9 +810,14 @@ impl World {
             _ => {}
         }
         if ids.is_empty() {
-            self.agreements_by_pair.remove_mut(&key);
+            providers.remove_mut(&provider);
         } else {
-            self.agreements_by_pair.insert_mut(key, Arc::from(ids));
+            providers.insert_mut(provider, Arc::from(ids));
+        }
+        if providers.is_empty() {
+            self.agreements_by_pair.remove_mut(&consumer);
+        } else {
+            self.agreements_by_pair.insert_mut(consumer, providers);
         }
     }
 
@@ -1702,7 +1717,8 @@ impl World {
         provider: &AgencyId,
     ) -> &[AgreementId] {
         self.agreements_by_pair
-            .get(&(consumer.clone(), provider.clone()))
+            .get(consumer)
+            .and_then(|providers| providers.get(provider))
             .map_or(&[], |ids| ids)
     }
 }
