@@ -55,13 +55,17 @@ pub(crate) fn entity<'a>(world: &'a World, ty: EntType, id: &'a str) -> Option<E
 /// resource and the context (`AccessContext` in `policies/model.cedarschema`).
 pub(crate) fn access<'a>(
     facts: &AccessFacts<'a>,
-    agreement: Option<&'a crate::ids::AgreementId>,
+    agreement: Option<&'a crate::agreement::SharingAgreement>,
 ) -> PolicyRequest<'a> {
     let request = facts.request;
-    let agreement = agreement.map(|id| {
+    let agreement = agreement.map(|g| {
         (
             "agreement",
-            Val::Entity(Ent::lazy(EntType::Agreement, id.as_str())),
+            Val::Entity(Ent {
+                ty: EntType::Agreement,
+                id: g.id.as_str(),
+                rec: crate::cedar::values::Rec::Agreement(g),
+            }),
         )
     });
     let evaluated = facts

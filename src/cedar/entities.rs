@@ -81,10 +81,10 @@ pub(crate) fn resolve<'a>(world: &'a World, ty: EntType, id: &'a str) -> Ent<'a>
             .datasets
             .get(id)
             .filter(|s| world.databases.contains_key(&s.database))
-            .map(|s| Rec::Dataset(s)),
+            .map(Rec::Dataset),
         EntType::Account => world.accounts.get(id).map(Rec::Account),
-        EntType::Agreement => world.agreements.get(id).map(|g| Rec::Agreement(g)),
-        EntType::Violation => world.violations.get(id).map(|v| Rec::Violation(v)),
+        EntType::Agreement => world.agreements.get(id).map(Rec::Agreement),
+        EntType::Violation => world.violations.get(id).map(Rec::Violation),
         EntType::Action => world
             .cedar
             .actions

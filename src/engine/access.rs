@@ -6,7 +6,8 @@ use crate::cedar::evaluate::Slice;
 
 use crate::account::Account;
 use crate::agency::AgencyKind;
-use crate::data::Dataset;
+use crate::agreement::SharingAgreement;
+use crate::data::{Database, Dataset};
 use crate::deadline::{
     PeriodEnd, calendar_gap_advisory, minimum_period_end, period_end, provisional_calendar_advisory,
 };
@@ -16,11 +17,10 @@ use crate::engine::pipeline::{
     Ask, Evaluation, Mode, Run, duty_parties, earliest_after, engine_reason, finish,
     party_advisories, reasons_of, valid_until,
 };
-use crate::ids::AgreementId;
 use crate::model;
 use crate::pack::RulePack;
 use crate::request::AccessRequest;
-use crate::world::World;
+use crate::world::{Located, World};
 
 impl Engine {
     /// Decides an access request against a world. Never fails and never panics: an unknown
@@ -53,12 +53,14 @@ impl Engine {
         pack: &RulePack,
         world: &World,
         request: &AccessRequest,
+        located: &Located<'_>,
         mode: Mode,
     ) -> Run {
         let date = model::local_date(request.at);
         let action = request.action.as_str();
-        // 2. The ids: the account and the dataset.
-        let dataset = world.dataset(&request.dataset);
+        // 2. The ids: the account and the dataset (found with its database when the
+        // question was located).
+        let dataset = located.dataset;
         // A deny before any policy ran: its reasons are the engine's own.
         let early = |reasons, holder_kind| {
             Run::refused(finish(
@@ -94,12 +96,12 @@ impl Engine {
             return early(reasons, None);
         };
         let holder = &account.holder;
-        let provider = world.provider_of(&dataset.id);
+        let provider = located.database.map(|db| &db.manager);
         let holder_kind = world.agency(holder).map(|a| a.kind);
         // A time Cedar cannot be given fails closed; so does the year the dataset's last
         // evaluation covers, counted with the engine's calendar (the duties report's count)
         // and given to the rules as `context.evaluatedUntil`, when it cannot be counted.
-        let facts = match self.access_facts(pack, world, request, account, dataset) {
+        let facts = match self.access_facts(pack, request, account, dataset, located.database) {
             Ok(facts) => facts,
             Err(detail) => {
                 reasons.push(engine_reason(
@@ -111,9 +113,13 @@ impl Engine {
                 return early(reasons, holder_kind);
             }
         };
-        let candidates: &[AgreementId] = match provider {
-            Some(p) => world.agreement_ids_between(holder, p),
-            None => &[],
+        let candidates: Vec<&SharingAgreement> = match provider {
+            Some(p) => world
+                .agreement_ids_between(holder, p)
+                .iter()
+                .filter_map(|id| world.agreement(id))
+                .collect(),
+            None => Vec::new(),
         };
         // 3–4. The context under each candidate agreement, asked until one allows.
         let slice = pack.compiled.get(action);
@@ -121,6 +127,7 @@ impl Engine {
         // Without any agreement, one evaluation without one; no allocation per decision.
         let options = candidates
             .iter()
+            .copied()
             .map(Some)
             .chain(std::iter::once(None).filter(|_| candidates.is_empty()));
         // In a trace, the plans' disagreements with Cedar under every candidate asked.
@@ -203,7 +210,6 @@ impl Engine {
         let evaluation_due = evaluation.as_ref().map(|e| e.due);
         let agreement_times = candidates
             .iter()
-            .filter_map(|c| world.agreement(c))
             .flat_map(|g| std::iter::once(g.term.start).chain(g.term.end));
         let valid_until = earliest_after(
             pack,
@@ -247,7 +253,7 @@ impl Engine {
         // pack's ranking says the request is about, and the decision says so.
         if let (Outcome::Deny, [_, _, ..], Some(ranking)) = (
             decision.outcome,
-            candidates,
+            candidates.as_slice(),
             pack.manifest.candidate_ranking.as_ref(),
         ) {
             decision.advisories.push(Advisory::from(&ranking.reading));
@@ -261,13 +267,9 @@ impl Engine {
     pub(crate) fn evaluation_end(
         &self,
         pack: &RulePack,
-        world: &World,
-        dataset: &Dataset,
+        database: Option<&Database>,
     ) -> Result<Option<(PeriodEnd, i64)>, String> {
-        let Some(last) = world
-            .database(&dataset.database)
-            .and_then(|db| db.last_evaluated)
-        else {
+        let Some(last) = database.and_then(|db| db.last_evaluated) else {
             return Ok(None);
         };
         let period = pack
@@ -291,10 +293,10 @@ impl Engine {
     pub(crate) fn access_facts<'r>(
         &self,
         pack: &RulePack,
-        world: &'r World,
         request: &'r AccessRequest,
         account: &'r Account,
         dataset: &'r Dataset,
+        database: Option<&Database>,
     ) -> Result<AccessFacts<'r>, String> {
         if let Some(detail) = model::out_of_range_detail("the request's time", request.at) {
             return Err(detail);
@@ -305,7 +307,7 @@ impl Engine {
                 request.at.to_rfc3339()
             )
         })?;
-        let evaluation = self.evaluation_end(pack, world, dataset)?;
+        let evaluation = self.evaluation_end(pack, database)?;
         Ok(AccessFacts {
             request,
             account,
@@ -322,10 +324,10 @@ impl Engine {
         slice: Option<&Slice>,
         world: &'w World,
         facts: &AccessFacts<'w>,
-        agreement: Option<&'w AgreementId>,
+        agreement: Option<&'w SharingAgreement>,
         mode: Mode,
     ) -> Evaluation {
-        let fail = |message: String| Evaluation::failed(message, agreement.cloned());
+        let fail = |message: String| Evaluation::failed(message, agreement.map(|g| g.id.clone()));
         let Some(slice) = slice else {
             return fail(format!(
                 "the pack has no policies for action `{}`",
@@ -334,7 +336,7 @@ impl Engine {
         };
         let request = crate::cedar::context::access(facts, agreement);
         let mut eval = self.ask(pack, slice, world, &request, mode);
-        eval.agreement = agreement.cloned();
+        eval.agreement = agreement.map(|g| g.id.clone());
         eval
     }
 }

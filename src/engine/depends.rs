@@ -9,15 +9,28 @@ use crate::decision::Decision;
 use crate::engine::pipeline::{Ask, duty_parties};
 use crate::ids::{AgencyId, AgreementId, DatasetId, ViolationId};
 use crate::records::{Dependency, RecordKey};
-use crate::world::{Place, World};
+use crate::world::{Located, Place, World};
 
 /// The facts `ask`'s decision rests on, sorted, each once.
-pub(crate) fn dependencies(world: &World, ask: &Ask<'_>, decision: &Decision) -> Vec<Dependency> {
+pub(crate) fn dependencies(
+    world: &World,
+    ask: &Ask<'_>,
+    located: &Located<'_>,
+    decision: &Decision,
+) -> Vec<Dependency> {
     let mut deps = Deps {
         world,
-        out: Vec::new(),
+        out: Vec::with_capacity(16),
     };
-    deps.place(ask.place());
+    match (ask.place(), located.database) {
+        // The dataset and its database, as found when the question was located.
+        (Place::Dataset(id), Some(db)) => {
+            deps.record(RecordKey::Dataset(id.clone()));
+            deps.record(RecordKey::Database(db.id.clone()));
+            deps.agency(&db.manager);
+        }
+        (place, _) => deps.place(place),
+    }
     match *ask {
         Ask::Access(r) => {
             deps.record(RecordKey::Account(r.account.clone()));
@@ -25,11 +38,11 @@ pub(crate) fn dependencies(world: &World, ask: &Ask<'_>, decision: &Decision) ->
                 deps.agency(&a.issuer);
                 a.holder.clone()
             });
-            let provider = world.provider_of(&r.dataset).cloned();
+            let provider = located.database.map(|db| db.manager.clone());
             if let (Some(consumer), Some(provider)) = (holder, provider) {
                 deps.agency(&consumer);
-                for g in world.agreements_between(&consumer, &provider) {
-                    deps.record(RecordKey::Agreement(g.id.clone()));
+                for g in world.agreement_ids_between(&consumer, &provider) {
+                    deps.record(RecordKey::Agreement(g.clone()));
                 }
                 deps.out
                     .push(Dependency::AgreementsBetween { consumer, provider });

@@ -43,7 +43,7 @@ use crate::model;
 use crate::pack::RulePack;
 use crate::refusal::Refusal;
 use crate::request::AccessRequest;
-use crate::world::{Place, World};
+use crate::world::{Located, Place, World};
 
 /// What a run keeps besides the answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -238,21 +238,30 @@ impl Engine {
     pub(crate) fn run(&self, world: &World, ask: Ask<'_>, mode: Mode) -> Run {
         // 1. The pack in force for the territory of the question's data.
         let at = ask.at();
-        let territory = world.territory_for(ask.place());
+        let located = world.locate(ask.place());
+        let territory = located.territory;
         let date = model::local_date(at);
         let mut run = match self.pack_in_force(territory, date) {
             None => Run::refused(self.no_pack(territory, date, at)),
-            Some((_, pack)) => self.run_in(pack, world, &ask, mode),
+            Some((_, pack)) => self.run_in(pack, world, &ask, &located, mode),
         };
         // What the decision rests on, for caches (`depends`).
-        run.decision.depends_on = crate::engine::depends::dependencies(world, &ask, &run.decision);
+        run.decision.depends_on =
+            crate::engine::depends::dependencies(world, &ask, &located, &run.decision);
         run
     }
 
     /// Steps 2–8 under the pack in force, by kind of question.
-    fn run_in(&self, pack: &RulePack, world: &World, ask: &Ask<'_>, mode: Mode) -> Run {
+    fn run_in(
+        &self,
+        pack: &RulePack,
+        world: &World,
+        ask: &Ask<'_>,
+        located: &Located<'_>,
+        mode: Mode,
+    ) -> Run {
         match *ask {
-            Ask::Access(request) => self.run_access(pack, world, request, mode),
+            Ask::Access(request) => self.run_access(pack, world, request, located, mode),
             Ask::Catalog(proposal, at) => self.run_catalog(pack, world, proposal, at, mode),
             Ask::Suspension(r) => self.run_suspension(pack, world, r, mode),
             Ask::Restoration(r) => self.run_restoration(pack, world, r, mode),

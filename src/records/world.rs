@@ -389,10 +389,10 @@ pub struct World {
     pub(crate) agencies: Map<AgencyId, Agency>,
     pub(crate) master_data: Map<MasterDataId, MasterData>,
     pub(crate) databases: Map<DatabaseId, Database>,
-    pub(crate) datasets: Map<DatasetId, Held<Dataset>>,
+    pub(crate) datasets: Map<DatasetId, Dataset>,
     pub(crate) accounts: Map<AccountId, Account>,
-    pub(crate) agreements: Map<AgreementId, Held<SharingAgreement>>,
-    pub(crate) violations: Map<ViolationId, Held<Violation>>,
+    pub(crate) agreements: Map<AgreementId, SharingAgreement>,
+    pub(crate) violations: Map<ViolationId, Violation>,
     pub(crate) suspensions: Map<SuspensionId, Suspension>,
     pub(crate) database_suspensions: Map<SuspensionId, DatabaseSuspension>,
     pub(crate) refusals: Map<RefusalId, Refusal>,
@@ -484,65 +484,16 @@ impl<K: Ord + std::hash::Hash, V> Map<K, V> {
     }
 }
 
-/// A record, with the Cedar values of its instants made once when it enters the world
-/// (Cedar parses a `datetime` with regular expressions, several microseconds each): a
-/// dataset's `[publishedAt, —]`, an agreement's `[start, end]`, a violation's
-/// `[recordedAt, determinedAt]`. `None` where the record has no such instant, or one
-/// Cedar cannot be given (the world's checks refuse those).
-#[derive(Debug, Clone)]
-pub(crate) struct Held<R> {
-    pub(crate) record: R,
-    pub(crate) times: [Option<cedar_policy_core::ast::Value>; 2],
-}
-
-impl<R> std::ops::Deref for Held<R> {
-    type Target = R;
-    fn deref(&self) -> &R {
-        &self.record
-    }
-}
-
-fn held_dataset(d: Dataset) -> Held<Dataset> {
-    let published = d
-        .published
-        .and_then(model::start_of_local_day)
-        .and_then(model::datetime_value);
-    Held {
-        record: d,
-        times: [published, None],
-    }
-}
-
-/// An agreement held, its sets in canonical form; the Cedar values of its term reused
-/// from the record it replaces when the term is the same (a change of status, of
-/// purposes, …), so that a replacement parses no instant.
-fn held_agreement(
-    mut g: SharingAgreement,
-    replaced: Option<&Held<SharingAgreement>>,
-) -> Held<SharingAgreement> {
-    // Sets: order and repetition carry no meaning; keep one canonical form.
+/// An agreement in canonical form: its sets sorted, each member once (order and
+/// repetition carry no meaning), so that equal agreements are equal records.
+fn canonical_agreement(mut g: SharingAgreement) -> SharingAgreement {
     g.datasets.sort();
     g.datasets.dedup();
     g.purposes.sort();
     g.purposes.dedup();
     g.methods.sort();
     g.methods.dedup();
-    let times = match replaced {
-        Some(old) if old.term == g.term => old.times.clone(),
-        _ => [
-            model::datetime_value(g.term.start),
-            g.term.end.and_then(model::datetime_value),
-        ],
-    };
-    Held { record: g, times }
-}
-
-fn held_violation(v: Violation) -> Held<Violation> {
-    let times = [
-        model::datetime_value(v.recorded_at),
-        v.determined_at.and_then(model::datetime_value),
-    ];
-    Held { record: v, times }
+    g
 }
 
 /// The world's entity model: the schema's types and its action entities, loaded once per
@@ -582,6 +533,17 @@ fn dangling(
         target_kind,
         target: target.to_owned(),
     }
+}
+
+/// Where a question's data lies: its territory, and the dataset and database found on
+/// the way ([`World::locate`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Located<'w> {
+    pub(crate) territory: &'w TerritoryId,
+    /// The dataset of an access request, if the world holds it.
+    pub(crate) dataset: Option<&'w Dataset>,
+    /// The dataset's database, or the database a question names, if the world holds it.
+    pub(crate) database: Option<&'w Database>,
 }
 
 /// What a question is about, for choosing the pack by the territory of its data.
@@ -733,24 +695,24 @@ impl World {
             }
             RecordKey::Dataset(id) => {
                 let value = match record {
-                    Some(Record::Dataset(r)) => Some(held_dataset(r)),
+                    Some(Record::Dataset(r)) => Some(r),
                     None => None,
                     Some(_) => return Err(!must_exist),
                 };
                 put_in(&mut self.datasets, id, value, must_exist)
-                    .map(|old| old.map(|h| Record::Dataset(h.record)))
+                    .map(|old| old.map(Record::Dataset))
             }
             RecordKey::Account(id) => plain!(accounts, id, Account),
             RecordKey::Agreement(id) => {
                 let value = match record {
-                    Some(Record::Agreement(r)) => Some(held_agreement(r, self.agreements.get(id))),
+                    Some(Record::Agreement(r)) => Some(canonical_agreement(r)),
                     None => None,
                     Some(_) => return Err(!must_exist),
                 };
                 let pair = value
                     .as_ref()
                     .map(|g| (g.consumer.clone(), g.provider.clone()));
-                let old = put_in(&mut self.agreements, id, value, must_exist)?.map(|h| h.record);
+                let old = put_in(&mut self.agreements, id, value, must_exist)?;
                 let old_pair = old
                     .as_ref()
                     .map(|g| (g.consumer.clone(), g.provider.clone()));
@@ -767,12 +729,12 @@ impl World {
             }
             RecordKey::Violation(id) => {
                 let value = match record {
-                    Some(Record::Violation(r)) => Some(held_violation(r)),
+                    Some(Record::Violation(r)) => Some(r),
                     None => None,
                     Some(_) => return Err(!must_exist),
                 };
                 put_in(&mut self.violations, id, value, must_exist)
-                    .map(|old| old.map(|h| Record::Violation(h.record)))
+                    .map(|old| old.map(Record::Violation))
             }
             RecordKey::Suspension(id) => plain!(suspensions, id, Suspension),
             RecordKey::DatabaseSuspension(id) => {
@@ -974,7 +936,7 @@ impl World {
         self.check_territory("database", id, &d.territory)
     }
 
-    fn check_dataset(&self, s: &Held<Dataset>) -> Result<(), WorldError> {
+    fn check_dataset(&self, s: &Dataset) -> Result<(), WorldError> {
         let id = s.id.as_str();
         if !self.databases.contains_key(&s.database) {
             return Err(dangling(
@@ -987,7 +949,9 @@ impl World {
         }
         if let Some(date) = s.published {
             check_naive("dataset", id, "published", date)?;
-            if s.times[0].is_none() {
+            // The start of its day must be an instant the rules can compare.
+            let instant = model::start_of_local_day(date).and_then(model::cedar_millis);
+            if instant.is_none() {
                 return Err(WorldError::DateOutOfRange {
                     kind: "dataset",
                     id: id.to_owned(),
@@ -1014,7 +978,7 @@ impl World {
         Ok(())
     }
 
-    fn check_agreement(&self, g: &Held<SharingAgreement>) -> Result<(), WorldError> {
+    fn check_agreement(&self, g: &SharingAgreement) -> Result<(), WorldError> {
         let id = g.id.as_str();
         for (field, party) in [("provider", &g.provider), ("consumer", &g.consumer)] {
             self.agency_exists("agreement", id, field, party)?;
@@ -1068,7 +1032,7 @@ impl World {
         Ok(())
     }
 
-    fn check_violation(&self, v: &Held<Violation>) -> Result<(), WorldError> {
+    fn check_violation(&self, v: &Violation) -> Result<(), WorldError> {
         let id = v.id.as_str();
         self.agency_exists("violation", id, "violator", &v.violator)?;
         if let Some(agreement) = &v.agreement {
@@ -1473,18 +1437,15 @@ impl World {
         fn all<K: Ord + std::hash::Hash, V: Clone>(m: &Map<K, V>) -> Vec<V> {
             m.values().cloned().collect()
         }
-        fn records<K: Ord + std::hash::Hash, R: Clone>(m: &Map<K, Held<R>>) -> Vec<R> {
-            m.values().map(|h| h.record.clone()).collect()
-        }
         WorldData {
             territory: self.territory.clone(),
             agencies: all(&self.agencies),
             master_data: all(&self.master_data),
             databases: all(&self.databases),
-            datasets: records(&self.datasets),
+            datasets: all(&self.datasets),
             accounts: all(&self.accounts),
-            agreements: records(&self.agreements),
-            violations: records(&self.violations),
+            agreements: all(&self.agreements),
+            violations: all(&self.violations),
             suspensions: all(&self.suspensions),
             database_suspensions: all(&self.database_suspensions),
             refusals: all(&self.refusals),
@@ -1549,6 +1510,42 @@ impl World {
     /// place's, or the world's when the place is unknown. The one source the engine
     /// chooses a pack by.
     pub(crate) fn territory_for(&self, place: Place<'_>) -> &TerritoryId {
+        self.locate(place).territory
+    }
+
+    /// Where a question's data lies ([`World::territory_for`]), with the dataset and the
+    /// database found on the way, which the question then reads without looking them up
+    /// again.
+    pub(crate) fn locate(&self, place: Place<'_>) -> Located<'_> {
+        let (dataset, database) = match place {
+            Place::Dataset(id) => {
+                let dataset = self.datasets.get(id);
+                (
+                    dataset,
+                    dataset.and_then(|s| self.databases.get(&s.database)),
+                )
+            }
+            Place::Database(id) => (None, self.databases.get(id)),
+            _ => (None, None),
+        };
+        let territory = match (place, database) {
+            (Place::Dataset(_) | Place::Database(_), Some(db)) => db
+                .territory
+                .as_ref()
+                .or_else(|| self.territory_of_agency(&db.manager))
+                .unwrap_or(&self.territory),
+            (Place::Dataset(_) | Place::Database(_), None) => &self.territory,
+            _ => self.place_territory(place),
+        };
+        Located {
+            territory,
+            dataset,
+            database,
+        }
+    }
+
+    /// The territory of an agency's or an agreement's data.
+    fn place_territory(&self, place: Place<'_>) -> &TerritoryId {
         let found = match place {
             Place::Dataset(id) => self
                 .datasets
@@ -1592,11 +1589,11 @@ impl World {
     }
     /// A dataset by id.
     pub fn dataset(&self, id: &DatasetId) -> Option<&Dataset> {
-        self.datasets.get(id).map(|h| &h.record)
+        self.datasets.get(id)
     }
     /// Every dataset.
     pub fn datasets(&self) -> impl Iterator<Item = &Dataset> {
-        self.datasets.values().map(|h| &h.record)
+        self.datasets.values()
     }
     /// A master data record by id.
     pub fn master_data(&self, id: &MasterDataId) -> Option<&MasterData> {
@@ -1612,19 +1609,19 @@ impl World {
     }
     /// An agreement by id.
     pub fn agreement(&self, id: &AgreementId) -> Option<&SharingAgreement> {
-        self.agreements.get(id).map(|h| &h.record)
+        self.agreements.get(id)
     }
     /// Every agreement, by id.
     pub fn agreements(&self) -> impl Iterator<Item = &SharingAgreement> {
-        self.agreements.values().map(|h| &h.record)
+        self.agreements.values()
     }
     /// A violation by id.
     pub fn violation(&self, id: &ViolationId) -> Option<&Violation> {
-        self.violations.get(id).map(|h| &h.record)
+        self.violations.get(id)
     }
     /// Every violation.
     pub fn violations(&self) -> impl Iterator<Item = &Violation> {
-        self.violations.values().map(|h| &h.record)
+        self.violations.values()
     }
     /// A suspension of one consumer by id (QD05/2024 Đ16.2.h).
     pub fn suspension(&self, id: &SuspensionId) -> Option<&Suspension> {
