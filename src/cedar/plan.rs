@@ -445,18 +445,41 @@ fn compile(e: &Expr, folder: &Folder, paths: &mut Paths) -> Result<Node, String>
         ExprKind::Is { expr, entity_type } => {
             Node::Is(boxed(expr, folder, paths)?, EntType::of(entity_type))
         }
-        ExprKind::Set(items) => Node::Set(
-            items
+        ExprKind::Set(items) => {
+            let items: Vec<Node> = items
                 .iter()
                 .map(|i| compile(i, folder, paths))
-                .collect::<Result<_, _>>()?,
-        ),
-        ExprKind::Record(fields) => Node::Record(
-            fields
+                .collect::<Result<_, _>>()?;
+            // A set of constants (a literal, or what the residual worked out) is one.
+            match items
+                .iter()
+                .map(|i| match i {
+                    Node::Const(c) => Some(c.clone()),
+                    _ => None,
+                })
+                .collect::<Option<Box<[Const]>>>()
+            {
+                Some(members) => Node::Const(Const::Set(members)),
+                None => Node::Set(items.into()),
+            }
+        }
+        ExprKind::Record(fields) => {
+            let fields: Vec<(Box<str>, Node)> = fields
                 .iter()
                 .map(|(k, v)| Ok((k.as_str().into(), compile(v, folder, paths)?)))
-                .collect::<Result<_, String>>()?,
-        ),
+                .collect::<Result<_, String>>()?;
+            match fields
+                .iter()
+                .map(|(k, v)| match v {
+                    Node::Const(c) => Some((k.clone(), c.clone())),
+                    _ => None,
+                })
+                .collect::<Option<Box<[(Box<str>, Const)]>>>()
+            {
+                Some(constant) => Node::Const(Const::Record(constant)),
+                None => Node::Record(fields.into()),
+            }
+        }
         #[allow(unreachable_patterns, reason = "ExprKind grows with Cedar's features")]
         _ => return Err(format!("the expression `{e}`")),
     })
