@@ -15,18 +15,112 @@
 //! Cedar's authoriser's decision, determining policies and errors with their messages;
 //! the reference models and the differential properties check decisions end to end.
 
+use std::collections::HashMap;
+
 use cedar_policy::PolicySet;
 
 use crate::cedar::context::PolicyRequest;
 use crate::cedar::plan::{Env, Folder, Paths, Plan};
+use crate::data::DataClass;
+use crate::model::Model;
+use crate::request::{Action, Channel};
 use crate::world::World;
-use cedar_policy_core::ast::{Effect, Expr, Literal, SlotEnv, ValueKind};
+use cedar_policy_core::ast::{Effect, Expr, Literal, SlotEnv, Value, ValueKind, Var};
 use cedar_policy_core::evaluator::Evaluator;
 use cedar_policy_core::extensions::Extensions;
 
-/// The policies of a slice (one action), each with its plan.
+/// A pack's slices: one per action of the model, and for each access action one per
+/// class of data and channel — what an access request makes known before any rule runs
+/// (`resource.class`, `context.channel`), so that its slice holds only the policies that
+/// can hold for it, each with what is left of it once those are known.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Slices {
+    by_action: HashMap<String, Slice>,
+    access: HashMap<(Action, DataClass, Channel), Slice>,
+}
+
+impl Slices {
+    /// The slices of a pack: `sets` has, per action of the model, the policies whose
+    /// scope matches it; `rule_of` gives a policy's rule index in the pack.
+    pub(crate) fn build(
+        sets: &HashMap<String, PolicySet>,
+        rule_of: &dyn Fn(&cedar_policy::PolicyId) -> Option<usize>,
+        model: &Model,
+    ) -> Slices {
+        let actions: Vec<cedar_policy_core::ast::Entity> = model
+            .schema
+            .action_entities()
+            .map(|es| es.iter().map(|e| e.as_ref().clone()).collect())
+            .unwrap_or_default();
+        let folder = |action: &str| {
+            Folder::new(
+                model.action_uid(action).as_ref().clone(),
+                actions.iter().cloned(),
+            )
+        };
+        // The actions a request can have: those the schema gives principals and
+        // resources to (not the groups, `access`, `lifecycle`, …).
+        let concrete: std::collections::HashSet<String> = model
+            .schema
+            .request_envs()
+            .map(|env| env.action().id().unescaped().to_owned())
+            .collect();
+        let by_action = sets
+            .iter()
+            .filter(|(action, _)| concrete.contains(action.as_str()))
+            .map(|(action, set)| (action.clone(), Slice::of(set, rule_of, &folder(action))))
+            .collect();
+        let mut access = HashMap::new();
+        for action in Action::ALL {
+            let Some(set) = sets.get(action.as_str()) else {
+                continue;
+            };
+            for class in DataClass::ALL {
+                for channel in Channel::ALL {
+                    let known = folder(action.as_str())
+                        .knowing(Var::Resource, "class", Value::from(class.as_str()))
+                        .knowing(Var::Context, "channel", Value::from(channel.as_str()));
+                    access.insert((action, class, channel), Slice::of(set, rule_of, &known));
+                }
+            }
+        }
+        Slices { by_action, access }
+    }
+
+    /// The slice of an action.
+    pub(crate) fn get(&self, action: &str) -> Option<&Slice> {
+        self.by_action.get(action)
+    }
+
+    /// The slice of an access request: its action, the class of its data, its channel.
+    pub(crate) fn access(
+        &self,
+        action: Action,
+        class: DataClass,
+        channel: Channel,
+    ) -> Option<&Slice> {
+        self.access.get(&(action, class, channel))
+    }
+
+    /// Every slice, by action then what its requests are known to have.
+    pub(crate) fn all(&self) -> Vec<&Slice> {
+        let mut all: Vec<&Slice> = self
+            .by_action
+            .values()
+            .chain(self.access.values())
+            .collect();
+        all.sort_by(|a, b| (&a.action, &a.known).cmp(&(&b.action, &b.known)));
+        all
+    }
+}
+
+/// The policies of a slice, each with its plan.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Slice {
+    /// The action of its requests.
+    pub(crate) action: String,
+    /// What else every request of the slice is known to have, as Cedar conditions.
+    pub(crate) known: Vec<String>,
     policies: Vec<Compiled>,
     /// The rules whose scope matches the action but whose residual is `false`: they can
     /// never hold for it, and are not evaluated.
@@ -82,9 +176,9 @@ impl Slice {
     /// (`rule_of`; a policy without one, none in a loaded pack, is kept with index
     /// `usize::MAX`, so it still decides), its residual and its plan. A policy whose
     /// residual is `false` never holds for the action and is left out.
-    pub(crate) fn of(
+    fn of(
         set: &PolicySet,
-        rule_of: impl Fn(&cedar_policy::PolicyId) -> Option<usize>,
+        rule_of: &dyn Fn(&cedar_policy::PolicyId) -> Option<usize>,
         folder: &Folder,
     ) -> Slice {
         let mut paths = Paths::default();
@@ -118,6 +212,8 @@ impl Slice {
         policies.sort_by_key(|p| p.rule);
         dropped.sort_unstable();
         Slice {
+            action: folder.action_id(),
+            known: folder.known(),
             policies,
             dropped,
             paths,
@@ -373,9 +469,9 @@ mod tests {
         let Ok(engine) = Engine::builtin() else {
             panic!("the built-in pack loads")
         };
-        for (action, slice) in &engine.packs()[0].compiled {
+        for slice in engine.packs()[0].compiled.all() {
             for note in slice.notes() {
-                assert_eq!(note.by_cedar, None, "{action}: {}", note.residual);
+                assert_eq!(note.by_cedar, None, "{}: {}", slice.action, note.residual);
             }
         }
     }

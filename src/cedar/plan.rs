@@ -4,12 +4,14 @@
 //! Two steps, kept apart so each can be checked on its own:
 //!
 //! 1. **The residual** ([`Folder::fold`]): the condition `scope && when && !unless`
-//!    with the action known (a slice is per action) and every constant part worked out
-//!    by Cedar's own evaluator — `action in [Lgsp::Action::"suspend", …]` becomes `true`
-//!    or `false`, `["lgsp", "portal"]` a set value, `false && e` is `false`. It is Cedar
-//!    text: `explain` shows it, and the prover checks it is equivalent to the policy for
-//!    every request of the action (`lgsp_policy::prove`). A policy whose residual is
-//!    `false` can never hold for the action, and its slice leaves it out.
+//!    with what every request of the slice shares known — its action, and for an access
+//!    slice the data's class and the channel ([`Folder::knowing`]) — and every constant
+//!    part worked out by Cedar's own evaluator: `action in [Lgsp::Action::"suspend", …]`
+//!    becomes `true` or `false`, `["restricted", "shared"].contains(resource.class)` in
+//!    a slice of shared data `true`, `false && e` is `false`. It is Cedar text: `explain`
+//!    shows it, and the prover checks it is equivalent to the policy for every request
+//!    of the slice (`lgsp_policy::prove`). A policy whose residual is `false` can never
+//!    hold for the slice's requests, and the slice leaves it out.
 //! 2. **The plan** ([`Plan::compile`]): the residual translated node for node, without
 //!    rewriting, into a [`Node`] tree evaluated over [`Val`]s — strings borrowed from the
 //!    records, entities with their records, instants as milliseconds. A chain of
@@ -49,6 +51,9 @@ pub(crate) struct Stop;
 /// Rewrites conditions for one action (step 1, see the module's documentation).
 pub(crate) struct Folder {
     action: Arc<EntityUID>,
+    /// Attributes every request of the slice has, with their values (`resource.class`
+    /// of an access slice): their reads are those values.
+    known: Vec<(Var, &'static str, Value)>,
     /// The model's action entities, with their hierarchy, for `action in …`.
     actions: Entities,
 }
@@ -77,8 +82,36 @@ impl Folder {
             .unwrap_or_default();
         Folder {
             action: Arc::new(action),
+            known: Vec::new(),
             actions,
         }
+    }
+
+    /// The same folder for the requests whose attribute `var.attr` is `value`: a slice
+    /// chosen by that value reads it as a constant.
+    pub(crate) fn knowing(mut self, var: Var, attr: &'static str, value: Value) -> Folder {
+        self.known.push((var, attr, value));
+        self
+    }
+
+    /// The id of the folder's action (`query`).
+    pub(crate) fn action_id(&self) -> String {
+        self.action.eid().escaped().to_string()
+    }
+
+    /// What every request of the folder's slice is known to have, as Cedar conditions
+    /// (`resource.class == "shared"`), in the order given.
+    pub(crate) fn known(&self) -> Vec<String> {
+        self.known
+            .iter()
+            .map(|(var, attr, value)| {
+                Expr::is_eq(
+                    Expr::get_attr(Expr::var(*var), (*attr).into()),
+                    Expr::from(value.clone()),
+                )
+                .to_string()
+            })
+            .collect()
     }
 
     /// Cedar's value of an expression that reads no variable, or `None` where it errs.
@@ -170,7 +203,17 @@ impl Folder {
                 fn_name.clone(),
                 args.iter().map(|a| self.fold(a)).collect(),
             ),
-            ExprKind::GetAttr { expr, attr } => Expr::get_attr(self.fold(expr), attr.clone()),
+            ExprKind::GetAttr { expr, attr } => {
+                if let ExprKind::Var(v) = expr.expr_kind()
+                    && let Some((_, _, value)) = self
+                        .known
+                        .iter()
+                        .find(|(w, a, _)| w == v && *a == attr.as_str())
+                {
+                    return Expr::from(value.clone());
+                }
+                Expr::get_attr(self.fold(expr), attr.clone())
+            }
             ExprKind::HasAttr { expr, attr } => Expr::has_attr(self.fold(expr), attr.clone()),
             ExprKind::ExtHasAttr { expr, attrs } => {
                 Expr::extended_has_attr(self.fold(expr), attrs.clone())

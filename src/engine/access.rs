@@ -122,7 +122,11 @@ impl Engine {
             None => Vec::new(),
         };
         // 3–4. The context under each candidate agreement, asked until one allows.
-        let slice = pack.compiled.get(action);
+        // The slice of what is known before any rule runs: the action, the class of the
+        // data, the channel.
+        let slice = pack
+            .compiled
+            .access(request.action, dataset.class, request.channel);
         let mut best: Option<Evaluation> = None;
         // Without any agreement, one evaluation without one; no allocation per decision.
         let options = candidates
@@ -384,12 +388,17 @@ impl Engine {
     /// ```
     pub fn explain(&self, world: &World, request: &AccessRequest) -> crate::authoring::Explanation {
         let run = self.run(world, Ask::Access(request), Mode::Trace);
-        let plans = match (&run.decision.pack, run.reached.evaluated) {
-            (Some(decided), true) => self
+        // The plans of the slice the request was asked of.
+        let plans = match (
+            &run.decision.pack,
+            run.reached.evaluated,
+            world.dataset(&request.dataset),
+        ) {
+            (Some(decided), true, Some(dataset)) => self
                 .packs()
                 .iter()
                 .find(|p| p.manifest().id == decided.id)
-                .map(|p| p.plans(request.action.as_str()))
+                .map(|p| p.access_plans(request.action, dataset.class, request.channel))
                 .unwrap_or_default(),
             _ => Vec::new(),
         };

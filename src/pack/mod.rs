@@ -593,6 +593,22 @@ pub struct PolicyPlan {
     pub by_cedar: Option<String>,
 }
 
+/// One slice of a pack as the engine evaluates it ([`RulePack::slice_plans`]): the
+/// requests of one action that share what `known` says, and each policy whose scope
+/// matches the action with its residual for them.
+#[derive(
+    Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+pub struct SlicePlan {
+    /// The action (`query`, `suspend`, …).
+    pub action: String,
+    /// What every request of the slice is known to have besides its action, as Cedar
+    /// conditions (`resource.class == "shared"`); empty for a slice by action alone.
+    pub known: Vec<String>,
+    /// Each policy whose scope matches the action, with its residual, in pack order.
+    pub policies: Vec<PolicyPlan>,
+}
+
 /// A loaded, checked rule pack. Build it with [`RulePack::builtin`] or
 /// [`RulePack::from_sources`]; hand it to [`Engine::new`](crate::Engine::new).
 #[derive(Debug, Clone)]
@@ -601,9 +617,8 @@ pub struct RulePack {
     pub(crate) rules: IndexMap<PolicyId, Rule>,
     /// Per concrete action id: the policies whose scope can match it.
     pub(crate) slices: HashMap<String, PolicySet>,
-    /// Per concrete action id: its slice with each policy's condition built once, which
-    /// the engine asks (`crate::cedar::evaluate`).
-    pub(crate) compiled: HashMap<String, crate::cedar::evaluate::Slice>,
+    /// The slices the engine asks, each policy with its plan (`crate::cedar::evaluate`).
+    pub(crate) compiled: crate::cedar::evaluate::Slices,
     pub(crate) cedar_ids: HashMap<cedar_policy::PolicyId, PolicyId>,
     pub(crate) warnings: Vec<PackDiagnostic>,
     pub(crate) sources: Vec<(String, String)>,
@@ -889,8 +904,80 @@ impl RulePack {
     pub fn plans(&self, action: &str) -> Vec<PolicyPlan> {
         self.compiled
             .get(action)
-            .map(|slice| slice.notes())
+            .map(|slice| self.policy_plans(slice))
             .unwrap_or_default()
+    }
+
+    /// How the engine evaluates the policies of an access request: the slice of its
+    /// action, the class of its data and its channel, which every request of the slice
+    /// shares, so the residuals read them as constants.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use lgsp_policy::{Action, Channel};
+    /// use lgsp_policy::records::DataClass;
+    ///
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// let plans = pack.access_plans(Action::Query, DataClass::Open, Channel::Portal);
+    /// let residual = |id: &str| {
+    ///     plans.iter().find(|p| p.policy.as_str() == id).map(|p| p.residual.as_str())
+    /// };
+    /// // Open data through the portal: the right to open data is left with the holder's
+    /// // kind to check (and that it is a boolean); the prohibition of direct connections
+    /// // can never hold.
+    /// assert_eq!(
+    ///     residual("access.agency-open-data"),
+    ///     Some("principal.holder.stateAdministrative && true")
+    /// );
+    /// assert_eq!(residual("access.direct-connection"), Some("false"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn access_plans(
+        &self,
+        action: crate::Action,
+        class: crate::records::DataClass,
+        channel: crate::Channel,
+    ) -> Vec<PolicyPlan> {
+        self.compiled
+            .access(action, class, channel)
+            .map(|slice| self.policy_plans(slice))
+            .unwrap_or_default()
+    }
+
+    /// Every slice the engine evaluates, with what its requests are known to have and
+    /// each policy's residual: what the prover checks (`lgsp_policy::prove`), by action.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// let pack = lgsp_policy::RulePack::builtin()?;
+    /// let slices = pack.slice_plans();
+    /// // One slice per action of the model, and per access action one per class of data
+    /// // and channel: 12 + 3 × 7 × 4.
+    /// assert_eq!(slices.len(), 12 + 3 * 7 * 4);
+    /// let shared = slices
+    ///     .iter()
+    ///     .find(|s| s.action == "download" && s.known.iter().any(|k| k.contains("\"shared\"")))
+    ///     .ok_or("no slice")?;
+    /// assert_eq!(shared.known.len(), 2);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn slice_plans(&self) -> Vec<SlicePlan> {
+        self.compiled
+            .all()
+            .into_iter()
+            .map(|slice| SlicePlan {
+                action: slice.action.clone(),
+                known: slice.known.clone(),
+                policies: self.policy_plans(slice),
+            })
+            .collect()
+    }
+
+    fn policy_plans(&self, slice: &crate::cedar::evaluate::Slice) -> Vec<PolicyPlan> {
+        slice
+            .notes()
             .into_iter()
             .filter_map(|n| {
                 Some(PolicyPlan {
@@ -1508,30 +1595,11 @@ impl<'a> Loader<'a> {
         let warnings = std::mem::take(&mut self.diags);
         let sources = std::mem::take(&mut self.sources);
         let slices = self.slice(&all, &mut rules);
-        // Each slice's policies rewritten for its action and compiled to plans
-        // (`crate::cedar::plan`).
-        let action_entities: Vec<cedar_policy_core::ast::Entity> = self
-            .model
-            .schema
-            .action_entities()
-            .map(|es| es.iter().map(|e| e.as_ref().clone()).collect())
-            .unwrap_or_default();
-        let compiled = slices
-            .iter()
-            .map(|(action, slice)| {
-                let rule_of = |id: &cedar_policy::PolicyId| {
-                    cedar_ids.get(id).and_then(|id| rules.get_index_of(id))
-                };
-                let folder = crate::cedar::plan::Folder::new(
-                    self.model.action_uid(action).as_ref().clone(),
-                    action_entities.iter().cloned(),
-                );
-                (
-                    action.clone(),
-                    crate::cedar::evaluate::Slice::of(slice, rule_of, &folder),
-                )
-            })
-            .collect();
+        // Each slice's policies rewritten for what its requests are known to have and
+        // compiled to plans (`crate::cedar::plan`).
+        let rule_of =
+            |id: &cedar_policy::PolicyId| cedar_ids.get(id).and_then(|id| rules.get_index_of(id));
+        let compiled = crate::cedar::evaluate::Slices::build(&slices, &rule_of, self.model);
         let evaluation_classes = classes_reading(&all, "evaluatedUntil");
         Ok(RulePack {
             manifest: self.manifest.clone(),
