@@ -91,6 +91,34 @@ fn check(args: &Options) -> Result<u8, Failure> {
     for w in pack.warnings() {
         say(w.to_string());
     }
+    // How the engine evaluates the pack: each slice's policies rewritten when it loaded,
+    // each by the engine's plan or, where a plan does not compute what it uses, by
+    // Cedar's evaluator (slower; say which).
+    let slices = pack.slice_plans();
+    let residuals: usize = slices.iter().map(|s| s.policies.len()).sum();
+    let mut by_cedar: Vec<String> = slices
+        .iter()
+        .flat_map(|s| s.policies.iter())
+        .filter_map(|p| {
+            p.by_cedar
+                .as_ref()
+                .map(|why| format!("{} ({why})", p.policy))
+        })
+        .collect();
+    by_cedar.sort();
+    by_cedar.dedup();
+    say(format!(
+        "plans: {} slices, {residuals} residuals; {}",
+        slices.len(),
+        if by_cedar.is_empty() {
+            "every policy evaluated by the engine's plans".to_owned()
+        } else {
+            format!(
+                "evaluated by Cedar's evaluator instead: {}",
+                by_cedar.join("; ")
+            )
+        }
+    ));
 
     let engine = Engine::new(pack.clone());
     let (suites, broken) = load_suites(&args.folder, &engine)?;

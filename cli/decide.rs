@@ -223,6 +223,23 @@ pub fn explanation_text(n: usize, request: &AccessRequest, e: &Explanation) -> S
             list(&e.satisfied),
             list(&e.errored)
         ));
+        // What the engine evaluated: each policy rewritten for this request's slice (its
+        // action, the class of its data, its channel) when the pack loaded.
+        out.push_str("\n  the policies as the engine evaluates them for this request:");
+        for p in &e.plans {
+            let by = p
+                .by_cedar
+                .as_ref()
+                .map(|why| format!(" (by Cedar's evaluator: {why})"))
+                .unwrap_or_default();
+            out.push_str(&format!("\n    {}: {}{by}", p.policy, p.residual));
+        }
+        if !e.plan_disagreements.is_empty() {
+            out.push_str(&format!(
+                "\n  the engine's plans answered otherwise than Cedar's evaluator for: {} (a bug in lgsp-policy; please report it)",
+                list(&e.plan_disagreements)
+            ));
+        }
     } else {
         out.push_str("\n  the pack's policies were not evaluated (refused before any rule ran)");
     }

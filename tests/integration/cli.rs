@@ -111,6 +111,11 @@ fn check_passes_the_builtin_pack_and_locates_a_broken_one() {
         ),
         "{stdout}"
     );
+    // Every policy of the built-in pack is evaluated by the engine's plans.
+    assert!(
+        stdout.contains("residuals; every policy evaluated by the engine's plans"),
+        "{stdout}"
+    );
 
     let out = run(&["check", "tests/fixtures/broken-pack"], None);
     let (stdout, _) = text(&out);
@@ -190,6 +195,20 @@ fn decide_and_explain_answer_requests_in_both_languages() {
         stdout.contains("satisfied policies: access.direct-connection"),
         "{stdout}"
     );
+    // The policies as the engine evaluates them for this request's slice (a query through
+    // a direct connection): what the channel decides is worked out.
+    assert!(
+        stdout.contains("the policies as the engine evaluates them for this request:"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n    access.direct-connection: true\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("\n    access.public-open-data: false\n"),
+        "{stdout}"
+    );
 
     // Everything on standard input, explained as JSON.
     let world_text = std::fs::read_to_string(Path::new(ROOT).join(world)).unwrap();
@@ -198,6 +217,15 @@ fn decide_and_explain_answer_requests_in_both_languages() {
     assert_eq!(out.status.code(), Some(0));
     let explained: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(explained["satisfied"][0], "access.direct-connection");
+    let plans = explained["plans"].as_array().unwrap();
+    assert!(
+        plans
+            .iter()
+            .any(|p| p["policy"] == "access.direct-connection"
+                && p["residual"] == "true"
+                && p.get("by_cedar").is_none())
+    );
+    assert!(explained.get("plan_disagreements").is_none());
 
     // A broken world is located at its line and column, with the text.
     let dir = temp_dir("bad-world");
