@@ -30,6 +30,9 @@ mod lifecycle;
 #[cfg(feature = "proptest")]
 mod live;
 mod packs;
+// Plans against Cedar's evaluator and authoriser on generated policies.
+#[cfg(feature = "proptest")]
+mod plans;
 // Proofs with cedar-policy-symcc and cvc5 (issue 14).
 #[cfg(feature = "proptest")]
 mod properties;
