@@ -206,7 +206,7 @@ fn decide_and_explain_answer_requests_in_both_languages() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("\n    access.public-open-data: false\n"),
+        stdout.contains("\n    access.out-of-scope: false\n"),
         "{stdout}"
     );
 
