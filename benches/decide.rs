@@ -209,6 +209,8 @@ fn catalog_all(
 #[derive(Default)]
 struct PoolFacts {
     requests: usize,
+    /// The pool's distinct requests (every field but the instant): the cache's bench.
+    unique: usize,
     queries: usize,
     base_requests: usize,
     allowed: usize,
@@ -241,6 +243,9 @@ struct Paired {
     /// decide / a cache hit, on the pool's distinct requests.
     after_changes_vs_floor: f64,
     decide_vs_cache_hit: f64,
+    /// Cedar's partial evaluation over the Cedar floor, on the same evaluations: a miss
+    /// (`PolicySet::tpe`), a hit (re-authorising kept residuals).
+    tpe_vs_floor: [f64; 2],
     /// The frozen engine (`scripts/bench-frozen.sh`) over decide, on the same requests: the
     /// speed-up since that revision (issue 15: ≥ 5 at 100,000 agreements).
     #[cfg(lgsp_frozen)]
@@ -306,7 +311,18 @@ fn bench_size(
     let frozen = frozen::Frozen::new(&province.data, requests);
     #[cfg(lgsp_frozen)]
     frozen.check(&engine, &world, requests);
+    // Cedar's partial evaluation (a lever of issue 15): the floor's evaluations with the
+    // context unknown, and their residuals kept (checked against the floor).
+    let partials = common::tpe::Partial::of(&floor, &cedar.schema);
+    let kept = common::tpe::kept(
+        &partials,
+        &floor,
+        &cedar.policies,
+        &cedar.schema,
+        &cedar.authorizer,
+    );
     let facts = PoolFacts {
+        unique: 0,
         requests: requests.len(),
         queries: queries.len(),
         base_requests: province.base_requests.len(),
@@ -401,6 +417,26 @@ fn bench_size(
     });
     g.finish();
 
+    // Cedar's partial evaluation (issue 15's levers): a miss partially evaluates the
+    // policies with the context unknown; a hit re-authorises kept residuals.
+    let mut g = c.benchmark_group(format!("levers_{size}"));
+    g.throughput(Throughput::Elements(requests.len() as u64));
+    g.bench_function("tpe_miss", |b| {
+        b.iter(|| {
+            for p in &partials {
+                black_box(p.evaluate(&cedar.policies, &cedar.schema));
+            }
+        })
+    });
+    g.bench_function("tpe_hit", |b| {
+        b.iter(|| {
+            for (residuals, p) in kept.iter().zip(&floor) {
+                black_box(common::tpe::hit(residuals, black_box(p)));
+            }
+        })
+    });
+    g.finish();
+
     // The live world (issue 13): a cache hit against a fresh decision, on the same
     // requests; one change applied against building the world (`World::new` is timed
     // once above, `world_once`, where it takes seconds).
@@ -425,6 +461,7 @@ fn bench_size(
         })
         .cloned()
         .collect();
+    facts.unique = unique.len();
     let mut cache = lgsp_policy::DecisionCache::new(unique.len());
     decide_all_cached(&mut cache, &engine, &world, &unique);
     g.bench_function("decide_unique", |b| {
@@ -639,6 +676,16 @@ fn bench_size(
                 &mut || {
                     decide_all_cached(&mut cache, &engine, &world, &unique);
                 },
+                &mut || {
+                    for p in &partials {
+                        black_box(p.evaluate(&cedar.policies, &cedar.schema));
+                    }
+                },
+                &mut || {
+                    for (residuals, p) in kept.iter().zip(&floor) {
+                        black_box(common::tpe::hit(residuals, black_box(p)));
+                    }
+                },
                 #[cfg(lgsp_frozen)]
                 &mut || frozen.decide_all(),
             ],
@@ -652,8 +699,9 @@ fn bench_size(
             regorus_vs_decide: median_ratio(&t[13], &t[0]),
             after_changes_vs_floor: median_ratio(&t[14], &t[1]),
             decide_vs_cache_hit: median_ratio(&t[15], &t[16]),
+            tpe_vs_floor: [median_ratio(&t[17], &t[1]), median_ratio(&t[18], &t[1])],
             #[cfg(lgsp_frozen)]
-            frozen_vs_decide: median_ratio(&t[17], &t[0]),
+            frozen_vs_decide: median_ratio(&t[19], &t[0]),
             pack200_vs_builtin: median_ratio(&t[4], &t[3]),
             vs_reference: median_ratio(base, reference_decide),
             acts_vs_floor: [
@@ -1030,6 +1078,27 @@ fn frozen_cell(p: Option<Paired>) -> String {
     p.map_or(" – |".into(), |p| format!(" {:.2} |", p.frozen_vs_decide))
 }
 
+/// The frozen engine's label in the issue-15 table.
+#[cfg(lgsp_frozen)]
+fn frozen_label() -> String {
+    frozen::label()
+}
+
+#[cfg(lgsp_frozen)]
+fn frozen_ratio(p: Option<Paired>) -> String {
+    p.map_or("–".into(), |p| format!("{:.2}", p.frozen_vs_decide))
+}
+
+#[cfg(not(lgsp_frozen))]
+fn frozen_label() -> String {
+    "not run: scripts/bench-frozen.sh".into()
+}
+
+#[cfg(not(lgsp_frozen))]
+fn frozen_ratio(_: Option<Paired>) -> String {
+    "–".into()
+}
+
 #[cfg(not(lgsp_frozen))]
 fn frozen_header() -> (String, &'static str) {
     (String::new(), "")
@@ -1076,13 +1145,58 @@ fn summary(
         .values()
         .find_map(|f| f.paired.map(|p| p.rounds))
         .unwrap_or(0);
+    let f2 = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.2}"));
+    // Issue 15: today's engine (the frozen copy, under scripts/bench-frozen.sh) and the
+    // new one, with the baselines, all ratios from the same rounds.
+    out.push_str(&format!(
+        "### Issue 15: the decision against today's engine and the baselines — µs per request (criterion medians), ratios (medians of per-round ratios over {rounds} interleaved rounds; targets in brackets)\n\n\
+         | agreements | today's decide ({}) µs | decide µs | today's / decide (≥ 5 at 100,000) | Cedar floor µs | decide / Cedar floor | hand floor µs | decide / hand floor | regorus µs | regorus / decide (≥ 5) | cache hit µs | decide / cache hit |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        frozen_label()
+    ));
+    for &s in &sizes {
+        let f = &facts[&s];
+        let g = format!("access_{s}");
+        let p = f.paired;
+        out.push_str(&format!(
+            "| {s} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+            us(per(&g, "decide_frozen", f.requests)),
+            us(per(&g, "decide", f.requests)),
+            frozen_ratio(p),
+            us(per(&g, "cedar_floor", f.requests)),
+            f2(p.map(|p| p.decide_vs_floor)),
+            us(per(&g, "hand_floor", f.requests)),
+            f2(p.map(|p| p.decide_vs_hand)),
+            us(per(&g, "regorus", f.requests)),
+            f2(p.map(|p| p.regorus_vs_decide)),
+            us(per(&format!("live_{s}"), "cache_hit", f.unique)),
+            f2(p.map(|p| p.decide_vs_cache_hit)),
+        ));
+    }
+    out.push_str(&format!(
+        "\n### Cedar's partial evaluation (a lever of issue 15) on the Cedar floor's evaluations: µs per request (criterion medians), ratios over {rounds} interleaved rounds\n\n\
+         | agreements | tpe, a miss µs | a miss / Cedar floor | re-authorising kept residuals, a hit µs | a hit / Cedar floor | decide / Cedar floor |\n\
+         |---:|---:|---:|---:|---:|---:|\n"
+    ));
+    for &s in &sizes {
+        let f = &facts[&s];
+        let g = format!("levers_{s}");
+        let p = f.paired;
+        out.push_str(&format!(
+            "| {s} | {} | {} | {} | {} | {} |\n",
+            us(per(&g, "tpe_miss", f.requests)),
+            f2(p.map(|p| p.tpe_vs_floor[0])),
+            us(per(&g, "tpe_hit", f.requests)),
+            f2(p.map(|p| p.tpe_vs_floor[1])),
+            f2(p.map(|p| p.decide_vs_floor)),
+        ));
+    }
     let (frozen_head, frozen_rule) = frozen_header();
     out.push_str(&format!(
-        "### Ratios (targets in brackets): medians of per-round ratios over {rounds} interleaved rounds\n\n\
+        "\n### Ratios (targets in brackets): medians of per-round ratios over {rounds} interleaved rounds\n\n\
          | agreements | regorus / decide (≥ 5) | decide / Cedar floor (≤ 1.3) | decide / decide on the 100-agreement province, same requests (≤ 1.1) | pack200 / built-in pack, queries (≤ 1.2) | decide / hand floor | naive / decide |{frozen_head}\n\
          |---:|---:|---:|---:|---:|---:|---:|{frozen_rule}\n"
     ));
-    let f2 = |x: Option<f64>| x.map_or("–".into(), |x| format!("{x:.2}"));
     for &s in &sizes {
         let f = &facts[&s];
         let g = format!("access_{s}");

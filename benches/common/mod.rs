@@ -17,6 +17,7 @@
 //! Every larger province contains the 100-agreement one unchanged (see [`province`]).
 pub mod baselines;
 pub mod rego;
+pub mod tpe;
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone};
 use lgsp_policy::catalog::{AdditionDossier, Replacement, WithdrawalDossier};
