@@ -15,8 +15,8 @@
 //!
 //! | code | meaning |
 //! |------|---------|
-//! | 0 | everything asked held: the pack loads and its cases pass, every request was decided, every property was proved, the packs are equivalent |
-//! | 1 | a case failed or required coverage is not met; a property was refuted or undecided; the packs differ |
+//! | 0 | everything asked held: the pack loads and its cases pass, every request was decided, every property and every residual was proved, the packs are equivalent |
+//! | 1 | a case failed or required coverage is not met; a property or a residual was refuted or undecided; the packs differ |
 //! | 2 | broken input: a manifest, a policy, a test file, a world, a request or a properties file (located: file:line:column and the source line) |
 //! | 3 | usage or I/O: bad arguments, a file that cannot be read or written, no solver |
 
@@ -39,7 +39,7 @@ use clap::{Args, Parser, Subcommand};
     name = "lgsp-policy",
     version,
     about,
-    after_help = "Exit codes: 0 ok; 1 failed cases or coverage, refuted or undecided properties, packs that differ; \
+    after_help = "Exit codes: 0 ok; 1 failed cases or coverage, refuted or undecided properties or residuals, packs that differ; \
                   2 broken input (pack, test file, world, request, properties); 3 usage or I/O, no solver."
 )]
 struct Cli {
@@ -92,7 +92,8 @@ enum Command {
         out_dir: PathBuf,
     },
     /// Prove the pack's properties (tests/*.properties.json) for every request the
-    /// schema allows, with the SMT solver cvc5.
+    /// schema allows, and the engine's rewriting of each policy for each action (its
+    /// residual) equivalent to the policy, with the SMT solver cvc5.
     Prove {
         /// The pack folder.
         pack_dir: PathBuf,

@@ -298,6 +298,22 @@ fn prove_proves_the_shipped_properties_and_refutes_a_mutant_with_a_counterexampl
         stdout.contains("[QD05/2024 Đ13.1] no access through a direct connection"),
         "{stdout}"
     );
+    // The engine's residuals, one line per action, every one proved equivalent.
+    let query = stdout
+        .lines()
+        .find(|l| l.contains(" query: "))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert!(query.starts_with("  PROVED"), "{query}");
+    assert!(
+        query.contains(" query: 29 slices, ")
+            && query.contains("residuals equivalent to their policies"),
+        "{query}"
+    );
+    assert!(
+        stdout.contains("residuals in 96 slices of 12 actions"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(", 0 not; "), "{stdout}");
 
     let mutant = pack_folder("direct-allowed", direct_allowed);
     let out = run(
@@ -329,6 +345,13 @@ fn prove_proves_the_shipped_properties_and_refutes_a_mutant_with_a_counterexampl
     let direct = &report["files"][0]["properties"][0];
     assert_eq!(direct["result"]["verdict"], "refuted");
     assert_eq!(direct["replays"][0]["outcome"], "allow");
+    // The mutant's residuals are the engine's rewriting of the mutant: all proved.
+    let plans = report["plans"].as_array().unwrap();
+    assert_eq!(plans.len(), 12);
+    for action in plans {
+        assert_eq!(action["verdict"], "proved", "{action}");
+        assert_eq!(action["failures"].as_array().unwrap().len(), 0, "{action}");
+    }
 
     // Without a solver: a usage error that says how to get one.
     let out = run(
