@@ -20,7 +20,7 @@ use std::collections::HashMap;
 use cedar_policy::PolicySet;
 
 use crate::cedar::context::PolicyRequest;
-use crate::cedar::plan::{Env, Folder, Paths, Plan};
+use crate::cedar::plan::{Env, Folder, Plan, Plans};
 use crate::data::DataClass;
 use crate::model::Model;
 use crate::request::{Action, Channel};
@@ -121,29 +121,39 @@ pub(crate) struct Slice {
     pub(crate) action: String,
     /// What else every request of the slice is known to have, as Cedar conditions.
     pub(crate) known: Vec<String>,
-    policies: Vec<Compiled>,
+    /// Each policy, in slice order: what evaluating it reads.
+    policies: Vec<Planned>,
+    /// Each policy, in slice order: its texts, for Cedar's evaluator and for authors.
+    texts: Vec<Texts>,
     /// The rules whose scope matches the action but whose residual is `false`: they can
     /// never hold for it, and are not evaluated.
     dropped: Vec<usize>,
-    /// The attribute paths the plans read, each once per request.
-    paths: Paths,
+    /// The nodes of the plans, and the attribute paths they read.
+    plans: Plans,
 }
 
-/// One policy of a slice.
+/// One policy of a slice, as it is evaluated.
 #[derive(Debug, Clone)]
-struct Compiled {
+struct Planned {
     /// The index of its rule in the pack.
     rule: usize,
+    permit: bool,
+    /// Its plan, or `None` when Cedar's evaluator evaluates it.
+    plan: Option<Plan>,
+}
+
+/// One policy of a slice, as Cedar and authors read it.
+#[derive(Debug, Clone)]
+struct Texts {
     /// Its id as Cedar names it (in the messages of evaluation errors).
     id: String,
-    permit: bool,
     /// `scope && when && !unless`, as `Policy::condition` builds it: what Cedar's
     /// evaluator answers where the plan cannot.
     condition: Expr,
-    /// The condition rewritten for the slice's action (what `explain` shows).
+    /// The condition rewritten for the slice (what `explain` shows).
     residual: Expr,
-    /// The residual compiled, or what it uses that a plan does not compute.
-    plan: Result<Plan, String>,
+    /// What the residual uses that a plan does not compute, if anything.
+    by_cedar: Option<String>,
 }
 
 /// How one policy of a slice is evaluated, for authors (`explain`, the checker).
@@ -181,9 +191,9 @@ impl Slice {
         rule_of: &dyn Fn(&cedar_policy::PolicyId) -> Option<usize>,
         folder: &Folder,
     ) -> Slice {
-        let mut paths = Paths::default();
+        let mut plans = Plans::default();
         let mut dropped = Vec::new();
-        let mut policies: Vec<Compiled> = set
+        let mut compiled: Vec<(Planned, Texts)> = set
             .policies()
             .filter_map(|p| {
                 let ast: &cedar_policy_core::ast::Policy = p.as_ref();
@@ -197,26 +207,33 @@ impl Slice {
                     dropped.push(rule);
                     return None;
                 }
-                let plan = Plan::compile(&residual, folder, &mut paths);
-                Some(Compiled {
-                    rule,
-                    id: p.id().to_string(),
-                    permit: ast.effect() == Effect::Permit,
-                    condition,
-                    residual,
-                    plan,
-                })
+                let plan = Plan::compile(&residual, folder, &mut plans);
+                Some((
+                    Planned {
+                        rule,
+                        permit: ast.effect() == Effect::Permit,
+                        plan: plan.as_ref().ok().copied(),
+                    },
+                    Texts {
+                        id: p.id().to_string(),
+                        condition,
+                        residual,
+                        by_cedar: plan.err(),
+                    },
+                ))
             })
             .collect();
         // A fixed order, so that errors are listed alike on every run.
-        policies.sort_by_key(|p| p.rule);
+        compiled.sort_by_key(|(p, _)| p.rule);
         dropped.sort_unstable();
+        let (policies, texts) = compiled.into_iter().unzip();
         Slice {
             action: folder.action_id(),
             known: folder.known(),
             policies,
+            texts,
             dropped,
-            paths,
+            plans,
         }
     }
 
@@ -226,10 +243,11 @@ impl Slice {
         let mut notes: Vec<PlanNote> = self
             .policies
             .iter()
-            .map(|p| PlanNote {
+            .zip(&self.texts)
+            .map(|(p, t)| PlanNote {
                 rule: p.rule,
-                residual: p.residual.to_string(),
-                by_cedar: p.plan.as_ref().err().cloned(),
+                residual: t.residual.to_string(),
+                by_cedar: t.by_cedar.clone(),
             })
             .chain(self.dropped.iter().map(|&rule| PlanNote {
                 rule,
@@ -252,11 +270,11 @@ impl Slice {
         request: &'a PolicyRequest<'a>,
         verify: bool,
     ) -> (Answer, Vec<usize>) {
-        let mut env = Env::new(world, request, &self.paths);
+        let mut env = Env::new(world, request, &self.plans);
         // Cedar's side, built the first time it is needed.
         let mut cedar: Option<Result<CedarSide, String>> = None;
         let mut ask_cedar =
-            |p: &Compiled| match cedar.get_or_insert_with(|| CedarSide::new(world, request)) {
+            |p: &Texts| match cedar.get_or_insert_with(|| CedarSide::new(world, request)) {
                 Ok(side) => side.holds(p),
                 Err(message) => Err(format!(
                     "error while evaluating policy `{}`: {message}",
@@ -266,19 +284,16 @@ impl Slice {
         let mut answer = Answer::default();
         let mut forbids = Vec::new();
         let mut disagreements = Vec::new();
-        for p in &self.policies {
-            let planned = match &p.plan {
-                Ok(plan) => plan.holds(&mut env).ok(),
-                Err(_) => None,
-            };
+        for (p, t) in self.policies.iter().zip(&self.texts) {
+            let planned = p.plan.and_then(|plan| plan.holds(&mut env).ok());
             let held = match planned {
                 Some(b) => {
-                    if verify && ask_cedar(p) != Ok(b) {
+                    if verify && ask_cedar(t) != Ok(b) {
                         disagreements.push(p.rule);
                     }
                     Ok(b)
                 }
-                None => ask_cedar(p),
+                None => ask_cedar(t),
             };
             match held {
                 Ok(true) if p.permit => answer.permits.push(p.rule),
@@ -318,7 +333,7 @@ impl CedarSide {
 
     /// Whether the policy's condition holds, by Cedar's evaluator; `Err` with Cedar's
     /// message where it fails to evaluate.
-    fn holds(&self, p: &Compiled) -> Result<bool, String> {
+    fn holds(&self, p: &Texts) -> Result<bool, String> {
         let evaluator = Evaluator::new(
             self.request.clone(),
             &self.entities,

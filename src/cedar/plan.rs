@@ -302,105 +302,126 @@ fn contains_extension_value(v: &Value) -> bool {
 
 // ------------------------------------------------------------------ plans
 
-/// A node of a plan.
+/// A node's place in its slice's [`Plans`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct NodeId(u32);
+
+/// A node of a plan; its operands are nodes of the same [`Plans`].
 #[derive(Debug, Clone)]
 pub(crate) enum Node {
     Const(Const),
     /// `principal`, `resource` or `context` (the action is a constant of the slice).
     Var(Var),
     /// A chain of attributes from a variable, read once per request (an index in the
-    /// slice's [`Paths`]).
-    Path(usize),
-    Attr(Box<Node>, Box<str>),
-    Has(Box<Node>, Box<str>),
+    /// slice's paths).
+    Path(u32),
+    Attr(NodeId, Box<str>),
+    Has(NodeId, Box<str>),
     /// `e has a.b.c`.
-    HasPath(Box<Node>, Box<[Box<str>]>),
-    And(Box<Node>, Box<Node>),
-    Or(Box<Node>, Box<Node>),
-    Not(Box<Node>),
-    If(Box<Node>, Box<Node>, Box<Node>),
-    Eq(Box<Node>, Box<Node>),
-    Less(Box<Node>, Box<Node>),
-    LessEq(Box<Node>, Box<Node>),
-    Add(Box<Node>, Box<Node>),
-    Sub(Box<Node>, Box<Node>),
-    Mul(Box<Node>, Box<Node>),
-    Neg(Box<Node>),
-    In(Box<Node>, Box<Node>),
-    Contains(Box<Node>, Box<Node>),
-    ContainsAll(Box<Node>, Box<Node>),
-    ContainsAny(Box<Node>, Box<Node>),
-    IsEmpty(Box<Node>),
-    Like(Box<Node>, Pattern),
+    HasPath(NodeId, Box<[Box<str>]>),
+    And(NodeId, NodeId),
+    Or(NodeId, NodeId),
+    Not(NodeId),
+    If(NodeId, NodeId, NodeId),
+    Eq(NodeId, NodeId),
+    Less(NodeId, NodeId),
+    LessEq(NodeId, NodeId),
+    Add(NodeId, NodeId),
+    Sub(NodeId, NodeId),
+    Mul(NodeId, NodeId),
+    Neg(NodeId),
+    In(NodeId, NodeId),
+    Contains(NodeId, NodeId),
+    ContainsAll(NodeId, NodeId),
+    ContainsAny(NodeId, NodeId),
+    IsEmpty(NodeId),
+    Like(NodeId, Pattern),
     /// `e is T`; `None` for a type the model does not have (no entity is of it).
-    Is(Box<Node>, Option<EntType>),
-    Set(Box<[Node]>),
-    Record(Box<[(Box<str>, Node)]>),
+    Is(NodeId, Option<EntType>),
+    Set(Box<[NodeId]>),
+    Record(Box<[(Box<str>, NodeId)]>),
 }
 
 /// Where a path starts: a variable, or a shorter path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Base {
     Var(Var),
-    Path(usize),
+    Path(u32),
 }
 
-/// The paths of a slice's plans: each a base and one attribute, each once.
+/// The plans of a slice: every node of every policy's plan in one block, so evaluating a
+/// slice reads memory laid out together whatever else the process allocated, and the
+/// paths they read, each once.
 #[derive(Debug, Clone, Default)]
-pub(crate) struct Paths(Vec<(Base, Box<str>)>);
+pub(crate) struct Plans {
+    nodes: Vec<Node>,
+    paths: Vec<(Base, Box<str>)>,
+}
 
-impl Paths {
-    fn intern(&mut self, base: Base, attr: &str) -> usize {
-        if let Some(i) = self.0.iter().position(|(b, a)| *b == base && &**a == attr) {
-            return i;
-        }
-        self.0.push((base, attr.into()));
-        self.0.len() - 1
+impl Plans {
+    fn push(&mut self, node: Node) -> Result<NodeId, String> {
+        let id = u32::try_from(self.nodes.len()).map_err(|_| "too many nodes".to_owned())?;
+        self.nodes.push(node);
+        Ok(NodeId(id))
     }
 
-    /// How many paths there are.
-    pub(crate) fn len(&self) -> usize {
-        self.0.len()
+    fn path(&mut self, base: Base, attr: &str) -> Result<u32, String> {
+        let at = match self
+            .paths
+            .iter()
+            .position(|(b, a)| *b == base && &**a == attr)
+        {
+            Some(i) => i,
+            None => {
+                self.paths.push((base, attr.into()));
+                self.paths.len() - 1
+            }
+        };
+        u32::try_from(at).map_err(|_| "too many paths".to_owned())
+    }
+
+    fn node(&self, id: NodeId) -> Result<&Node, Stop> {
+        self.nodes.get(id.0 as usize).ok_or(Stop)
     }
 }
 
-/// One policy's plan: the residual compiled (see the module's documentation).
-#[derive(Debug, Clone)]
+/// One policy's plan: its residual compiled (see the module's documentation), the root
+/// of its nodes in the slice's [`Plans`].
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Plan {
-    root: Node,
+    root: NodeId,
 }
 
 impl Plan {
-    /// Compiles a residual, interning its paths in `paths`; `Err` says what the plan
-    /// cannot compute (Cedar's evaluator then answers for the policy).
+    /// Compiles a residual into `plans`; `Err` says what the plan cannot compute
+    /// (Cedar's evaluator then answers for the policy), and leaves `plans`'s nodes as
+    /// they were.
     pub(crate) fn compile(
         residual: &Expr,
         folder: &Folder,
-        paths: &mut Paths,
+        plans: &mut Plans,
     ) -> Result<Plan, String> {
-        Ok(Plan {
-            root: compile(residual, folder, paths)?,
-        })
+        let before = plans.nodes.len();
+        match compile(residual, folder, plans) {
+            Ok(root) => Ok(Plan { root }),
+            Err(why) => {
+                plans.nodes.truncate(before);
+                Err(why)
+            }
+        }
     }
 
     /// Whether the policy holds for the request; [`Stop`] where Cedar must say.
-    pub(crate) fn holds<'a>(&'a self, env: &mut Env<'a>) -> Result<bool, Stop> {
-        match eval(&self.root, env)? {
+    pub(crate) fn holds<'a>(&self, env: &mut Env<'a>) -> Result<bool, Stop> {
+        match eval(self.root, env)? {
             Val::Bool(b) => Ok(b),
             _ => Err(Stop),
         }
     }
 }
 
-fn boxed(e: &Expr, folder: &Folder, paths: &mut Paths) -> Result<Box<Node>, String> {
-    compile(e, folder, paths).map(Box::new)
-}
-
-fn compile(e: &Expr, folder: &Folder, paths: &mut Paths) -> Result<Node, String> {
-    let two = |a: &Expr, b: &Expr, paths: &mut Paths| -> Result<(Box<Node>, Box<Node>), String> {
-        Ok((boxed(a, folder, paths)?, boxed(b, folder, paths)?))
-    };
-    Ok(match e.expr_kind() {
+fn compile(e: &Expr, folder: &Folder, plans: &mut Plans) -> Result<NodeId, String> {
+    let node = match e.expr_kind() {
         ExprKind::Lit(lit) => Node::Const(literal(lit)?),
         ExprKind::Var(Var::Action) => {
             return Err("the action is read where the slice does not fix it".into());
@@ -413,20 +434,20 @@ fn compile(e: &Expr, folder: &Folder, paths: &mut Paths) -> Result<Node, String>
             then_expr,
             else_expr,
         } => Node::If(
-            boxed(test_expr, folder, paths)?,
-            boxed(then_expr, folder, paths)?,
-            boxed(else_expr, folder, paths)?,
+            compile(test_expr, folder, plans)?,
+            compile(then_expr, folder, plans)?,
+            compile(else_expr, folder, plans)?,
         ),
-        ExprKind::And { left, right } => {
-            let (a, b) = two(left, right, paths)?;
-            Node::And(a, b)
-        }
-        ExprKind::Or { left, right } => {
-            let (a, b) = two(left, right, paths)?;
-            Node::Or(a, b)
-        }
+        ExprKind::And { left, right } => Node::And(
+            compile(left, folder, plans)?,
+            compile(right, folder, plans)?,
+        ),
+        ExprKind::Or { left, right } => Node::Or(
+            compile(left, folder, plans)?,
+            compile(right, folder, plans)?,
+        ),
         ExprKind::UnaryApp { op, arg } => {
-            let a = boxed(arg, folder, paths)?;
+            let a = compile(arg, folder, plans)?;
             match op {
                 UnaryOp::Not => Node::Not(a),
                 UnaryOp::Neg => Node::Neg(a),
@@ -436,7 +457,7 @@ fn compile(e: &Expr, folder: &Folder, paths: &mut Paths) -> Result<Node, String>
             }
         }
         ExprKind::BinaryApp { op, arg1, arg2 } => {
-            let (a, b) = two(arg1, arg2, paths)?;
+            let (a, b) = (compile(arg1, folder, plans)?, compile(arg2, folder, plans)?);
             match op {
                 BinaryOp::Eq => Node::Eq(a, b),
                 BinaryOp::Less => Node::Less(a, b),
@@ -467,65 +488,77 @@ fn compile(e: &Expr, folder: &Folder, paths: &mut Paths) -> Result<Node, String>
                 }
             }
         }
-        ExprKind::GetAttr { expr, attr } => {
-            let inner = compile(expr, folder, paths)?;
-            match inner {
-                Node::Var(v) => Node::Path(paths.intern(Base::Var(v), attr)),
-                Node::Path(p) => Node::Path(paths.intern(Base::Path(p), attr)),
-                other => Node::Attr(Box::new(other), attr.as_str().into()),
-            }
-        }
+        ExprKind::GetAttr { expr, attr } => match chain(expr, plans)? {
+            // A chain of attributes from a variable is a path, read once per request.
+            Some(base) => Node::Path(plans.path(base, attr)?),
+            None => Node::Attr(compile(expr, folder, plans)?, attr.as_str().into()),
+        },
         ExprKind::HasAttr { expr, attr } => {
-            Node::Has(boxed(expr, folder, paths)?, attr.as_str().into())
+            Node::Has(compile(expr, folder, plans)?, attr.as_str().into())
         }
         ExprKind::ExtHasAttr { expr, attrs } => Node::HasPath(
-            boxed(expr, folder, paths)?,
+            compile(expr, folder, plans)?,
             attrs.iter().map(|a| a.as_str().into()).collect(),
         ),
         ExprKind::Like { expr, pattern } => {
-            Node::Like(boxed(expr, folder, paths)?, pattern.clone())
+            Node::Like(compile(expr, folder, plans)?, pattern.clone())
         }
         ExprKind::Is { expr, entity_type } => {
-            Node::Is(boxed(expr, folder, paths)?, EntType::of(entity_type))
+            Node::Is(compile(expr, folder, plans)?, EntType::of(entity_type))
         }
         ExprKind::Set(items) => {
-            let items: Vec<Node> = items
+            let items: Vec<NodeId> = items
                 .iter()
-                .map(|i| compile(i, folder, paths))
+                .map(|i| compile(i, folder, plans))
                 .collect::<Result<_, _>>()?;
             // A set of constants (a literal, or what the residual worked out) is one.
-            match items
-                .iter()
-                .map(|i| match i {
-                    Node::Const(c) => Some(c.clone()),
-                    _ => None,
-                })
-                .collect::<Option<Box<[Const]>>>()
-            {
+            match constants(plans, &items) {
                 Some(members) => Node::Const(Const::Set(members)),
                 None => Node::Set(items.into()),
             }
         }
         ExprKind::Record(fields) => {
-            let fields: Vec<(Box<str>, Node)> = fields
+            let fields: Vec<(Box<str>, NodeId)> = fields
                 .iter()
-                .map(|(k, v)| Ok((k.as_str().into(), compile(v, folder, paths)?)))
+                .map(|(k, v)| Ok((k.as_str().into(), compile(v, folder, plans)?)))
                 .collect::<Result<_, String>>()?;
-            match fields
-                .iter()
-                .map(|(k, v)| match v {
-                    Node::Const(c) => Some((k.clone(), c.clone())),
-                    _ => None,
-                })
-                .collect::<Option<Box<[(Box<str>, Const)]>>>()
-            {
-                Some(constant) => Node::Const(Const::Record(constant)),
+            let values: Vec<NodeId> = fields.iter().map(|(_, v)| *v).collect();
+            match constants(plans, &values) {
+                Some(values) => Node::Const(Const::Record(
+                    fields.into_iter().map(|(k, _)| k).zip(values).collect(),
+                )),
                 None => Node::Record(fields.into()),
             }
         }
         #[allow(unreachable_patterns, reason = "ExprKind grows with Cedar's features")]
         _ => return Err(format!("the expression `{e}`")),
+    };
+    plans.push(node)
+}
+
+/// Where a chain of attributes starts, if `e` is one from a variable (`principal`,
+/// `principal.holder`): the variable, or the path it is.
+fn chain(e: &Expr, plans: &mut Plans) -> Result<Option<Base>, String> {
+    Ok(match e.expr_kind() {
+        ExprKind::Var(Var::Action) => None,
+        ExprKind::Var(v) => Some(Base::Var(*v)),
+        ExprKind::GetAttr { expr, attr } => match chain(expr, plans)? {
+            Some(base) => Some(Base::Path(plans.path(base, attr)?)),
+            None => None,
+        },
+        _ => None,
     })
+}
+
+/// The constants the nodes are, if every one is a constant.
+fn constants(plans: &Plans, nodes: &[NodeId]) -> Option<Box<[Const]>> {
+    nodes
+        .iter()
+        .map(|n| match plans.node(*n) {
+            Ok(Node::Const(c)) => Some(c.clone()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn literal(lit: &Literal) -> Result<Const, String> {
@@ -544,30 +577,31 @@ fn literal(lit: &Literal) -> Result<Const, String> {
 
 // ------------------------------------------------------------------ evaluation
 
-/// What a plan is evaluated against: the world, the request, and the paths read so far.
+/// What a plan is evaluated against: the world, the request, the slice's plans, and the
+/// paths read so far.
 pub(crate) struct Env<'a> {
     world: &'a World,
     request: &'a PolicyRequest<'a>,
-    paths: &'a Paths,
+    plans: &'a Plans,
     memo: Vec<Option<Result<Val<'a>, Stop>>>,
 }
 
 impl std::fmt::Debug for Env<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Env")
-            .field("paths", &self.paths.len())
+            .field("paths", &self.plans.paths.len())
             .finish()
     }
 }
 
 impl<'a> Env<'a> {
-    /// An environment for one request, with the slice's paths.
-    pub(crate) fn new(world: &'a World, request: &'a PolicyRequest<'a>, paths: &'a Paths) -> Self {
+    /// An environment for one request, with the slice's plans.
+    pub(crate) fn new(world: &'a World, request: &'a PolicyRequest<'a>, plans: &'a Plans) -> Self {
         Env {
             world,
             request,
-            paths,
-            memo: vec![None; paths.len()],
+            plans,
+            memo: vec![None; plans.paths.len()],
         }
     }
 
@@ -580,11 +614,13 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn path(&mut self, i: usize) -> Result<Val<'a>, Stop> {
+    fn path(&mut self, i: u32) -> Result<Val<'a>, Stop> {
+        let i = i as usize;
         if let Some(Some(known)) = self.memo.get(i) {
             return known.clone();
         }
-        let Some((base, attr)) = self.paths.0.get(i) else {
+        let plans = self.plans;
+        let Some((base, attr)) = plans.paths.get(i) else {
             return Err(Stop);
         };
         let value = match base {
@@ -597,16 +633,14 @@ impl<'a> Env<'a> {
         }
         value
     }
-}
 
-impl<'a> Env<'a> {
     /// A path's value with its entity's record looked up, kept for the other paths
     /// through it (an entity is looked up once per request, and only when read).
-    fn resolved_path(&mut self, p: usize) -> Result<Val<'a>, Stop> {
+    fn resolved_path(&mut self, p: u32) -> Result<Val<'a>, Stop> {
         match self.path(p)? {
             Val::Entity(e) if matches!(e.rec, Rec::Reached) => {
                 let resolved = Val::Entity(e.resolved(self.world));
-                if let Some(slot) = self.memo.get_mut(p) {
+                if let Some(slot) = self.memo.get_mut(p as usize) {
                     *slot = Some(Ok(resolved.clone()));
                 }
                 Ok(resolved)
@@ -658,92 +692,93 @@ fn compare(a: &Val<'_>, b: &Val<'_>) -> Result<std::cmp::Ordering, Stop> {
     }
 }
 
-fn eval<'a>(node: &'a Node, env: &mut Env<'a>) -> Result<Val<'a>, Stop> {
+fn eval<'a>(id: NodeId, env: &mut Env<'a>) -> Result<Val<'a>, Stop> {
     let world = env.world;
-    Ok(match node {
+    let plans = env.plans;
+    Ok(match plans.node(id)? {
         Node::Const(c) => c.val(),
         Node::Var(v) => env.var(*v)?,
         Node::Path(i) => env.path(*i)?,
-        Node::Attr(e, attr) => get_attr(world, eval(e, env)?, attr)?,
-        Node::Has(e, attr) => Val::Bool(match eval(e, env)? {
+        Node::Attr(e, attr) => get_attr(world, eval(*e, env)?, attr)?,
+        Node::Has(e, attr) => Val::Bool(match eval(*e, env)? {
             Val::Entity(ent) => ent.has(world, attr).ok_or(Stop)?,
             Val::Record(r) => r.get(attr).is_some(),
             _ => return Err(Stop),
         }),
-        Node::HasPath(e, attrs) => Val::Bool(has_path(world, eval(e, env)?, attrs)?),
-        Node::And(a, b) => Val::Bool(boolean(eval(a, env)?)? && boolean(eval(b, env)?)?),
-        Node::Or(a, b) => Val::Bool(boolean(eval(a, env)?)? || boolean(eval(b, env)?)?),
-        Node::Not(a) => Val::Bool(!boolean(eval(a, env)?)?),
+        Node::HasPath(e, attrs) => Val::Bool(has_path(world, eval(*e, env)?, attrs)?),
+        Node::And(a, b) => Val::Bool(boolean(eval(*a, env)?)? && boolean(eval(*b, env)?)?),
+        Node::Or(a, b) => Val::Bool(boolean(eval(*a, env)?)? || boolean(eval(*b, env)?)?),
+        Node::Not(a) => Val::Bool(!boolean(eval(*a, env)?)?),
         Node::If(t, a, b) => {
-            if boolean(eval(t, env)?)? {
-                eval(a, env)?
+            if boolean(eval(*t, env)?)? {
+                eval(*a, env)?
             } else {
-                eval(b, env)?
+                eval(*b, env)?
             }
         }
         Node::Eq(a, b) => {
-            let (x, y) = (eval(a, env)?, eval(b, env)?);
+            let (x, y) = (eval(*a, env)?, eval(*b, env)?);
             Val::Bool(x.equals(&y))
         }
         Node::Less(a, b) => {
-            let (x, y) = (eval(a, env)?, eval(b, env)?);
+            let (x, y) = (eval(*a, env)?, eval(*b, env)?);
             Val::Bool(compare(&x, &y)?.is_lt())
         }
         Node::LessEq(a, b) => {
-            let (x, y) = (eval(a, env)?, eval(b, env)?);
+            let (x, y) = (eval(*a, env)?, eval(*b, env)?);
             Val::Bool(compare(&x, &y)?.is_le())
         }
         Node::Add(a, b) => {
-            let (x, y) = (long(eval(a, env)?)?, long(eval(b, env)?)?);
+            let (x, y) = (long(eval(*a, env)?)?, long(eval(*b, env)?)?);
             Val::Long(x.checked_add(y).ok_or(Stop)?)
         }
         Node::Sub(a, b) => {
-            let (x, y) = (long(eval(a, env)?)?, long(eval(b, env)?)?);
+            let (x, y) = (long(eval(*a, env)?)?, long(eval(*b, env)?)?);
             Val::Long(x.checked_sub(y).ok_or(Stop)?)
         }
         Node::Mul(a, b) => {
-            let (x, y) = (long(eval(a, env)?)?, long(eval(b, env)?)?);
+            let (x, y) = (long(eval(*a, env)?)?, long(eval(*b, env)?)?);
             Val::Long(x.checked_mul(y).ok_or(Stop)?)
         }
-        Node::Neg(a) => Val::Long(long(eval(a, env)?)?.checked_neg().ok_or(Stop)?),
+        Node::Neg(a) => Val::Long(long(eval(*a, env)?)?.checked_neg().ok_or(Stop)?),
         Node::In(a, b) => {
-            let (x, y) = (eval(a, env)?, eval(b, env)?);
+            let (x, y) = (eval(*a, env)?, eval(*b, env)?);
             Val::Bool(is_in(world, &x, &y)?)
         }
         Node::Contains(a, b) => {
-            let (x, y) = (eval(a, env)?, eval(b, env)?);
+            let (x, y) = (eval(*a, env)?, eval(*b, env)?);
             Val::Bool(set(x)?.contains(&y))
         }
         Node::ContainsAll(a, b) => {
-            let (x, y) = (eval(a, env)?, eval(b, env)?);
+            let (x, y) = (eval(*a, env)?, eval(*b, env)?);
             let (x, y) = (set(x)?, set(y)?);
             Val::Bool(x.contains_all(&y))
         }
         Node::ContainsAny(a, b) => {
-            let (x, y) = (eval(a, env)?, eval(b, env)?);
+            let (x, y) = (eval(*a, env)?, eval(*b, env)?);
             let (x, y) = (set(x)?, set(y)?);
             Val::Bool(x.contains_any(&y))
         }
-        Node::IsEmpty(a) => Val::Bool(set(eval(a, env)?)?.is_empty()),
-        Node::Like(a, pattern) => match eval(a, env)? {
+        Node::IsEmpty(a) => Val::Bool(set(eval(*a, env)?)?.is_empty()),
+        Node::Like(a, pattern) => match eval(*a, env)? {
             Val::Str(s) => Val::Bool(pattern.wildcard_match(s)),
             _ => return Err(Stop),
         },
-        Node::Is(a, ty) => match eval(a, env)? {
+        Node::Is(a, ty) => match eval(*a, env)? {
             Val::Entity(e) => Val::Bool(Some(e.ty) == *ty),
             _ => return Err(Stop),
         },
         Node::Set(items) => {
             let mut members = Vec::with_capacity(items.len());
             for i in items.iter() {
-                members.push(eval(i, env)?);
+                members.push(eval(*i, env)?);
             }
             Val::Set(SetRef::Built(Rc::from(members)))
         }
         Node::Record(fields) => {
             let mut out: Vec<(&'a str, Val<'a>)> = Vec::with_capacity(fields.len());
             for (k, v) in fields.iter() {
-                out.push((&**k, eval(v, env)?));
+                out.push((&**k, eval(*v, env)?));
             }
             Val::Record(RecordRef::Built(Rc::from(out)))
         }
