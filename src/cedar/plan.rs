@@ -136,53 +136,8 @@ impl Folder {
             ExprKind::Lit(_) | ExprKind::Var(_) | ExprKind::Slot(_) | ExprKind::Unknown(_) => {
                 return e.clone();
             }
-            ExprKind::And { left, right } => {
-                let l = self.fold(left);
-                return match bool_literal(&l) {
-                    // `false && e` is false, `e` never evaluated.
-                    Some(false) => Expr::val(false),
-                    Some(true) => {
-                        let r = self.fold(right);
-                        // `true && e` is `e` where `e` can only be a boolean (or err).
-                        if is_boolean_shaped(&r) {
-                            r
-                        } else {
-                            Expr::and(l, r)
-                        }
-                    }
-                    None => {
-                        let r = self.fold(right);
-                        // `e && true` is `e` where `e` can only be a boolean (or err).
-                        if bool_literal(&r) == Some(true) && is_boolean_shaped(&l) {
-                            l
-                        } else {
-                            Expr::and(l, r)
-                        }
-                    }
-                };
-            }
-            ExprKind::Or { left, right } => {
-                let l = self.fold(left);
-                return match bool_literal(&l) {
-                    Some(true) => Expr::val(true),
-                    Some(false) => {
-                        let r = self.fold(right);
-                        if is_boolean_shaped(&r) {
-                            r
-                        } else {
-                            Expr::or(l, r)
-                        }
-                    }
-                    None => {
-                        let r = self.fold(right);
-                        if bool_literal(&r) == Some(false) && is_boolean_shaped(&l) {
-                            l
-                        } else {
-                            Expr::or(l, r)
-                        }
-                    }
-                };
-            }
+            ExprKind::And { left, right } => return self.junction(left, right, false, Expr::and),
+            ExprKind::Or { left, right } => return self.junction(left, right, true, Expr::or),
             ExprKind::If {
                 test_expr,
                 then_expr,
@@ -243,6 +198,37 @@ impl Folder {
             return Expr::from(v);
         }
         folded
+    }
+}
+
+impl Folder {
+    /// The residual of `left && right` (`absorbing` is `false`) or `left || right`
+    /// (`true`): the absorbing literal on the left is the answer, `right` never evaluated
+    /// (Cedar short-circuits); the other literal on either side leaves the other operand,
+    /// where that can only be a boolean (or err); otherwise both are kept.
+    fn junction(
+        &self,
+        left: &Expr,
+        right: &Expr,
+        absorbing: bool,
+        make: fn(Expr, Expr) -> Expr,
+    ) -> Expr {
+        let l = self.fold(left);
+        match bool_literal(&l) {
+            Some(b) if b == absorbing => Expr::val(absorbing),
+            Some(_) => {
+                let r = self.fold(right);
+                if is_boolean_shaped(&r) { r } else { make(l, r) }
+            }
+            None => {
+                let r = self.fold(right);
+                if bool_literal(&r) == Some(!absorbing) && is_boolean_shaped(&l) {
+                    l
+                } else {
+                    make(l, r)
+                }
+            }
+        }
     }
 }
 

@@ -62,6 +62,31 @@ pub struct PlanProof {
     pub counterexample: Option<Box<Counterexample>>,
 }
 
+impl PlanProof {
+    /// The proof of `residual` for `policy` to be made: proved until a comparison says
+    /// otherwise.
+    fn asked(
+        action: &str,
+        policy: &RuleId,
+        residual: &str,
+        known: &[String],
+        scope_matches: bool,
+    ) -> PlanProof {
+        PlanProof {
+            action: action.to_owned(),
+            policy: policy.clone(),
+            residual: residual.to_owned(),
+            known: known.to_vec(),
+            as_for_the_action: false,
+            scope_matches,
+            verdict: Verdict::Proved,
+            queries: 0,
+            message: None,
+            counterexample: None,
+        }
+    }
+}
+
 /// The engine's residuals for one action, proved ([`Prover::check_plans`]).
 #[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 pub struct ActionPlans {
@@ -296,18 +321,7 @@ impl<S: Solver> Prover<S> {
         for (n, slice) in slices.iter().enumerate() {
             for (i, id) in pack.order.iter().enumerate() {
                 let (residual, scope_matches) = slice_residual(slice, id);
-                let mut proof = PlanProof {
-                    action: action.to_owned(),
-                    policy: id.clone(),
-                    residual: residual.to_owned(),
-                    known: slice.known.clone(),
-                    as_for_the_action: false,
-                    scope_matches,
-                    verdict: Verdict::Proved,
-                    queries: 0,
-                    message: None,
-                    counterexample: None,
-                };
+                let mut proof = PlanProof::asked(action, id, residual, &slice.known, scope_matches);
                 // A residual the action's own slice has too, proved there for every
                 // request of the action (checked below): it holds for this slice's
                 // requests, some of them.
@@ -527,18 +541,7 @@ impl<S: Solver> Prover<S> {
             .slices(action)
             .first()
             .is_some_and(|s| s.policies.iter().any(|p| p.policy == *policy));
-        let proof = PlanProof {
-            action: action.to_owned(),
-            policy: policy.clone(),
-            residual: residual.to_owned(),
-            known: known.to_vec(),
-            as_for_the_action: false,
-            scope_matches,
-            verdict: Verdict::Proved,
-            queries: 0,
-            message: None,
-            counterexample: None,
-        };
+        let proof = PlanProof::asked(action, policy, residual, known, scope_matches);
         match Comparison::new(pack, action, policy, residual, known)? {
             Ok(c) => self.compare(pack, action, &c, &proof).await,
             Err(message) => Ok(PlanProof {
