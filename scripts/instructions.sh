@@ -29,6 +29,10 @@ for rev in "$@"; do
     rm -rf "$dir"
     mkdir -p "$dir"
     git -C "$root" archive --format=tar "$commit" | tar -x -C "$dir"
+    # A package name of its own (the lib keeps its name, `lgsp_policy`): cargo names a
+    # path package's build without its path, so two revisions named alike would share
+    # one bench binary, and the second would run the first's.
+    sed -i '0,/^name = "lgsp-policy"/s//name = "lgsp-policy-at-'"$short"'"/' "$dir/Cargo.toml"
   fi
   # The bench binary cargo builds for this revision.
   exe=$(CARGO_TARGET_DIR="$target" cargo bench --quiet --manifest-path "$dir/Cargo.toml" \
