@@ -7,11 +7,10 @@
 //! from what the engine asked, fails.
 
 use std::collections::BTreeSet;
-use std::str::FromStr;
 
 use cedar_policy::{
-    Authorizer, Context, Decision as CedarDecision, Entities, EntityUid, PolicySet, Request,
-    Schema, ValidationMode, Validator,
+    Authorizer, Decision as CedarDecision, Entities, PolicySet, Request, Schema, ValidationMode,
+    Validator,
 };
 use lgsp_policy::authoring::{
     CaseResult, PackTestSuite, cedar_policies_json, cedar_question, cedar_request, cedar_run_tests,
@@ -49,29 +48,7 @@ impl Cli {
     /// The request and entities of a run-tests case (or of `--request-json` and
     /// `--entities` files), parsed as the CLI parses them.
     fn parse(&self, request: &Value, entities: &Value) -> Result<(Request, Entities), String> {
-        let uid = |part: &str| -> Result<EntityUid, String> {
-            let text = request[part]
-                .as_str()
-                .ok_or_else(|| format!("request.{part} is not a string"))?;
-            EntityUid::from_str(text).map_err(|e| format!("request.{part}: {e}"))
-        };
-        let action = uid("action")?;
-        let context = Context::from_json_value(
-            request["context"].clone(),
-            self.schema.as_ref().map(|s| (s, &action)),
-        )
-        .map_err(|e| format!("context: {e}"))?;
-        let request = Request::new(
-            uid("principal")?,
-            action,
-            uid("resource")?,
-            context,
-            self.schema.as_ref(),
-        )
-        .map_err(|e| format!("request: {e}"))?;
-        let entities = Entities::from_json_value(entities.clone(), self.schema.as_ref())
-            .map_err(|e| format!("entities: {e}"))?;
-        Ok((request, entities))
+        support::parse_cedar_request(self.schema.as_ref(), request, entities)
     }
 
     /// One case, checked as `cedar run-tests` checks it — the decision and the number of

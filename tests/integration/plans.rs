@@ -47,12 +47,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
-use std::str::FromStr;
 use std::sync::Mutex;
 
 use cedar_policy::{
-    AuthorizationError, Authorizer, Context, Decision as CedarDecision, Effect, Entities,
-    EntityUid, Policy, PolicySet, Request, Schema,
+    AuthorizationError, Authorizer, Decision as CedarDecision, Effect, Entities, Policy, PolicySet,
+    Request, Schema,
 };
 use chrono::{DateTime, FixedOffset};
 use lgsp_policy::authoring::{cedar_policies_json, cedar_request, cedar_schema_text};
@@ -1626,27 +1625,7 @@ impl Cedar {
     }
 
     fn parse(&self, request: &Value, entities: &Value) -> Result<(Request, Entities), String> {
-        let uid = |part: &str| -> Result<EntityUid, String> {
-            let text = request[part]
-                .as_str()
-                .ok_or_else(|| format!("request.{part} is not a string"))?;
-            EntityUid::from_str(text).map_err(|e| format!("request.{part}: {e}"))
-        };
-        let action = uid("action")?;
-        let context =
-            Context::from_json_value(request["context"].clone(), Some((&self.schema, &action)))
-                .map_err(|e| format!("context: {e}"))?;
-        let request = Request::new(
-            uid("principal")?,
-            action,
-            uid("resource")?,
-            context,
-            Some(&self.schema),
-        )
-        .map_err(|e| format!("request: {e}"))?;
-        let entities = Entities::from_json_value(entities.clone(), Some(&self.schema))
-            .map_err(|e| format!("entities: {e}"))?;
-        Ok((request, entities))
+        support::parse_cedar_request(Some(&self.schema), request, entities)
     }
 }
 

@@ -84,3 +84,30 @@ pub fn suite_world(suite: &PackTestSuite) -> World {
         TestWorld::Inline(data) => World::new((**data).clone()).expect("the inline world loads"),
     }
 }
+
+/// A request and its entities as the engine exports them (`cedar_request`, a `cedar
+/// run-tests` case), parsed as Cedar's command-line tool parses them: with the schema when
+/// one is given (the context and the entities checked against it).
+pub fn parse_cedar_request(
+    schema: Option<&cedar_policy::Schema>,
+    request: &serde_json::Value,
+    entities: &serde_json::Value,
+) -> Result<(cedar_policy::Request, cedar_policy::Entities), String> {
+    use cedar_policy::{Context, Entities, EntityUid, Request};
+    use std::str::FromStr;
+    let uid = |part: &str| -> Result<EntityUid, String> {
+        let text = request[part]
+            .as_str()
+            .ok_or_else(|| format!("request.{part} is not a string"))?;
+        EntityUid::from_str(text).map_err(|e| format!("request.{part}: {e}"))
+    };
+    let action = uid("action")?;
+    let context =
+        Context::from_json_value(request["context"].clone(), schema.map(|s| (s, &action)))
+            .map_err(|e| format!("context: {e}"))?;
+    let request = Request::new(uid("principal")?, action, uid("resource")?, context, schema)
+        .map_err(|e| format!("request: {e}"))?;
+    let entities = Entities::from_json_value(entities.clone(), schema)
+        .map_err(|e| format!("entities: {e}"))?;
+    Ok((request, entities))
+}
