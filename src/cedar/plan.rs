@@ -1,5 +1,5 @@
-//! Plans: each policy's condition, rewritten for one action when the pack loads and
-//! compiled to a tree the engine evaluates over the world's records directly.
+//! Plans: each policy's condition, rewritten for one slice of requests when the pack
+//! loads and compiled to nodes the engine evaluates over the world's records directly.
 //!
 //! Two steps, kept apart so each can be checked on its own:
 //!
@@ -13,8 +13,9 @@
 //!    of the slice (`lgsp_policy::prove`). A policy whose residual is `false` can never
 //!    hold for the slice's requests, and the slice leaves it out.
 //! 2. **The plan** ([`Plan::compile`]): the residual translated node for node, without
-//!    rewriting, into a [`Node`] tree evaluated over [`Val`]s — strings borrowed from the
-//!    records, entities with their records, instants as milliseconds. A chain of
+//!    rewriting, into [`Node`]s (a slice's in one block, [`Plans`]) evaluated over
+//!    [`Val`]s — strings borrowed from the records, entities with their records (looked up
+//!    when first read), instants as milliseconds. A chain of
 //!    attributes from the principal, the resource or the context (`principal.holder`,
 //!    `context.agreement.provider`) is a *path*, read at most once per request whatever
 //!    the number of policies reading it.
@@ -48,7 +49,8 @@ use crate::world::World;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Stop;
 
-/// Rewrites conditions for one action (step 1, see the module's documentation).
+/// Rewrites conditions for one slice: its action, and what else its requests are known to
+/// have (step 1, see the module's documentation).
 pub(crate) struct Folder {
     action: Arc<EntityUID>,
     /// Attributes every request of the slice has, with their values (`resource.class`
