@@ -30,24 +30,11 @@ pub(super) fn structural_limits(text: &str) -> Vec<(usize, String)> {
         let mut problem: Option<String> = None;
         match c {
             '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
-                for (_, n) in chars.by_ref() {
-                    if n == '\n' {
-                        break;
-                    }
-                }
+                skip_comment(&mut chars);
                 continue;
             }
             '"' => {
-                let mut escaped = false;
-                for (_, n) in chars.by_ref() {
-                    if escaped {
-                        escaped = false;
-                    } else if n == '\\' {
-                        escaped = true;
-                    } else if n == '"' {
-                        break;
-                    }
-                }
+                skip_string(&mut chars);
                 continue;
             }
             '(' | '[' | '{' => {
@@ -116,13 +103,7 @@ pub(super) fn statement_starts(text: &str) -> Vec<usize> {
     let mut expecting = true;
     while let Some((i, c)) = chars.next() {
         match c {
-            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
-                for (_, n) in chars.by_ref() {
-                    if n == '\n' {
-                        break;
-                    }
-                }
-            }
+            '/' if chars.peek().is_some_and(|&(_, n)| n == '/') => skip_comment(&mut chars),
             c if c.is_whitespace() => {}
             _ => {
                 if expecting {
@@ -130,18 +111,7 @@ pub(super) fn statement_starts(text: &str) -> Vec<usize> {
                     expecting = false;
                 }
                 match c {
-                    '"' => {
-                        let mut escaped = false;
-                        for (_, n) in chars.by_ref() {
-                            if escaped {
-                                escaped = false;
-                            } else if n == '\\' {
-                                escaped = true;
-                            } else if n == '"' {
-                                break;
-                            }
-                        }
-                    }
+                    '"' => skip_string(&mut chars),
                     '(' | '{' | '[' => depth += 1,
                     ')' | '}' | ']' => depth -= 1,
                     ';' if depth <= 0 => {
@@ -154,6 +124,30 @@ pub(super) fn statement_starts(text: &str) -> Vec<usize> {
         }
     }
     starts
+}
+
+/// Skips the rest of a `//` comment, to the end of its line.
+fn skip_comment(chars: &mut impl Iterator<Item = (usize, char)>) {
+    for (_, n) in chars {
+        if n == '\n' {
+            break;
+        }
+    }
+}
+
+/// Skips the rest of a string literal whose opening quote was read, past its closing
+/// quote (a quote after a backslash does not close it).
+fn skip_string(chars: &mut impl Iterator<Item = (usize, char)>) {
+    let mut escaped = false;
+    for (_, n) in chars {
+        if escaped {
+            escaped = false;
+        } else if n == '\\' {
+            escaped = true;
+        } else if n == '"' {
+            break;
+        }
+    }
 }
 
 /// 1-based line and column (in characters) of a byte offset, and the line's text.
