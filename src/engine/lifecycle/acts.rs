@@ -24,7 +24,7 @@ use super::{
 impl Engine {
     /// The Cedar request of a lifecycle act under `pack`: principal, action, resource and the
     /// context (`LifecycleContext` in `policies/model.cedarschema`), with the reasons that
-    /// refuse the act before asking. The one place it is built: `decide_act` asks
+    /// refuse the act before asking. The one place it is built: `run_act` asks
     /// it, the interop module exports it.
     fn act_query<'p, 'w>(world: &'w World, pack: &'p RulePack, act: Act<'w>) -> Query<'p, 'w> {
         let mut reasons = act.problems;
@@ -36,30 +36,28 @@ impl Engine {
                 Some(format!("agency `{}`", act.provider)),
             ));
         }
-        let resource = match act.target {
-            Target::Agreement(id) => {
-                let uid = context::entity(world, EntType::Agreement, id.as_str());
-                if uid.is_none() {
-                    reasons.push(pack.reason(
-                        "unknown_agreement",
-                        ReasonKind::UnknownReference,
-                        Some(format!("agreement `{id}`")),
-                    ));
-                }
-                uid
-            }
-            Target::Database(id) => {
-                let uid = context::entity(world, EntType::Database, id.as_str());
-                if uid.is_none() {
-                    reasons.push(pack.reason(
-                        "unknown_database",
-                        ReasonKind::UnknownReference,
-                        Some(format!("database `{id}`")),
-                    ));
-                }
-                uid
-            }
+        let (ty, id, code, noun) = match act.target {
+            Target::Agreement(id) => (
+                EntType::Agreement,
+                id.as_str(),
+                "unknown_agreement",
+                "agreement",
+            ),
+            Target::Database(id) => (
+                EntType::Database,
+                id.as_str(),
+                "unknown_database",
+                "database",
+            ),
         };
+        let resource = context::entity(world, ty, id);
+        if resource.is_none() {
+            reasons.push(pack.reason(
+                code,
+                ReasonKind::UnknownReference,
+                Some(format!("{noun} `{id}`")),
+            ));
+        }
         let violation_uid = act
             .violation
             .and_then(|v| context::entity(world, EntType::Violation, v.as_str()));

@@ -446,6 +446,16 @@ impl<'a> Act<'a> {
             problems: Vec::new(),
         }
     }
+
+    /// The act on the grounds of a violation, when the request names one (`grounds` is
+    /// `"violation"` then, `"none"` otherwise).
+    fn on_violation(mut self, violation: Option<&'a ViolationId>) -> Self {
+        if violation.is_some() {
+            self.grounds = "violation";
+        }
+        self.violation = violation;
+        self
+    }
 }
 
 // ------------------------------------------------------------------- the acts, once each
@@ -453,17 +463,13 @@ impl<'a> Act<'a> {
 impl SuspensionRequest {
     /// The act the request asks (for [`Engine::decide_suspension`] and the export).
     fn act(&self) -> Act<'_> {
-        let mut act = Act::new(
+        Act::new(
             "suspend",
             &self.provider,
             Target::Agreement(&self.agreement),
             self.at,
-        );
-        if self.violation.is_some() {
-            act.grounds = "violation";
-        }
-        act.violation = self.violation.as_ref();
-        act
+        )
+        .on_violation(self.violation.as_ref())
     }
 }
 
@@ -496,17 +502,13 @@ impl TerminationRequest {
 impl UsageReportRequest {
     /// The act the request asks (for [`Engine::decide_usage_report`] and the export).
     fn act(&self) -> Act<'_> {
-        let mut act = Act::new(
+        Act::new(
             "requireUsageReport",
             &self.provider,
             Target::Agreement(&self.agreement),
             self.at,
-        );
-        if self.violation.is_some() {
-            act.grounds = "violation";
-        }
-        act.violation = self.violation.as_ref();
-        act
+        )
+        .on_violation(self.violation.as_ref())
     }
 }
 
