@@ -263,12 +263,7 @@ impl Engine {
                         must_include: CONSUMER_NOTICE_PARTS.to_vec(),
                         clause: pack.duty_clause(crate::duties::DutyKind::SuspensionNotice),
                     });
-                    transitions.push(Transition {
-                        agreement: g.id.clone(),
-                        from: g.status,
-                        to: AgreementStatus::Suspended,
-                        at: request.at,
-                    });
+                    transitions.push(Transition::of(g, AgreementStatus::Suspended, request.at));
                 }
                 None => {
                     decision.outcome = Outcome::Deny;
@@ -327,18 +322,12 @@ impl Engine {
     ) -> Run {
         let mut run = self.run_act(pack, world, request.act(), mode);
         // 6. An allowed restoration: the transition.
-        run.transitions = match (
-            run.decision.is_allowed(),
-            world.agreement(&request.agreement),
-        ) {
-            (true, Some(g)) => vec![Transition {
-                agreement: g.id.clone(),
-                from: g.status,
-                to: AgreementStatus::Active,
-                at: request.at,
-            }],
-            _ => Vec::new(),
-        };
+        run.transitions = world
+            .agreement(&request.agreement)
+            .filter(|_| run.decision.is_allowed())
+            .map(|g| Transition::of(g, AgreementStatus::Active, request.at))
+            .into_iter()
+            .collect();
         run
     }
 
@@ -388,18 +377,12 @@ impl Engine {
         run.decision
             .advisories
             .push(pack.advisory("reading_termination_grounds"));
-        run.transitions = match (
-            run.decision.is_allowed(),
-            world.agreement(&request.agreement),
-        ) {
-            (true, Some(g)) => vec![Transition {
-                agreement: g.id.clone(),
-                from: g.status,
-                to: AgreementStatus::Terminated,
-                at: request.at,
-            }],
-            _ => Vec::new(),
-        };
+        run.transitions = world
+            .agreement(&request.agreement)
+            .filter(|_| run.decision.is_allowed())
+            .map(|g| Transition::of(g, AgreementStatus::Terminated, request.at))
+            .into_iter()
+            .collect();
         run
     }
 
@@ -551,12 +534,11 @@ impl Engine {
                     && g.term.contains(request.starts_at)
                 {
                     consumers.push(g.consumer.clone());
-                    transitions.push(Transition {
-                        agreement: g.id.clone(),
-                        from: g.status,
-                        to: AgreementStatus::Suspended,
-                        at: request.starts_at,
-                    });
+                    transitions.push(Transition::of(
+                        g,
+                        AgreementStatus::Suspended,
+                        request.starts_at,
+                    ));
                 }
             }
             consumers.sort();

@@ -26,7 +26,7 @@ use chrono::{DateTime, FixedOffset};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::agreement::AgreementStatus;
+use crate::agreement::{AgreementStatus, SharingAgreement};
 use crate::calendar::Calendar;
 use crate::deadline::{DayReading, Deadline, Period, deadline, latest_notice_before};
 use crate::decision::{Advisory, Decision, NoticePart, Reason, ReasonKind};
@@ -304,6 +304,18 @@ pub struct Transition {
     pub to: AgreementStatus,
     /// When the change takes effect.
     pub at: DateTime<FixedOffset>,
+}
+
+impl Transition {
+    /// The agreement `g` moved from its present status to `to`, taking effect `at`.
+    fn of(g: &SharingAgreement, to: AgreementStatus, at: DateTime<FixedOffset>) -> Self {
+        Transition {
+            agreement: g.id.clone(),
+            from: g.status,
+            to,
+            at,
+        }
+    }
 }
 
 /// The answer to a lifecycle request: the decision (reasons, duties, advisories, as for
